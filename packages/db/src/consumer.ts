@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { Checkpoint, EventStore, StoredEvent } from './event-store.js';
+import { START } from './event-store.js';
+import type { Logger } from './log.js';
+import type { Queryable, Sql, TxSql } from './sql.js';
+
+export const readCheckpoint = async (db: Queryable, consumer: string, lock = false): Promise<Checkpoint> => {
+  const rows = lock
+    ? await db<{ transaction_id: string; global_position: string }[]>`
+        insert into consumer_checkpoints (consumer) values (${consumer}) on conflict (consumer) do nothing;`.then(
+        () => db<{ transaction_id: string; global_position: string }[]>`
+          select transaction_id::text, global_position from consumer_checkpoints where consumer = ${consumer} for update`,
+      )
+    : await db<{ transaction_id: string; global_position: string }[]>`
+        select transaction_id::text, global_position from consumer_checkpoints where consumer = ${consumer}`;
+  const r = rows[0];
+  return r ? { transactionId: r.transaction_id, globalPosition: Number(r.global_position) } : START;
+};
+
+export const writeCheckpoint = async (db: Queryable, consumer: string, at: Checkpoint, processed: number): Promise<void> => {
+  await db`
+    insert into consumer_checkpoints (consumer, transaction_id, global_position, processed, updated_at)
+    values (${consumer}, ${at.transactionId}::xid8, ${at.globalPosition}, ${processed}, now())
+    on conflict (consumer) do update
+      set transaction_id = excluded.transaction_id, global_position = excluded.global_position,
+          processed = consumer_checkpoints.processed + excluded.processed, updated_at = now()`;
+};
+
+/** Records the event id for this consumer; false when it was already processed (a redelivery). */
+export const claimInbox = async (tx: TxSql, consumer: string, eventId: string): Promise<boolean> => {
+  const r = await tx`insert into consumer_inbox (consumer, event_id) values (${consumer}, ${eventId})
+                     on conflict do nothing returning event_id`;
+  return r.length === 1;
+};
+
+export const heartbeat = async (db: Queryable, consumer: string, mode: string, instance: string, lastError: string | null = null) => {
+  await db`
+    insert into consumer_status (consumer, mode, instance, heartbeat_at, last_error)
+    values (${consumer}, ${mode}, ${instance}, now(), ${lastError})
+    on conflict (consumer) do update set mode = excluded.mode, instance = excluded.instance,
+      heartbeat_at = now(), last_error = excluded.last_error`;
+};
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+export interface PollingConsumerOptions {
+  name: string;
+  sql: Sql;
+  store: EventStore;
+  /** Handles one batch inside the transaction that also moves the checkpoint. */
+  handleBatch: (tx: TxSql, events: StoredEvent[]) => Promise<void>;
+  types?: readonly string[];
+  batchSize?: number;
+  pollMs?: number;
+  mode?: string;
+  log: Logger;
+  signal: AbortSignal;
+  /** Called after each committed batch (tests, metrics). */
+  onCommitted?: (events: StoredEvent[], at: Checkpoint) => void;
+}
+
+/**
+ * Runs one consumer over the event store until `signal` aborts: one active instance per name (a session
+ * advisory lock on a reserved connection; other instances wait as standbys), gap-free batches, checkpoint
+ * moved in the same transaction as the batch's effects, heartbeat for health.
+ */
+export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<void> => {
+  const instance = randomUUID();
+  const log = o.log.child({ consumer: o.name, instance });
+  const lockConn = await o.sql.reserve();
+  try {
+    for (;;) {
+      if (o.signal.aborted) return;
+      const got = await lockConn<{ ok: boolean }[]>`select pg_try_advisory_lock(hashtext(${'tia:consumer:' + o.name})) as ok`;
+      if (got[0]!.ok) break;
+      await sleep(1000, o.signal);
+    }
+    log.info('consumer active');
+    let lastBeat = 0;
+    let failures = 0;
+    while (!o.signal.aborted) {
+      try {
+        const handled = await o.sql.begin(async (tx) => {
+          const at = await readCheckpoint(tx, o.name, true);
+          const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, { ...(o.types ? { types: o.types } : {}), db: tx });
+          if (events.length > 0) await o.handleBatch(tx, events);
+          if (events.length > 0 || next.transactionId !== at.transactionId || next.globalPosition !== at.globalPosition) {
+            await writeCheckpoint(tx, o.name, next, events.length);
+          }
+          return { events, next };
+        });
+        failures = 0;
+        if (handled.events.length > 0) o.onCommitted?.(handled.events, handled.next);
+        if (Date.now() - lastBeat > 2000) {
+          await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance);
+          lastBeat = Date.now();
+        }
+        if (handled.events.length < (o.batchSize ?? 200)) await sleep(o.pollMs ?? 25, o.signal);
+      } catch (e) {
+        failures++;
+        const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
+        log.error('consumer batch failed; retrying', { error: e, attempt: failures, retryInMs: delay });
+        await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance, (e as Error).message).catch(() => undefined);
+        await sleep(delay, o.signal);
+      }
+    }
+  } finally {
+    await lockConn`select pg_advisory_unlock_all()`.catch(() => undefined);
+    lockConn.release();
+    log.info('consumer stopped');
+  }
+};

@@ -1,0 +1,295 @@
+import { currentVersion } from '@tia/domain';
+import type { EventCodec } from './codec.js';
+import type { Queryable, Sql, TxSql } from './sql.js';
+
+export interface EventMetadata {
+  /** When it happened (UTC, ISO-8601), as decided by the caller. */
+  occurredAt: string;
+  actor?: { kind: 'user' | 'staff' | 'system'; id: string };
+  correlationId?: string;
+  causationId?: string;
+  [key: string]: unknown;
+}
+
+export interface NewEvent {
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+/** An event as stored: personal fields still encrypted, data in its stored schema version. */
+export interface StoredEvent {
+  globalPosition: number;
+  transactionId: string;
+  streamId: string;
+  streamVersion: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+/** An event as read: personal fields decrypted (or redacted after erasure), data upcast to the current version. */
+export type RecordedEvent = StoredEvent;
+
+/** `'any'`: no check; `0`: the stream must not exist yet; n: the stream must be at version n. */
+export type ExpectedVersion = number | 'any';
+
+export interface Checkpoint {
+  /** xid8 as decimal text */
+  transactionId: string;
+  globalPosition: number;
+}
+export const START: Checkpoint = Object.freeze({ transactionId: '0', globalPosition: 0 });
+
+export const compareCheckpoints = (a: Checkpoint, b: Checkpoint): number => {
+  const x = BigInt(a.transactionId) - BigInt(b.transactionId);
+  if (x !== 0n) return x < 0n ? -1 : 1;
+  return a.globalPosition - b.globalPosition;
+};
+
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export class DuplicateEventIdError extends Error {
+  constructor(readonly streamId: string) {
+    super(`An event id in this append was already used by a different event (stream ${streamId})`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+export interface AppendResult {
+  /** Stream version after the append. */
+  nextVersion: number;
+  positions: number[];
+  /** True when every event already existed (an idempotent retry). */
+  alreadyAppended: boolean;
+}
+
+/** Runs inside the append's transaction, so commands see its effects immediately. */
+export interface InlineProjection {
+  readonly name: string;
+  apply(tx: TxSql, events: readonly RecordedEvent[]): Promise<void>;
+}
+
+interface Row {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const toStored = (r: Row): StoredEvent => ({
+  globalPosition: Number(r.global_position),
+  transactionId: r.transaction_id,
+  streamId: r.stream_id,
+  streamVersion: Number(r.stream_version),
+  eventId: r.event_id,
+  type: r.type,
+  schemaVersion: r.schema_version,
+  data: r.data,
+  metadata: r.metadata,
+  recordedAt: r.recorded_at,
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STREAM = /^[a-z][a-z0-9_]*-[A-Za-z0-9_.:@-]{1,180}$/;
+
+/** Stream ids are `<category>-<id>`, e.g. `user-3f2c…`. */
+export const streamCategory = (streamId: string): string => streamId.slice(0, streamId.indexOf('-'));
+
+const pgHint = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null ? ((e as { hint?: string }).hint ?? undefined) : undefined;
+const pgCode = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null ? ((e as { code?: string }).code ?? undefined) : undefined;
+
+export class EventStore {
+  constructor(
+    readonly sql: Sql,
+    readonly codec: EventCodec,
+  ) {}
+
+  /**
+   * Appends events to a stream with optimistic concurrency. Idempotent by event id: repeating the same
+   * append is a success that changes nothing; reusing an id for a different event is an error.
+   */
+  async append(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: readonly NewEvent[],
+    opts: { tx?: TxSql; inline?: readonly InlineProjection[] } = {},
+  ): Promise<AppendResult> {
+    if (!STREAM.test(streamId)) throw new Error(`Invalid stream id "${streamId}" (expected <category>-<id>)`);
+    if (events.length === 0) throw new Error('append needs at least one event');
+    for (const e of events) if (!UUID.test(e.eventId)) throw new Error(`Invalid event id "${e.eventId}" (expected a UUID)`);
+    const inline = opts.inline ?? [];
+    const run = async (db: Queryable, tx: TxSql | null): Promise<AppendResult> => {
+      const payload = [];
+      for (const e of events) {
+        payload.push({
+          event_id: e.eventId,
+          type: e.type,
+          schema_version: currentVersion(this.codec.registry.get(e.type)),
+          data: await this.codec.encode(db, e.eventId, e.type, e.data),
+          metadata: e.metadata,
+        });
+      }
+      const rows = await db<{ global_position: string; stream_version: string; existed: boolean }[]>`
+        select global_position, stream_version, existed
+          from tia_append(${streamId}, ${streamCategory(streamId)}, ${expected === 'any' ? null : expected},
+                          ${db.json(payload as unknown as Parameters<typeof db.json>[0])})`;
+      const result: AppendResult = {
+        nextVersion: Number(rows[rows.length - 1]!.stream_version),
+        positions: rows.map((r) => Number(r.global_position)),
+        alreadyAppended: rows.every((r) => r.existed),
+      };
+      if (tx && inline.length > 0 && !result.alreadyAppended) {
+        const decoded = await this.codec.decodeMany(tx, await this.readPositions(tx, result.positions));
+        for (const p of inline) await p.apply(tx, decoded);
+      }
+      return result;
+    };
+    try {
+      if (opts.tx) return await run(opts.tx, opts.tx);
+      if (inline.length > 0) return await this.sql.begin((tx) => run(tx, tx));
+      return await run(this.sql, null);
+    } catch (e) {
+      const hint = pgHint(e);
+      if (hint === 'tia:concurrency' || (pgCode(e) === '23505' && !opts.tx)) {
+        // A concurrent twin of this very append may have won: that is success, not conflict.
+        const retried = opts.tx ? null : await this.alreadyAppended(streamId, events);
+        if (retried) return retried;
+        if (hint === 'tia:concurrency') throw new ConcurrencyError(streamId, expected, (e as Error).message);
+      }
+      if (hint === 'tia:duplicate_event_id') throw new DuplicateEventIdError(streamId);
+      throw e;
+    }
+  }
+
+  private async alreadyAppended(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | null> {
+    const ids = events.map((e) => e.eventId);
+    const rows = await this.sql<{ event_id: string; stream_id: string; type: string; stream_version: string; global_position: string }[]>`
+      select event_id, stream_id, type, stream_version, global_position from events where event_id = any(${ids}::uuid[])
+      order by stream_version`;
+    if (rows.length !== events.length) return null;
+    const byId = new Map(rows.map((r) => [r.event_id, r]));
+    const first = Number(byId.get(events[0]!.eventId)?.stream_version ?? -1);
+    const ok = events.every((e, i) => {
+      const r = byId.get(e.eventId);
+      return r && r.stream_id === streamId && r.type === e.type && Number(r.stream_version) === first + i;
+    });
+    if (!ok) return null;
+    return {
+      nextVersion: first + events.length - 1,
+      positions: events.map((e) => Number(byId.get(e.eventId)!.global_position)),
+      alreadyAppended: true,
+    };
+  }
+
+  private async readPositions(db: Queryable, positions: readonly number[]): Promise<StoredEvent[]> {
+    const rows = await db<Row[]>`
+      select global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version,
+             data, metadata, recorded_at
+        from events where global_position = any(${positions as number[]}::bigint[]) order by global_position`;
+    return rows.map(toStored);
+  }
+
+  async streamVersion(streamId: string, db: Queryable = this.sql): Promise<number> {
+    const r = await db<{ version: string }[]>`select version from streams where stream_id = ${streamId}`;
+    return r[0] ? Number(r[0].version) : 0;
+  }
+
+  /** All events of one stream, decoded, in stream order. */
+  async readStream(streamId: string, opts: { fromVersion?: number; db?: Queryable } = {}): Promise<RecordedEvent[]> {
+    const db = opts.db ?? this.sql;
+    const rows = await db<Row[]>`
+      select global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version,
+             data, metadata, recorded_at
+        from events where stream_id = ${streamId} and stream_version >= ${opts.fromVersion ?? 1}
+       order by stream_version`;
+    return this.codec.decodeMany(db, rows.map(toStored));
+  }
+
+  /** Folds a stream with a decider's `evolve`, returning the state and the version to expect on append. */
+  async load<S, E>(
+    streamId: string,
+    evolve: (s: S, e: E) => S,
+    initial: S,
+    toEvent: (e: RecordedEvent) => E | null,
+    db?: Queryable,
+  ): Promise<{ state: S; version: number }> {
+    const events = await this.readStream(streamId, db ? { db } : {});
+    let state = initial;
+    for (const e of events) {
+      const ev = toEvent(e);
+      if (ev !== null) state = evolve(state, ev);
+    }
+    return { state, version: events.length === 0 ? 0 : events[events.length - 1]!.streamVersion };
+  }
+
+  /**
+   * Gap-free batch for consumers: committed events after `after` in (transaction id, position) order, only
+   * from transactions older than every transaction still running — so a late commit is never skipped.
+   * `next` is where to continue from; it can move past the last event when a type filter skipped rows.
+   */
+  async readBatch(
+    after: Checkpoint,
+    limit: number,
+    opts: { types?: readonly string[]; db?: Queryable } = {},
+  ): Promise<{ events: StoredEvent[]; next: Checkpoint }> {
+    const db = opts.db ?? this.sql;
+    const types = opts.types ? [...opts.types] : null;
+    const rows = await db<(Row & { horizon: string })[]>`
+      with h as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
+      select h.xmin::text as horizon, e.*
+        from h left join lateral (
+          select global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version,
+                 data, metadata, recorded_at
+            from events e
+           where (e.transaction_id, e.global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
+             and e.transaction_id < h.xmin
+             and (${types}::text[] is null or e.type = any(${types}::text[]))
+           order by e.transaction_id, e.global_position
+           limit ${limit}
+        ) e on true`;
+    const horizon = rows[0]!.horizon;
+    const events = rows.filter((r) => r.global_position !== null).map(toStored);
+    const last = events[events.length - 1];
+    let next: Checkpoint = last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after;
+    if (events.length < limit) {
+      // Everything below the horizon has been seen: continue from it.
+      const h = { transactionId: horizon, globalPosition: 0 };
+      if (compareCheckpoints(h, next) > 0) next = h;
+    }
+    return { events, next };
+  }
+
+  decode(events: readonly StoredEvent[], db: Queryable = this.sql): Promise<RecordedEvent[]> {
+    return this.codec.decodeMany(db, events);
+  }
+
+  /** How many committed events a consumer at `at` has not processed yet. */
+  async lag(at: Checkpoint, db: Queryable = this.sql): Promise<number> {
+    const r = await db<{ n: string }[]>`
+      select count(*) as n from events
+       where (transaction_id, global_position) > (${at.transactionId}::xid8, ${at.globalPosition}::bigint)`;
+    return Number(r[0]!.n);
+  }
+}

@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { open, seal } from './crypto.js';
+import type { Queryable } from './sql.js';
+
+export class SubjectErasedError extends Error {
+  constructor(readonly subjectId: string) {
+    super(`Data subject ${subjectId} was erased; their personal data can no longer be written.`);
+    this.name = 'SubjectErasedError';
+  }
+}
+
+/**
+ * Per-data-subject data keys (AES-256), stored wrapped by the master key. Destroying a subject's key makes
+ * every ciphertext of theirs unreadable (crypto-shredding); a tombstone stops the key being recreated.
+ */
+export class KeyStore {
+  readonly kekId: string;
+
+  constructor(private readonly masterKey: Buffer) {
+    this.kekId = createHash('sha256').update(masterKey).digest('hex').slice(0, 16);
+  }
+
+  private wrap(subjectId: string, dek: Buffer) {
+    return seal(this.masterKey, dek, `tia:dek:${subjectId}`);
+  }
+
+  private unwrap(subjectId: string, wrapped: Buffer) {
+    return open(this.masterKey, wrapped, `tia:dek:${subjectId}`);
+  }
+
+  /** The subject's data key, created on first use. Throws SubjectErasedError after erasure. */
+  async keyFor(db: Queryable, subjectId: string): Promise<Buffer> {
+    const found = await this.find(db, subjectId);
+    if (found) return found;
+    const dek = randomBytes(32);
+    const rows = await db<{ wrapped_key: Buffer }[]>`
+      insert into subject_keys (subject_id, wrapped_key, kek_id)
+      select ${subjectId}, ${this.wrap(subjectId, dek)}, ${this.kekId}
+       where not exists (select 1 from erased_subjects where subject_id = ${subjectId})
+      on conflict (subject_id) do update set subject_id = excluded.subject_id
+      returning wrapped_key`;
+    const row = rows[0];
+    if (!row) throw new SubjectErasedError(subjectId);
+    return this.unwrap(subjectId, row.wrapped_key);
+  }
+
+  /** Keys for many subjects in one query; erased or unknown subjects are absent from the map. */
+  async findMany(db: Queryable, subjectIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    if (subjectIds.length === 0) return out;
+    const rows = await db<{ subject_id: string; wrapped_key: Buffer }[]>`
+      select subject_id, wrapped_key from subject_keys where subject_id = any(${[...new Set(subjectIds)]})`;
+    for (const r of rows) out.set(r.subject_id, this.unwrap(r.subject_id, r.wrapped_key));
+    return out;
+  }
+
+  async find(db: Queryable, subjectId: string): Promise<Buffer | null> {
+    return (await this.findMany(db, [subjectId])).get(subjectId) ?? null;
+  }
+
+  async isErased(db: Queryable, subjectId: string): Promise<boolean> {
+    const r = await db`select 1 from erased_subjects where subject_id = ${subjectId}`;
+    return r.length > 0;
+  }
+
+  /** Destroys the subject's key and records the tombstone, atomically with the caller's transaction. */
+  async destroy(db: Queryable, subjectId: string, reason: string): Promise<{ keyExisted: boolean }> {
+    const deleted = await db`delete from subject_keys where subject_id = ${subjectId} returning subject_id`;
+    await db`insert into erased_subjects (subject_id, reason) values (${subjectId}, ${reason})
+             on conflict (subject_id) do nothing`;
+    return { keyExisted: deleted.length > 0 };
+  }
+}
