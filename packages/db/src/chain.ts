@@ -12,7 +12,11 @@ export type ChainVerdict =
   | {
       ok: false;
       checked: number;
-      firstBroken: { seq: number; globalPosition: number; reason: 'row_changed' | 'row_missing' | 'link_broken' };
+      firstBroken: {
+        seq: number;
+        globalPosition: number;
+        reason: 'row_changed' | 'row_missing' | 'link_broken';
+      };
     };
 
 /**
@@ -32,10 +36,12 @@ export const verifyChain = async (sql: Sql, batch = 2000): Promise<ChainVerdict>
     if (rows.length === 0) break;
     for (const r of rows) {
       const where = { seq: Number(r.seq), globalPosition: Number(r.global_position) };
-      if (Number(r.seq) !== lastSeq + 1 || !r.prev_hash.equals(prev)) return { ok: false, checked, firstBroken: { ...where, reason: 'link_broken' } };
+      if (Number(r.seq) !== lastSeq + 1 || !r.prev_hash.equals(prev))
+        return { ok: false, checked, firstBroken: { ...where, reason: 'link_broken' } };
       if (!r.digest) return { ok: false, checked, firstBroken: { ...where, reason: 'row_missing' } };
       const expect = createHash('sha256').update(prev).update(r.digest).digest();
-      if (!expect.equals(r.hash)) return { ok: false, checked, firstBroken: { ...where, reason: 'row_changed' } };
+      if (!expect.equals(r.hash))
+        return { ok: false, checked, firstBroken: { ...where, reason: 'row_changed' } };
       prev = r.hash;
       lastSeq = Number(r.seq);
       checked++;

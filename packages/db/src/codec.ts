@@ -10,7 +10,10 @@ export interface EncryptedField {
 }
 
 export const isEncryptedField = (v: unknown): v is EncryptedField =>
-  typeof v === 'object' && v !== null && typeof (v as EncryptedField).$enc === 'string' && typeof (v as EncryptedField).k === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as EncryptedField).$enc === 'string' &&
+  typeof (v as EncryptedField).k === 'string';
 
 const aadFor = (eventId: string, field: string) => `tia:event:${eventId}:${field}`;
 
@@ -24,7 +27,12 @@ export class EventCodec {
     private readonly keys: KeyStore,
   ) {}
 
-  async encode(db: Queryable, eventId: string, type: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async encode(
+    db: Queryable,
+    eventId: string,
+    type: string,
+    data: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     const def = this.registry.get(type);
     const valid = this.registry.validate(type, data);
     if (def.pii.length === 0) return valid;
@@ -41,10 +49,9 @@ export class EventCodec {
   }
 
   /** Decrypts (or redacts) personal fields of many stored events with one key query, then upcasts. */
-  async decodeMany<T extends { eventId: string; type: string; schemaVersion: number; data: Record<string, unknown> }>(
-    db: Queryable,
-    rows: readonly T[],
-  ): Promise<(T & { data: Record<string, unknown> })[]> {
+  async decodeMany<
+    T extends { eventId: string; type: string; schemaVersion: number; data: Record<string, unknown> },
+  >(db: Queryable, rows: readonly T[]): Promise<(T & { data: Record<string, unknown> })[]> {
     const subjects = new Set<string>();
     for (const r of rows) for (const v of Object.values(r.data)) if (isEncryptedField(v)) subjects.add(v.k);
     const keys = await this.keys.findMany(db, [...subjects]);
@@ -56,7 +63,9 @@ export class EventCodec {
           if (!isEncryptedField(v)) continue;
           const key = keys.get(v.k);
           data[field] = key
-            ? (JSON.parse(open(key, Buffer.from(v.$enc, 'base64'), aadFor(r.eventId, field)).toString('utf8')) as unknown)
+            ? (JSON.parse(
+                open(key, Buffer.from(v.$enc, 'base64'), aadFor(r.eventId, field)).toString('utf8'),
+              ) as unknown)
             : REDACTED;
         }
       }

@@ -17,7 +17,12 @@ export const readCheckpoint = async (db: Queryable, consumer: string, lock = fal
   return r ? { transactionId: r.transaction_id, globalPosition: Number(r.global_position) } : START;
 };
 
-export const writeCheckpoint = async (db: Queryable, consumer: string, at: Checkpoint, processed: number): Promise<void> => {
+export const writeCheckpoint = async (
+  db: Queryable,
+  consumer: string,
+  at: Checkpoint,
+  processed: number,
+): Promise<void> => {
   await db`
     insert into consumer_checkpoints (consumer, transaction_id, global_position, processed, updated_at)
     values (${consumer}, ${at.transactionId}::xid8, ${at.globalPosition}, ${processed}, now())
@@ -33,7 +38,13 @@ export const claimInbox = async (tx: TxSql, consumer: string, eventId: string): 
   return r.length === 1;
 };
 
-export const heartbeat = async (db: Queryable, consumer: string, mode: string, instance: string, lastError: string | null = null) => {
+export const heartbeat = async (
+  db: Queryable,
+  consumer: string,
+  mode: string,
+  instance: string,
+  lastError: string | null = null,
+) => {
   await db`
     insert into consumer_status (consumer, mode, instance, heartbeat_at, last_error)
     values (${consumer}, ${mode}, ${instance}, now(), ${lastError})
@@ -81,7 +92,9 @@ export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<voi
   try {
     for (;;) {
       if (o.signal.aborted) return;
-      const got = await lockConn<{ ok: boolean }[]>`select pg_try_advisory_lock(hashtext(${'tia:consumer:' + o.name})) as ok`;
+      const got = await lockConn<
+        { ok: boolean }[]
+      >`select pg_try_advisory_lock(hashtext(${'tia:consumer:' + o.name})) as ok`;
       if (got[0]!.ok) break;
       await sleep(1000, o.signal);
     }
@@ -92,9 +105,16 @@ export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<voi
       try {
         const handled = await o.sql.begin(async (tx) => {
           const at = await readCheckpoint(tx, o.name, true);
-          const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, { ...(o.types ? { types: o.types } : {}), db: tx });
+          const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, {
+            ...(o.types ? { types: o.types } : {}),
+            db: tx,
+          });
           if (events.length > 0) await o.handleBatch(tx, events);
-          if (events.length > 0 || next.transactionId !== at.transactionId || next.globalPosition !== at.globalPosition) {
+          if (
+            events.length > 0 ||
+            next.transactionId !== at.transactionId ||
+            next.globalPosition !== at.globalPosition
+          ) {
             await writeCheckpoint(tx, o.name, next, events.length);
           }
           return { events, next };
@@ -110,7 +130,9 @@ export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<voi
         failures++;
         const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
         log.error('consumer batch failed; retrying', { error: e, attempt: failures, retryInMs: delay });
-        await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance, (e as Error).message).catch(() => undefined);
+        await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance, (e as Error).message).catch(
+          () => undefined,
+        );
         await sleep(delay, o.signal);
       }
     }

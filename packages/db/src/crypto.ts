@@ -20,6 +20,7 @@ export const open = (key: Buffer, box: Buffer, aad: string): Buffer => {
 /** A master key (key-encryption key) from its base64 text; must be 32 bytes. */
 export const parseMasterKey = (b64: string): Buffer => {
   const k = Buffer.from(b64, 'base64');
-  if (k.length !== 32) throw new Error('MASTER_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  if (k.length !== 32)
+    throw new Error('MASTER_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
   return k;
 };

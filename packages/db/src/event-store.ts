@@ -138,7 +138,8 @@ export class EventStore {
   ): Promise<AppendResult> {
     if (!STREAM.test(streamId)) throw new Error(`Invalid stream id "${streamId}" (expected <category>-<id>)`);
     if (events.length === 0) throw new Error('append needs at least one event');
-    for (const e of events) if (!UUID.test(e.eventId)) throw new Error(`Invalid event id "${e.eventId}" (expected a UUID)`);
+    for (const e of events)
+      if (!UUID.test(e.eventId)) throw new Error(`Invalid event id "${e.eventId}" (expected a UUID)`);
     const inline = opts.inline ?? [];
     const run = async (db: Queryable, tx: TxSql | null): Promise<AppendResult> => {
       const payload = [];
@@ -185,7 +186,9 @@ export class EventStore {
 
   private async alreadyAppended(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | null> {
     const ids = events.map((e) => e.eventId);
-    const rows = await this.sql<{ event_id: string; stream_id: string; type: string; stream_version: string; global_position: string }[]>`
+    const rows = await this.sql<
+      { event_id: string; stream_id: string; type: string; stream_version: string; global_position: string }[]
+    >`
       select event_id, stream_id, type, stream_version, global_position from events where event_id = any(${ids}::uuid[])
       order by stream_version`;
     if (rows.length !== events.length) return null;
@@ -217,7 +220,10 @@ export class EventStore {
   }
 
   /** All events of one stream, decoded, in stream order. */
-  async readStream(streamId: string, opts: { fromVersion?: number; db?: Queryable } = {}): Promise<RecordedEvent[]> {
+  async readStream(
+    streamId: string,
+    opts: { fromVersion?: number; db?: Queryable } = {},
+  ): Promise<RecordedEvent[]> {
     const db = opts.db ?? this.sql;
     const rows = await db<Row[]>`
       select global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version,
@@ -272,7 +278,9 @@ export class EventStore {
     const horizon = rows[0]!.horizon;
     const events = rows.filter((r) => r.global_position !== null).map(toStored);
     const last = events[events.length - 1];
-    let next: Checkpoint = last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after;
+    let next: Checkpoint = last
+      ? { transactionId: last.transactionId, globalPosition: last.globalPosition }
+      : after;
     if (events.length < limit) {
       // Everything below the horizon has been seen: continue from it.
       const h = { transactionId: horizon, globalPosition: 0 };

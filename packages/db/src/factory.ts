@@ -10,7 +10,11 @@ export interface Persistence {
   store: EventStore;
 }
 
-export const createPersistence = (sql: Sql, masterKey: Buffer, registry: EventRegistry = eventRegistry): Persistence => {
+export const createPersistence = (
+  sql: Sql,
+  masterKey: Buffer,
+  registry: EventRegistry = eventRegistry,
+): Persistence => {
   const keys = new KeyStore(masterKey);
   return { sql, keys, store: new EventStore(sql, new EventCodec(registry, keys)) };
 };

@@ -65,7 +65,12 @@ export const healthReport = async (sql: Sql): Promise<HealthReport> => {
   } catch (e) {
     return {
       ok: false,
-      database: { ok: false, latencyMs: Math.round(performance.now() - t0), migrationsApplied: 0, error: (e as Error).message },
+      database: {
+        ok: false,
+        latencyMs: Math.round(performance.now() - t0),
+        migrationsApplied: 0,
+        error: (e as Error).message,
+      },
       transport: { mode: 'unknown', ok: false, consumers: [] },
     };
   }

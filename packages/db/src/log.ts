@@ -13,7 +13,11 @@ export interface Logger {
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 const serialise = (v: unknown): unknown =>
-  v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : typeof v === 'bigint' ? v.toString() : v;
+  v instanceof Error
+    ? { name: v.name, message: v.message, stack: v.stack }
+    : typeof v === 'bigint'
+      ? v.toString()
+      : v;
 
 export const createLogger = (
   base: Fields = {},

@@ -23,10 +23,9 @@ export const migrate = async (sql: Sql, dir = MIGRATIONS_DIR): Promise<Migration
     await tx`create table if not exists schema_migrations (
       name text primary key, checksum text not null, applied_at timestamptz not null default now())`;
     const done = new Map(
-      (await tx<{ name: string; checksum: string }[]>`select name, checksum from schema_migrations`).map((r) => [
-        r.name,
-        r.checksum,
-      ]),
+      (await tx<{ name: string; checksum: string }[]>`select name, checksum from schema_migrations`).map(
+        (r) => [r.name, r.checksum],
+      ),
     );
     const applied: string[] = [];
     for (const file of files) {
@@ -34,7 +33,8 @@ export const migrate = async (sql: Sql, dir = MIGRATIONS_DIR): Promise<Migration
       const checksum = createHash('sha256').update(text).digest('hex');
       const prior = done.get(file);
       if (prior !== undefined) {
-        if (prior !== checksum) throw new Error(`Migration ${file} was changed after it was applied; add a new migration instead.`);
+        if (prior !== checksum)
+          throw new Error(`Migration ${file} was changed after it was applied; add a new migration instead.`);
         continue;
       }
       await tx.unsafe(text);

@@ -7,7 +7,13 @@ import type { KeyStore } from './key-store.js';
  */
 export const eraseSubject = async (
   deps: { store: EventStore; keys: KeyStore; inline?: readonly InlineProjection[] },
-  cmd: { subjectId: string; reason: 'user_request' | 'retention' | 'minor_reported' | 'admin'; eventId: string; now: string; actor?: { kind: 'user' | 'staff' | 'system'; id: string } },
+  cmd: {
+    subjectId: string;
+    reason: 'user_request' | 'retention' | 'minor_reported' | 'admin';
+    eventId: string;
+    now: string;
+    actor?: { kind: 'user' | 'staff' | 'system'; id: string };
+  },
 ): Promise<{ keyExisted: boolean; alreadyErased: boolean }> =>
   deps.store.sql.begin(async (tx) => {
     const alreadyErased = await deps.keys.isErased(tx, cmd.subjectId);

@@ -37,7 +37,14 @@ export const asInline = (p: Projection): InlineProjection => ({
 /** Keeps a projection up to date from the event store, checkpoint stored with each batch. */
 export const runProjection = (
   p: Projection,
-  deps: { sql: Sql; store: EventStore; log: Logger; signal: AbortSignal; batchSize?: number; pollMs?: number },
+  deps: {
+    sql: Sql;
+    store: EventStore;
+    log: Logger;
+    signal: AbortSignal;
+    batchSize?: number;
+    pollMs?: number;
+  },
 ) =>
   runPollingConsumer({
     name: consumerName(p),
@@ -80,7 +87,10 @@ export const rebuildProjection = async (
   let total = 0;
   let batches = 0;
   const step = async (tx: TxSql) => {
-    const { events, next } = await deps.store.readBatch(at, batchSize, { ...(p.types ? { types: p.types } : {}), db: tx });
+    const { events, next } = await deps.store.readBatch(at, batchSize, {
+      ...(p.types ? { types: p.types } : {}),
+      db: tx,
+    });
     if (events.length > 0) await p.apply(tx, await deps.store.decode(events, tx), shadow);
     total += events.length;
     batches++;

@@ -22,7 +22,8 @@ const tamper = (fn: (tx: TestDatabase['sql']) => Promise<unknown>) =>
 
 describe('hash chain over the global log', () => {
   it('seals committed events in consumer order and verifies clean', async () => {
-    for (let i = 0; i < 5; i++) await p.store.append(`diag-${randomUUID()}`, 0, [ping(`e${i}`), ping(`f${i}`)]);
+    for (let i = 0; i < 5; i++)
+      await p.store.append(`diag-${randomUUID()}`, 0, [ping(`e${i}`), ping(`f${i}`)]);
     let sealed = 0;
     await eventually(async () => {
       sealed += await sealChain(db.sql);
@@ -38,13 +39,19 @@ describe('hash chain over the global log', () => {
   it('reports the first broken link when a superuser edits an event row', async () => {
     const [target] = await db.sql<{ seq: string; global_position: string }[]>`
       select seq, global_position from event_chain order by seq offset 3 limit 1`;
-    await tamper((tx) => tx`update events set data = jsonb_set(data, '{payload}', '"forged"')
-                            where global_position = ${target!.global_position}`);
+    await tamper(
+      (tx) => tx`update events set data = jsonb_set(data, '{payload}', '"forged"')
+                            where global_position = ${target!.global_position}`,
+    );
     const v = await verifyChain(db.sql);
     expect(v).toEqual({
       ok: false,
       checked: 3,
-      firstBroken: { seq: Number(target!.seq), globalPosition: Number(target!.global_position), reason: 'row_changed' },
+      firstBroken: {
+        seq: Number(target!.seq),
+        globalPosition: Number(target!.global_position),
+        reason: 'row_changed',
+      },
     });
   });
 
@@ -55,18 +62,27 @@ describe('hash chain over the global log', () => {
       for (let i = 0; i < 4; i++) await q.store.append(`diag-${randomUUID()}`, 0, [ping()]);
       let n = 0;
       await eventually(async () => expect((n += await sealChain(fresh.sql))).toBe(4));
-      const [second] = await fresh.sql<{ global_position: string }[]>`select global_position from event_chain where seq = 2`;
+      const [second] = await fresh.sql<
+        { global_position: string }[]
+      >`select global_position from event_chain where seq = 2`;
       await fresh.sql.begin(async (tx) => {
         await tx`set local session_replication_role = replica`;
         await tx`alter table event_chain drop constraint event_chain_global_position_fkey`;
         await tx`delete from events where global_position = ${second!.global_position}`;
       });
-      expect(await verifyChain(fresh.sql)).toMatchObject({ ok: false, firstBroken: { seq: 2, reason: 'row_missing' } });
+      expect(await verifyChain(fresh.sql)).toMatchObject({
+        ok: false,
+        firstBroken: { seq: 2, reason: 'row_missing' },
+      });
       await fresh.sql.begin(async (tx) => {
         await tx`set local session_replication_role = replica`;
         await tx`update event_chain set prev_hash = '\\x00' where seq = 1`;
       });
-      expect(await verifyChain(fresh.sql)).toMatchObject({ ok: false, checked: 0, firstBroken: { seq: 1, reason: 'link_broken' } });
+      expect(await verifyChain(fresh.sql)).toMatchObject({
+        ok: false,
+        checked: 0,
+        firstBroken: { seq: 1, reason: 'link_broken' },
+      });
     } finally {
       await fresh.drop();
     }

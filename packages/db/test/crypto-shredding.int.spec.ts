@@ -34,7 +34,11 @@ const everyRowAsText = async (): Promise<string[]> => {
 describe('crypto-shredding', () => {
   const uid = randomUUID();
   const other = randomUUID();
-  const secret = { name: 'Ada Lovelace', email: 'ada.lovelace@example.org', note: 'I rehearsed for the analyst role at Contoso' };
+  const secret = {
+    name: 'Ada Lovelace',
+    email: 'ada.lovelace@example.org',
+    note: 'I rehearsed for the analyst role at Contoso',
+  };
 
   it('stores personal data only as ciphertext, bound to its event and field', async () => {
     await p.store.append(`user-${uid}`, 0, [registered(uid, secret.name, secret.email)]);
@@ -48,12 +52,28 @@ describe('crypto-shredding', () => {
   });
 
   it('a ciphertext moved to another event does not decrypt (AAD binds it)', async () => {
-    const [row] = await db.sql<{ data: { email: unknown } }[]>`select data from events where stream_id = ${`user-${other}`}`;
+    const [row] = await db.sql<
+      { data: { email: { $enc: string; k: string } } }[]
+    >`select data from events where stream_id = ${`user-${other}`}`;
     const id = randomUUID();
     await db.sql`select * from tia_append(${`user-${randomUUID()}`}, 'user', 0, ${db.sql.json([
-      { event_id: id, type: 'AccountRegistered', schema_version: 2, data: { userId: other, name: row!.data.email, email: row!.data.email, signupMethod: 'password', registeredAt: T }, metadata: { occurredAt: T } },
+      {
+        event_id: id,
+        type: 'AccountRegistered',
+        schema_version: 2,
+        data: {
+          userId: other,
+          name: row!.data.email,
+          email: row!.data.email,
+          signupMethod: 'password',
+          registeredAt: T,
+        },
+        metadata: { occurredAt: T },
+      },
     ])})`;
-    const [moved] = await db.sql<{ stream_id: string }[]>`select stream_id from events where event_id = ${id}`;
+    const [moved] = await db.sql<
+      { stream_id: string }[]
+    >`select stream_id from events where event_id = ${id}`;
     await expect(p.store.readStream(moved!.stream_id)).rejects.toThrow(/authenticate/);
   });
 
@@ -62,11 +82,20 @@ describe('crypto-shredding', () => {
     await p.store.append(`privacy-${uid}`, 'any', [consent(uid, 'recording_feedback')], { inline });
     expect(await db.sql`select * from rm_consents where subject_id = ${uid}`).toHaveLength(1);
 
-    const r = await eraseSubject({ store: p.store, keys: p.keys, inline }, { subjectId: uid, reason: 'user_request', eventId: randomUUID(), now: T });
+    const r = await eraseSubject(
+      { store: p.store, keys: p.keys, inline },
+      { subjectId: uid, reason: 'user_request', eventId: randomUUID(), now: T },
+    );
     expect(r).toEqual({ keyExisted: true, alreadyErased: false });
 
     const [reg] = await p.store.readStream(`user-${uid}`);
-    expect(reg!.data).toEqual({ userId: uid, name: REDACTED, email: REDACTED, signupMethod: 'password', registeredAt: T });
+    expect(reg!.data).toEqual({
+      userId: uid,
+      name: REDACTED,
+      email: REDACTED,
+      signupMethod: 'password',
+      registeredAt: T,
+    });
     const [n] = await p.store.readStream(`note-${uid}`);
     expect(n!.data.text).toEqual(REDACTED);
     expect(await db.sql`select * from subject_keys where subject_id = ${uid}`).toHaveLength(0);
@@ -77,7 +106,8 @@ describe('crypto-shredding', () => {
 
     // Events stay; the chain still verifies (it covers ciphertext).
     let sealed = 0;
-    const [{ n: total }] = (await db.sql<{ n: string }[]>`select count(*) as n from events`) as [{ n: string }];
+    const [counted] = await db.sql<{ n: number }[]>`select count(*)::int as n from events`;
+    const total = counted!.n;
     await eventually(async () => expect((sealed += await sealChain(db.sql))).toBe(Number(total)));
     expect(await verifyChain(db.sql)).toMatchObject({ ok: true });
   });
@@ -91,8 +121,13 @@ describe('crypto-shredding', () => {
 
   it('a tombstone stops a later write from silently recreating the key', async () => {
     await expect(p.keys.keyFor(db.sql, uid)).rejects.toBeInstanceOf(SubjectErasedError);
-    await expect(p.store.append(`note-${uid}`, 'any', [note(uid, 'new text')])).rejects.toBeInstanceOf(SubjectErasedError);
-    const again = await eraseSubject({ store: p.store, keys: p.keys }, { subjectId: uid, reason: 'user_request', eventId: randomUUID(), now: T });
+    await expect(p.store.append(`note-${uid}`, 'any', [note(uid, 'new text')])).rejects.toBeInstanceOf(
+      SubjectErasedError,
+    );
+    const again = await eraseSubject(
+      { store: p.store, keys: p.keys },
+      { subjectId: uid, reason: 'user_request', eventId: randomUUID(), now: T },
+    );
     expect(again).toEqual({ keyExisted: false, alreadyErased: true });
     expect(await db.sql`select * from events where type = 'SubjectErased'`).toHaveLength(1);
   });

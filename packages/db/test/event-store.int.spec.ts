@@ -68,14 +68,26 @@ describe('append and read', () => {
     const s = `diag-${randomUUID()}`;
     const e = ping();
     await p.store.append(s, 0, [e]);
-    await expect(p.store.append(`diag-${randomUUID()}`, 0, [e])).rejects.toBeInstanceOf(DuplicateEventIdError);
-    await expect(p.store.append(s, 'any', [{ ...e, type: 'ConsentWithdrawn', data: { subjectId: 'x', purpose: 'marketing_email', withdrawnAt: T } }])).rejects.toBeInstanceOf(DuplicateEventIdError);
+    await expect(p.store.append(`diag-${randomUUID()}`, 0, [e])).rejects.toBeInstanceOf(
+      DuplicateEventIdError,
+    );
+    await expect(
+      p.store.append(s, 'any', [
+        {
+          ...e,
+          type: 'ConsentWithdrawn',
+          data: { subjectId: 'x', purpose: 'marketing_email', withdrawnAt: T },
+        },
+      ]),
+    ).rejects.toBeInstanceOf(DuplicateEventIdError);
   });
 
   it('validates event data against the schema before storing', async () => {
     const s = `diag-${randomUUID()}`;
     await expect(p.store.append(s, 0, [{ ...ping(), data: { pingId: 'x' } }])).rejects.toThrow(/sentAt/);
-    await expect(p.store.append(s, 0, [{ ...ping(), type: 'NoSuchThing' }])).rejects.toThrow(/Unknown event type/);
+    await expect(p.store.append(s, 0, [{ ...ping(), type: 'NoSuchThing' }])).rejects.toThrow(
+      /Unknown event type/,
+    );
     await expect(p.store.append('no category', 0, [ping()])).rejects.toThrow(/Invalid stream id/);
     expect(await p.store.streamVersion(s)).toBe(0);
   });
@@ -85,18 +97,32 @@ describe('append and read', () => {
     const id = randomUUID();
     // Store a v1 event exactly as an older release did (no personal-data encryption involved in the upcast).
     await db.sql`select * from tia_append(${s}, 'user', 0, ${db.sql.json([
-      { event_id: id, type: 'AccountRegistered', schema_version: 1, data: { userId: 'old', fullName: 'Old Name', email: 'o@example.org', registeredAt: T }, metadata: { occurredAt: T } },
+      {
+        event_id: id,
+        type: 'AccountRegistered',
+        schema_version: 1,
+        data: { userId: 'old', fullName: 'Old Name', email: 'o@example.org', registeredAt: T },
+        metadata: { occurredAt: T },
+      },
     ])})`;
     const [e] = await p.store.readStream(s);
     expect(e!.schemaVersion).toBe(1);
-    expect(e!.data).toEqual({ userId: 'old', name: 'Old Name', email: 'o@example.org', signupMethod: 'password', registeredAt: T });
+    expect(e!.data).toEqual({
+      userId: 'old',
+      name: 'Old Name',
+      email: 'o@example.org',
+      signupMethod: 'password',
+      registeredAt: T,
+    });
   });
 
   it('decrypts personal fields for the reader while storing only ciphertext', async () => {
     const s = `user-${randomUUID()}`;
     const uid = randomUUID();
     await p.store.append(s, 0, [registered(uid, 'Grace Hopper', 'grace@example.org')]);
-    const [raw] = await db.sql<{ data: Record<string, unknown> }[]>`select data from events where stream_id = ${s}`;
+    const [raw] = await db.sql<
+      { data: Record<string, unknown> }[]
+    >`select data from events where stream_id = ${s}`;
     expect(JSON.stringify(raw!.data)).not.toMatch(/Grace|grace@/);
     expect(raw!.data.email).toMatchObject({ k: uid });
     const [e] = await p.store.readStream(s);

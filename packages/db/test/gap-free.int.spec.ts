@@ -17,7 +17,9 @@ afterAll(async () => db?.drop());
 const openAppend = async (streamId: string, payload: string) => {
   const conn = await db.sql.reserve();
   await conn`begin`;
-  await p.store.append(streamId, 0, [ping(payload)], { tx: conn as unknown as Parameters<typeof p.store.append>[3] extends { tx?: infer X } ? X : never });
+  await p.store.append(streamId, 0, [ping(payload)], {
+    tx: conn as unknown as Parameters<typeof p.store.append>[3] extends { tx?: infer X } ? X : never,
+  });
   return {
     commit: async () => {
       await conn`commit`;

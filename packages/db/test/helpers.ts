@@ -10,7 +10,12 @@ export const ping = (payload = 'x', eventId: string = randomUUID()): NewEvent =>
   metadata: { occurredAt: T, actor: { kind: 'system', id: 'test' } },
 });
 
-export const registered = (userId: string, name: string, email: string, eventId: string = randomUUID()): NewEvent => ({
+export const registered = (
+  userId: string,
+  name: string,
+  email: string,
+  eventId: string = randomUUID(),
+): NewEvent => ({
   eventId,
   type: 'AccountRegistered',
   data: { userId, name, email, signupMethod: 'password', registeredAt: T },

@@ -19,10 +19,11 @@ afterAll(async () => db?.drop());
 
 const counts = async () =>
   Object.fromEntries(
-    (await db.sql<{ type: string; n: string }[]>`select type, sum(events)::bigint as n from rm_activity_daily group by type`).map((r) => [
-      r.type,
-      Number(r.n),
-    ]),
+    (
+      await db.sql<
+        { type: string; n: string }[]
+      >`select type, sum(events)::bigint as n from rm_activity_daily group by type`
+    ).map((r) => [r.type, Number(r.n)]),
   );
 
 describe('migrations', () => {
@@ -44,7 +45,13 @@ describe('async projection with checkpoint, single active instance, and rebuild'
       runProjection(activityProjection, {
         sql: db.sql,
         store: p.store,
-        log: { ...silentLogger, child: () => ({ ...silentLogger, info: (m: string) => m === 'consumer active' && active.push(label) }) },
+        log: {
+          ...silentLogger,
+          child: () => ({
+            ...silentLogger,
+            info: (m: string) => m === 'consumer active' && active.push(label),
+          }),
+        },
         signal: ac.signal,
         batchSize: 7,
       });
@@ -60,11 +67,18 @@ describe('async projection with checkpoint, single active instance, and rebuild'
     const writer = (async () => {
       for (let i = 0; i < 20; i++) await p.store.append(`diag-${randomUUID()}`, 0, [ping()]);
     })();
-    const r = await rebuildProjection(activityProjection, { sql: db.sql, store: p.store, log: silentLogger, batchSize: 5 });
+    const r = await rebuildProjection(activityProjection, {
+      sql: db.sql,
+      store: p.store,
+      log: silentLogger,
+      batchSize: 5,
+    });
     await writer;
     expect(r.events).toBeGreaterThanOrEqual(31);
     await eventually(async () => expect(await counts()).toEqual({ DiagnosticPinged: 50, ConsentGiven: 1 }));
-    const tables = await db.sql<{ t: string }[]>`select table_name as t from information_schema.tables where table_name like 'rm_activity_daily%'`;
+    const tables = await db.sql<
+      { t: string }[]
+    >`select table_name as t from information_schema.tables where table_name like 'rm_activity_daily%'`;
     expect(tables.map((x) => x.t)).toEqual(['rm_activity_daily']);
 
     ac.abort();

@@ -14,7 +14,12 @@ export const activityProjection: Projection = {
       c.n++;
       counts.set(k, c);
     }
-    const rows = [...counts.values()].map((c) => ({ day: c.day, category: c.category, type: c.type, events: c.n }));
+    const rows = [...counts.values()].map((c) => ({
+      day: c.day,
+      category: c.category,
+      type: c.type,
+      events: c.n,
+    }));
     await tx`
       insert into ${tx(t('rm_activity_daily'))} ${tx(rows, 'day', 'category', 'type', 'events')}
       on conflict (day, type) do update set events = ${tx(t('rm_activity_daily'))}.events + excluded.events`;

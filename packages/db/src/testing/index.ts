@@ -4,7 +4,8 @@ import { createSql, type Sql } from '../sql.js';
 import { migrate } from '../migrate.js';
 
 /** Where integration tests find a real PostgreSQL server (never a mock). */
-export const testServerUrl = () => process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const testServerUrl = () =>
+  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fixed master key for tests. */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7);

@@ -15,7 +15,10 @@ export type ConsentCommand =
   | { type: 'WithdrawConsent'; subjectId: string; purpose: ConsentPurpose; now: string };
 
 export type ConsentEvent =
-  | { type: 'ConsentGiven'; data: { subjectId: string; purpose: ConsentPurpose; policyVersion: string; givenAt: string } }
+  | {
+      type: 'ConsentGiven';
+      data: { subjectId: string; purpose: ConsentPurpose; policyVersion: string; givenAt: string };
+    }
   | { type: 'ConsentWithdrawn'; data: { subjectId: string; purpose: ConsentPurpose; withdrawnAt: string } }
   | { type: 'SubjectErased'; data: { subjectId: string; reason: string; erasedAt: string } };
 
@@ -43,12 +46,22 @@ export const decide = (cmd: ConsentCommand, state: ConsentState): ConsentEvent[]
       return [
         {
           type: 'ConsentGiven',
-          data: { subjectId: cmd.subjectId, purpose: cmd.purpose, policyVersion: cmd.policyVersion, givenAt: cmd.now },
+          data: {
+            subjectId: cmd.subjectId,
+            purpose: cmd.purpose,
+            policyVersion: cmd.policyVersion,
+            givenAt: cmd.now,
+          },
         },
       ];
     case 'WithdrawConsent':
       if (current.status !== 'given') return []; // nothing to withdraw: no event, no error
-      return [{ type: 'ConsentWithdrawn', data: { subjectId: cmd.subjectId, purpose: cmd.purpose, withdrawnAt: cmd.now } }];
+      return [
+        {
+          type: 'ConsentWithdrawn',
+          data: { subjectId: cmd.subjectId, purpose: cmd.purpose, withdrawnAt: cmd.now },
+        },
+      ];
   }
 };
 
@@ -60,14 +73,21 @@ export const evolve = (state: ConsentState, event: ConsentEvent): ConsentState =
         kind: 'active',
         purposes: {
           ...state.purposes,
-          [event.data.purpose]: { status: 'given', policyVersion: event.data.policyVersion, since: event.data.givenAt },
+          [event.data.purpose]: {
+            status: 'given',
+            policyVersion: event.data.policyVersion,
+            since: event.data.givenAt,
+          },
         },
       };
     case 'ConsentWithdrawn':
       if (state.kind === 'erased') return state;
       return {
         kind: 'active',
-        purposes: { ...state.purposes, [event.data.purpose]: { status: 'withdrawn', since: event.data.withdrawnAt } },
+        purposes: {
+          ...state.purposes,
+          [event.data.purpose]: { status: 'withdrawn', since: event.data.withdrawnAt },
+        },
       };
     case 'SubjectErased':
       return { kind: 'erased', erasedAt: event.data.erasedAt };

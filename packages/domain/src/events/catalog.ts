@@ -23,7 +23,12 @@ export const AccountRegistered = defineEvent({
   // v1 stored a single `fullName`; v2 renamed it to `name` and added the sign-up method.
   history: [
     {
-      schema: z.object({ userId: id, fullName: pii(z.string()), email: pii(z.string()), registeredAt: isoTime }),
+      schema: z.object({
+        userId: id,
+        fullName: pii(z.string()),
+        email: pii(z.string()),
+        registeredAt: isoTime,
+      }),
       upcastToNext: ({ fullName, ...rest }) => ({ ...rest, name: fullName, signupMethod: 'password' }),
     },
   ],
@@ -67,7 +72,11 @@ export const NoteRecorded = defineEvent({
 export const SubjectErased = defineEvent({
   type: 'SubjectErased',
   category: 'privacy',
-  schema: z.object({ subjectId: id, reason: z.enum(['user_request', 'retention', 'minor_reported', 'admin']), erasedAt: isoTime }),
+  schema: z.object({
+    subjectId: id,
+    reason: z.enum(['user_request', 'retention', 'minor_reported', 'admin']),
+    erasedAt: isoTime,
+  }),
 });
 
 /** Pipeline probe used by health checks and the latency benchmark: carries no personal data. */
@@ -77,6 +86,13 @@ export const DiagnosticPinged = defineEvent({
   schema: z.object({ pingId: id, sentAt: isoTime, payload: z.string().max(10_000).optional() }),
 });
 
-export const ALL_EVENTS = [AccountRegistered, ConsentGiven, ConsentWithdrawn, NoteRecorded, SubjectErased, DiagnosticPinged] as const;
+export const ALL_EVENTS = [
+  AccountRegistered,
+  ConsentGiven,
+  ConsentWithdrawn,
+  NoteRecorded,
+  SubjectErased,
+  DiagnosticPinged,
+] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);

@@ -30,7 +30,10 @@ export const defineEvent = <TType extends string, TSchema extends z.ZodType>(def
   category: string;
   schema: TSchema;
   /** Older versions, oldest first, each with the upcaster to the version after it. */
-  history?: readonly { schema: z.ZodType; upcastToNext: (d: Record<string, unknown>) => Record<string, unknown> }[];
+  history?: readonly {
+    schema: z.ZodType;
+    upcastToNext: (d: Record<string, unknown>) => Record<string, unknown>;
+  }[];
   pii?: readonly (keyof z.infer<TSchema> & string)[];
   subject?: (data: z.infer<TSchema>) => string | null;
 }): EventDefinition<TType, z.infer<TSchema>> => {
@@ -54,7 +57,8 @@ export const defineEvent = <TType extends string, TSchema extends z.ZodType>(def
   };
 };
 
-export const currentVersion = (def: EventDefinition): number => def.versions[def.versions.length - 1]!.version;
+export const currentVersion = (def: EventDefinition): number =>
+  def.versions[def.versions.length - 1]!.version;
 
 export class UnknownEventTypeError extends Error {
   constructor(readonly eventType: string) {

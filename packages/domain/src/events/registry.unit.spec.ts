@@ -6,7 +6,12 @@ import { REDACTED } from './pii.js';
 describe('event registry', () => {
   it('Given a v1 AccountRegistered, When read, Then it is upcast to v2 (fullName → name, signupMethod)', () => {
     expect(currentVersion(AccountRegistered)).toBe(2);
-    const v1 = { userId: 'u1', fullName: 'Ada', email: 'ada@example.org', registeredAt: '2026-01-01T00:00:00Z' };
+    const v1 = {
+      userId: 'u1',
+      fullName: 'Ada',
+      email: 'ada@example.org',
+      registeredAt: '2026-01-01T00:00:00Z',
+    };
     expect(eventRegistry.upcast('AccountRegistered', 1, v1)).toEqual({
       userId: 'u1',
       name: 'Ada',
@@ -17,16 +22,32 @@ describe('event registry', () => {
   });
 
   it('Given an erased subject, When their event is read, Then redacted fields still validate', () => {
-    const data = { userId: 'u1', name: REDACTED, email: REDACTED, signupMethod: 'google', registeredAt: '2026-01-01T00:00:00Z' };
+    const data = {
+      userId: 'u1',
+      name: REDACTED,
+      email: REDACTED,
+      signupMethod: 'google',
+      registeredAt: '2026-01-01T00:00:00Z',
+    };
     expect(eventRegistry.upcast('AccountRegistered', 2, data)).toEqual(data);
   });
 
   it('rejects data that does not match the current schema, naming the field', () => {
-    expect(() => eventRegistry.validate('ConsentGiven', { subjectId: 'u1', purpose: 'spam', policyVersion: 'v', givenAt: 'x' })).toThrow(
-      EventSchemaError,
-    );
+    expect(() =>
+      eventRegistry.validate('ConsentGiven', {
+        subjectId: 'u1',
+        purpose: 'spam',
+        policyVersion: 'v',
+        givenAt: 'x',
+      }),
+    ).toThrow(EventSchemaError);
     try {
-      eventRegistry.validate('ConsentGiven', { subjectId: 'u1', purpose: 'spam', policyVersion: 'v', givenAt: '2026-01-01T00:00:00Z' });
+      eventRegistry.validate('ConsentGiven', {
+        subjectId: 'u1',
+        purpose: 'spam',
+        policyVersion: 'v',
+        givenAt: '2026-01-01T00:00:00Z',
+      });
     } catch (e) {
       expect((e as Error).message).toMatch(/purpose/);
     }

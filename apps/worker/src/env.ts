@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const Env = z.object({
+  DATABASE_URL: z.string().url({ message: 'DATABASE_URL must be a postgres:// URL' }),
+  MASTER_KEY: z.string().min(40, 'MASTER_KEY must be 32 bytes, base64 (openssl rand -base64 32)'),
+  KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined,
+    ),
+  KAFKA_CLIENT_ID: z.string().default('trueinterview-worker'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9._-]*$/)
+    .default('tia.'),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type WorkerEnv = z.infer<typeof Env>;
+
+/** Validates the worker's environment once, at start-up; a clear message per bad variable. */
+export const loadEnv = (source: Record<string, string | undefined> = process.env): WorkerEnv => {
+  const r = Env.safeParse(source);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid worker environment:\n${lines}`);
+  }
+  return r.data;
+};

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPersistence, silentLogger, type Persistence, type RecordedEvent } from '@tia/db';
+import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
+import { EmbeddedTransport } from './embedded.js';
+import type { Handler } from './port.js';
+import type { Outcome } from './process.js';
+
+let db: TestDatabase;
+let p: Persistence;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  p = createPersistence(db.sql, TEST_MASTER_KEY);
+  await db.sql`create table effects (event_id uuid not null, handler text not null)`;
+});
+afterAll(async () => db?.drop());
+
+const T = '2026-11-30T12:00:00.000Z';
+const ping = (payload: string) => {
+  const id = randomUUID();
+  return {
+    eventId: id,
+    type: 'DiagnosticPinged',
+    data: { pingId: id, sentAt: T, payload },
+    metadata: { occurredAt: T },
+  };
+};
+
+const until = async (cond: () => boolean | Promise<boolean>, ms = 15_000) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** A handler whose effect is a row; fails for payloads it is told to. */
+const recorder = (name: string, seen: RecordedEvent[], poison = new Set<string>()): Handler => ({
+  name,
+  types: ['DiagnosticPinged'],
+  maxAttempts: 3,
+  handle: async (e, { tx }) => {
+    if (poison.has(e.data.payload as string)) throw new Error(`cannot handle ${String(e.data.payload)}`);
+    seen.push(e);
+    await tx`insert into effects (event_id, handler) values (${e.eventId}, ${name})`;
+  },
+});
+
+describe('embedded transport (no broker): handlers driven from the event store', () => {
+  it('delivers every event once, dead-letters poison after retries, and keeps going', async () => {
+    const seen: RecordedEvent[] = [];
+    const outcomes: [string, Outcome][] = [];
+    const t = new EmbeddedTransport({
+      sql: db.sql,
+      store: p.store,
+      log: silentLogger,
+      handlers: [recorder('rec', seen, new Set(['poison']))],
+      baseDelayMs: 5,
+      onOutcome: (_h, id, o) => outcomes.push([id, o]),
+    });
+    await t.start();
+    for (const x of ['a', 'poison', 'b']) await p.store.append(`diag-${randomUUID()}`, 0, [ping(x)]);
+    await until(() => outcomes.length === 3);
+    await t.stop();
+    expect(seen.map((e) => e.data.payload)).toEqual(['a', 'b']);
+    expect(outcomes.map(([, o]) => o)).toEqual(['processed', 'dead_lettered', 'processed']);
+    const dl = await db.sql<
+      { type: string; attempts: number; error: string }[]
+    >`select type, attempts, error from dead_letters`;
+    expect(dl).toEqual([{ type: 'DiagnosticPinged', attempts: 3, error: 'cannot handle poison' }]);
+    expect(await db.sql`select count(*)::int as n from effects`).toEqual([{ n: 2 }]);
+  });
+
+  it('is idempotent under redelivery (checkpoint rewound): effects happen once', async () => {
+    const seen: RecordedEvent[] = [];
+    const outcomes: Outcome[] = [];
+    const make = () =>
+      new EmbeddedTransport({
+        sql: db.sql,
+        store: p.store,
+        log: silentLogger,
+        handlers: [recorder('rec', seen)],
+        onOutcome: (_h, _id, o) => outcomes.push(o),
+      });
+    await db.sql`update consumer_checkpoints set transaction_id = '0', global_position = 0 where consumer = 'handler:rec'`;
+    const t = make();
+    await t.start();
+    await until(() => outcomes.length === 3);
+    await t.stop();
+    expect(outcomes).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(seen).toHaveLength(0);
+    expect(await db.sql`select count(*)::int as n from effects`).toEqual([{ n: 2 }]);
+  });
+
+  it('decrypts personal data for handlers and stops cleanly mid-stream', async () => {
+    const names: unknown[] = [];
+    const h: Handler = {
+      name: 'names',
+      types: ['AccountRegistered'],
+      handle: async (e) => {
+        names.push(e.data.name);
+        await new Promise((r) => setTimeout(r, 5));
+      },
+    };
+    const t = new EmbeddedTransport({ sql: db.sql, store: p.store, log: silentLogger, handlers: [h] });
+    await t.start();
+    const uid = randomUUID();
+    await p.store.append(`user-${uid}`, 0, [
+      {
+        eventId: randomUUID(),
+        type: 'AccountRegistered',
+        data: {
+          userId: uid,
+          name: 'Katherine Johnson',
+          email: 'kj@example.org',
+          signupMethod: 'password',
+          registeredAt: T,
+        },
+        metadata: { occurredAt: T },
+      },
+    ]);
+    await until(() => names.length === 1);
+    await t.stop();
+    expect(names).toEqual(['Katherine Johnson']);
+    const status = await db.sql<
+      { consumer: string; mode: string }[]
+    >`select consumer, mode from consumer_status order by consumer`;
+    expect(status).toEqual([
+      { consumer: 'handler:names', mode: 'embedded' },
+      { consumer: 'handler:rec', mode: 'embedded' },
+    ]);
+  });
+});

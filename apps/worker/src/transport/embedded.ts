@@ -1,0 +1,66 @@
+import { runPollingConsumer, type EventStore, type Logger, type Sql } from '@tia/db';
+import type { Handler, Transport } from './port.js';
+import { consumerName, processEvent, type Outcome } from './process.js';
+
+/**
+ * Drives handlers straight from the event store (no broker): each handler is a polling consumer with its
+ * own checkpoint; each event runs in a savepoint with its inbox row, so a redelivery is a no-op.
+ */
+export class EmbeddedTransport implements Transport {
+  readonly mode = 'embedded' as const;
+  private ac = new AbortController();
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly deps: {
+      sql: Sql;
+      store: EventStore;
+      log: Logger;
+      handlers: readonly Handler[];
+      pollMs?: number;
+      baseDelayMs?: number;
+      onOutcome?: (handler: string, eventId: string, outcome: Outcome) => void;
+    },
+  ) {}
+
+  start(): Promise<void> {
+    this.ac = new AbortController();
+    const signal = this.ac.signal;
+    for (const h of this.deps.handlers) {
+      const log = this.deps.log.child({ handler: h.name, transport: this.mode });
+      this.loops.push(
+        runPollingConsumer({
+          name: consumerName(h),
+          sql: this.deps.sql,
+          store: this.deps.store,
+          log,
+          signal,
+          types: h.types,
+          batchSize: 20,
+          pollMs: this.deps.pollMs ?? 25,
+          mode: this.mode,
+          handleBatch: async (tx, events) => {
+            for (const e of events) {
+              const outcome = await processEvent(h, e, {
+                store: this.deps.store,
+                log,
+                signal,
+                ...(this.deps.baseDelayMs !== undefined ? { baseDelayMs: this.deps.baseDelayMs } : {}),
+                atomic: (fn) => tx.savepoint(fn),
+                heartbeat: () => Promise.resolve(),
+              });
+              this.deps.onOutcome?.(h.name, e.eventId, outcome);
+            }
+          },
+        }),
+      );
+    }
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.ac.abort();
+    await Promise.allSettled(this.loops);
+    this.loops = [];
+  }
+}

@@ -1,0 +1,32 @@
+import type { EventStore, Logger, RecordedEvent, TxSql } from '@tia/db';
+
+export interface HandlerContext {
+  /** The transaction that also records the event in the handler's inbox: effects and dedup commit together. */
+  tx: TxSql;
+  store: EventStore;
+  log: Logger;
+  /** Long work calls this now and then (Kafka: keeps the group membership alive). */
+  heartbeat: () => Promise<void>;
+}
+
+/** An idempotent event handler; the transport decides where events come from. */
+export interface Handler {
+  readonly name: string;
+  readonly types: readonly string[];
+  /** Attempts before the event is dead-lettered (default 5). */
+  readonly maxAttempts?: number;
+  handle(event: RecordedEvent, ctx: HandlerContext): Promise<void>;
+}
+
+export interface TransportStatus {
+  mode: 'kafka' | 'embedded';
+  running: boolean;
+}
+
+/** Where handlers get their events: Kafka (relay + consumer groups) or the event store directly. */
+export interface Transport {
+  readonly mode: 'kafka' | 'embedded';
+  start(): Promise<void>;
+  /** Stops taking new events, lets in-flight ones finish, then returns. */
+  stop(): Promise<void>;
+}

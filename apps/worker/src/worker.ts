@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http';
+import {
+  ASYNC_PROJECTIONS,
+  createPersistence,
+  createSql,
+  healthReport,
+  migrate,
+  parseMasterKey,
+  runProjection,
+  sealChain,
+  sleep,
+  type Logger,
+} from '@tia/db';
+import type { WorkerEnv } from './env.js';
+import { EmbeddedTransport } from './transport/embedded.js';
+import { KafkaTransport } from './transport/kafka.js';
+import type { Handler, Transport } from './transport/port.js';
+import { HANDLERS } from './handlers/diagnostics.js';
+
+export interface RunningWorker {
+  transport: Transport;
+  stop(): Promise<void>;
+}
+
+/** Starts everything the worker owns: migrations, transport + handlers, async projections, chain sealer. */
+export const startWorker = async (
+  env: WorkerEnv,
+  log: Logger,
+  handlers: readonly Handler[] = HANDLERS,
+): Promise<RunningWorker> => {
+  const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
+  const { applied } = await migrate(sql);
+  if (applied.length > 0) log.info('migrations applied', { applied });
+  const { store } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
+  const ac = new AbortController();
+
+  const transport: Transport = env.KAFKA_BROKERS
+    ? new KafkaTransport({
+        sql,
+        store,
+        log,
+        handlers,
+        cfg: {
+          brokers: env.KAFKA_BROKERS,
+          clientId: env.KAFKA_CLIENT_ID,
+          topicPrefix: env.KAFKA_TOPIC_PREFIX,
+        },
+      })
+    : new EmbeddedTransport({ sql, store, log, handlers });
+  await transport.start();
+
+  const loops = ASYNC_PROJECTIONS.map((p) =>
+    runProjection(p, { sql, store, log: log.child({ projection: p.name }), signal: ac.signal }),
+  );
+  loops.push(
+    (async () => {
+      while (!ac.signal.aborted) {
+        try {
+          const n = await sealChain(sql);
+          if (n === 5000) continue;
+        } catch (e) {
+          log.error('sealing the hash chain failed', { error: e });
+        }
+        await sleep(500, ac.signal);
+      }
+    })(),
+  );
+
+  let server: Server | null = null;
+  if (env.WORKER_HEALTH_PORT !== undefined) {
+    server = createServer((req, res) => {
+      if (req.url !== '/health') {
+        res.writeHead(404).end();
+        return;
+      }
+      void healthReport(sql).then((h) => {
+        res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(h));
+      });
+    }).listen(env.WORKER_HEALTH_PORT, '127.0.0.1');
+  }
+  log.info('worker started', { transport: transport.mode, handlers: handlers.map((h) => h.name) });
+
+  return {
+    transport,
+    stop: async () => {
+      log.info('worker stopping');
+      ac.abort();
+      await transport.stop();
+      await Promise.allSettled(loops);
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await sql.end({ timeout: 5 });
+      log.info('worker stopped');
+    },
+  };
+};

