@@ -161,6 +161,9 @@ try {
   {
     const kafkaUp = await reachable(brokers[0]!);
     const prefix = `bench${randomBytes(3).toString('hex')}.`;
+    // A fresh database: the relay must not first drain the events the phases above wrote.
+    const fresh = await createTestDatabase();
+    const p2 = createPersistence(fresh.sql, TEST_MASTER_KEY);
     const measure = async (mk: (h: Handler, done: (id: string) => void) => Transport, n = 200) => {
       const started = new Map<string, number>();
       const lat: number[] = [];
@@ -179,7 +182,7 @@ try {
       for (let i = 0; i < n; i++) {
         const e = ping();
         const s = `diag-${randomUUID()}`;
-        await store.append(s, 0, [e]);
+        await p2.store.append(s, 0, [e]);
         started.set(e.eventId, performance.now());
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -223,8 +226,8 @@ try {
       const lat = await measure(
         (h, done) =>
           new KafkaTransport({
-            sql,
-            store,
+            sql: fresh.sql,
+            store: p2.store,
             log: silentLogger,
             handlers: [h],
             cfg: { brokers, clientId: 'bench', topicPrefix: prefix },
@@ -249,19 +252,21 @@ try {
       console.log(
         `# Kafka not reachable at ${brokers.join(',')}: pipeline latency measured on the embedded transport instead`,
       );
+      // Without a broker the same handlers run on the embedded transport; the ratio is against the target.
+      const elat = await measure(
+        (h, done) =>
+          new EmbeddedTransport({
+            sql: fresh.sql,
+            store: p2.store,
+            log: silentLogger,
+            handlers: [h],
+            onOutcome: (_n, id) => done(id),
+          }),
+      );
+      line('pipeline_embedded_latency_p50', pct(elat, 50), 'ms', pct(elat, 50) / 100, '<=100ms');
+      line('pipeline_embedded_latency_p99', pct(elat, 99), 'ms', pct(elat, 99) / 500, '<=500ms');
     }
-    const elat = await measure(
-      (h, done) =>
-        new EmbeddedTransport({
-          sql,
-          store,
-          log: silentLogger,
-          handlers: [h],
-          onOutcome: (_n, id) => done(id),
-        }),
-    );
-    line('pipeline_embedded_latency_p50', pct(elat, 50), 'ms', 1, '<=100ms');
-    line('pipeline_embedded_latency_p99', pct(elat, 99), 'ms', 1, '<=500ms');
+    await fresh.drop();
   }
 } finally {
   await db.drop();

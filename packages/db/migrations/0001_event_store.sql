@@ -1,12 +1,4 @@
--- Event store: streams, append-only events, hash chain, key store, consumer bookkeeping.
-
-create table streams (
-  stream_id   text primary key check (length(stream_id) between 1 and 200),
-  category    text not null,
-  version     bigint not null check (version >= 0),
-  created_at  timestamptz not null default now(),
-  updated_at  timestamptz not null default now()
-);
+-- Event store: append-only events (streams are implicit), hash chain, key store, consumer bookkeeping.
 
 create table events (
   global_position bigint generated always as identity primary key,
@@ -95,71 +87,29 @@ begin
   return n;
 end $$;
 
--- Append: one round trip. p_expected: null = any version, 0 = stream must not exist, n = must be at n.
--- p_events: [{event_id, type, schema_version, data, metadata}]. Returns the stored rows.
-create function tia_append(p_stream text, p_category text, p_expected bigint, p_events jsonb)
-returns table (global_position bigint, stream_version bigint, event_id uuid, existed boolean)
+-- Append: one round trip, no lock beyond the unique index. The stream's version is its last event's
+-- stream_version (index-only lookup); two writers at the same version collide on
+-- unique (stream_id, stream_version) and the loser gets a concurrency error. An event id seen before
+-- collides on unique (event_id); the client then checks whether it was the very same append (idempotent).
+-- p_expected: null = any version, 0 = stream must not exist, n = must be at n.
+create function tia_append(p_stream text, p_expected bigint, p_events jsonb)
+returns table (global_position bigint, stream_version bigint)
 language plpgsql as $$
 declare
-  n            int := jsonb_array_length(p_events);
-  ids          uuid[];
-  existing     int;
-  cur_version  bigint;
+  cur_version bigint;
 begin
-  if n = 0 then
-    raise exception 'append needs at least one event' using errcode = '22023';
+  select coalesce(max(e.stream_version), 0) into cur_version from events e where e.stream_id = p_stream;
+  if p_expected is not null and cur_version <> p_expected then
+    raise exception 'stream % expected at version % but is at %', p_stream, p_expected, cur_version
+      using errcode = 'P0001', hint = 'tia:concurrency';
   end if;
-  select array_agg((x->>'event_id')::uuid order by ord) into ids
-    from jsonb_array_elements(p_events) with ordinality as t(x, ord);
-
-  -- Idempotency by event id: a retry of the very same append is a no-op success.
-  select count(*) into existing from events e where e.event_id = any(ids);
-  if existing > 0 then
-    -- Same ids, same stream, same types, same order → the earlier append already happened.
-    if existing = n and (
-      select bool_and(e.stream_id = p_stream and e.type = t.x->>'type')
-             and count(distinct e.stream_version - t.ord) = 1
-        from jsonb_array_elements(p_events) with ordinality as t(x, ord)
-        join events e on e.event_id = (t.x->>'event_id')::uuid
-    ) then
-      return query select e.global_position, e.stream_version, e.event_id, true
-                     from events e where e.event_id = any(ids) order by e.stream_version;
-      return;
-    end if;
-    raise exception 'event id already used by a different event' using errcode = 'P0002', hint = 'tia:duplicate_event_id';
-  end if;
-
-  if p_expected is null then
-    insert into streams as s (stream_id, category, version) values (p_stream, p_category, n)
-      on conflict (stream_id) do update set version = s.version + n, updated_at = now()
-      returning s.version - n into cur_version;
-  elsif p_expected = 0 then
-    insert into streams (stream_id, category, version) values (p_stream, p_category, n)
-      on conflict (stream_id) do nothing;
-    if not found then
-      select s.version into cur_version from streams s where s.stream_id = p_stream;
-      raise exception 'stream % expected to be new but is at version %', p_stream, cur_version
-        using errcode = 'P0001', hint = 'tia:concurrency';
-    end if;
-    cur_version := 0;
-  else
-    update streams s set version = s.version + n, updated_at = now()
-     where s.stream_id = p_stream and s.version = p_expected
-     returning s.version - n into cur_version;
-    if not found then
-      select s.version into cur_version from streams s where s.stream_id = p_stream;
-      raise exception 'stream % expected at version % but is at %', p_stream, p_expected, coalesce(cur_version, 0)
-        using errcode = 'P0001', hint = 'tia:concurrency';
-    end if;
-  end if;
-
   return query
     insert into events as e (stream_id, stream_version, event_id, type, schema_version, data, metadata)
     select p_stream, cur_version + t.ord, (t.x->>'event_id')::uuid, t.x->>'type', (t.x->>'schema_version')::int,
            t.x->'data', t.x->'metadata'
       from jsonb_array_elements(p_events) with ordinality as t(x, ord)
      order by t.ord
-    returning e.global_position, e.stream_version, e.event_id, false;
+    returning e.global_position, e.stream_version;
 end $$;
 
 -- Crypto-shredding: one data key per data subject, wrapped by the master key (never stored here).
@@ -221,6 +171,6 @@ exception when duplicate_object or unique_violation then null; -- roles are clus
 end $$;
 revoke all on events, event_chain from public;
 grant select, insert on events, event_chain to tia_app;
-grant select, insert, update on streams, consumer_checkpoints, consumer_status to tia_app;
+grant select, insert, update on consumer_checkpoints, consumer_status to tia_app;
 grant select, insert, delete on subject_keys, consumer_inbox to tia_app;
 grant select, insert on erased_subjects, dead_letters to tia_app;

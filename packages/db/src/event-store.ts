@@ -117,8 +117,10 @@ export const streamCategory = (streamId: string): string => streamId.slice(0, st
 
 const pgHint = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null ? ((e as { hint?: string }).hint ?? undefined) : undefined;
-const pgCode = (e: unknown): string | undefined =>
-  typeof e === 'object' && e !== null ? ((e as { code?: string }).code ?? undefined) : undefined;
+const pgConstraint = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null
+    ? ((e as { constraint_name?: string }).constraint_name ?? undefined)
+    : undefined;
 
 export class EventStore {
   constructor(
@@ -142,6 +144,11 @@ export class EventStore {
       if (!UUID.test(e.eventId)) throw new Error(`Invalid event id "${e.eventId}" (expected a UUID)`);
     const inline = opts.inline ?? [];
     const run = async (db: Queryable, tx: TxSql | null): Promise<AppendResult> => {
+      if (tx) {
+        // Inside the caller's transaction a failed statement would abort it: look for a retry first.
+        const earlier = await this.alreadyAppended(streamId, events, tx);
+        if (earlier) return earlier;
+      }
       const payload = [];
       for (const e of events) {
         payload.push({
@@ -152,53 +159,64 @@ export class EventStore {
           metadata: e.metadata,
         });
       }
-      const rows = await db<{ global_position: string; stream_version: string; existed: boolean }[]>`
-        select global_position, stream_version, existed
-          from tia_append(${streamId}, ${streamCategory(streamId)}, ${expected === 'any' ? null : expected},
+      const rows = await db<{ global_position: string; stream_version: string }[]>`
+        select global_position, stream_version
+          from tia_append(${streamId}, ${expected === 'any' ? null : expected},
                           ${db.json(payload as unknown as Parameters<typeof db.json>[0])})`;
       const result: AppendResult = {
         nextVersion: Number(rows[rows.length - 1]!.stream_version),
         positions: rows.map((r) => Number(r.global_position)),
-        alreadyAppended: rows.every((r) => r.existed),
+        alreadyAppended: false,
       };
-      if (tx && inline.length > 0 && !result.alreadyAppended) {
+      if (tx && inline.length > 0) {
         const decoded = await this.codec.decodeMany(tx, await this.readPositions(tx, result.positions));
         for (const p of inline) await p.apply(tx, decoded);
       }
       return result;
     };
-    try {
-      if (opts.tx) return await run(opts.tx, opts.tx);
-      if (inline.length > 0) return await this.sql.begin((tx) => run(tx, tx));
-      return await run(this.sql, null);
-    } catch (e) {
-      const hint = pgHint(e);
-      if (hint === 'tia:concurrency' || (pgCode(e) === '23505' && !opts.tx)) {
-        // A concurrent twin of this very append may have won: that is success, not conflict.
-        const retried = opts.tx ? null : await this.alreadyAppended(streamId, events);
-        if (retried) return retried;
-        if (hint === 'tia:concurrency') throw new ConcurrencyError(streamId, expected, (e as Error).message);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (opts.tx) return await run(opts.tx, opts.tx);
+        if (inline.length > 0) return await this.sql.begin((tx) => run(tx, tx));
+        return await run(this.sql, null);
+      } catch (e) {
+        const conflict =
+          pgHint(e) === 'tia:concurrency' || pgConstraint(e) === 'events_stream_id_stream_version_key';
+        const reusedId = pgConstraint(e) === 'events_event_id_key';
+        if (!conflict && !reusedId) throw e;
+        if (!opts.tx) {
+          // A twin of this very append may have won the race: that is success, not conflict.
+          const earlier = await this.alreadyAppended(streamId, events, this.sql);
+          if (earlier) return earlier;
+          // With no expected version, losing a race only means "read the new version and go again".
+          if (conflict && expected === 'any' && attempt < 20) continue;
+        }
+        if (reusedId) throw new DuplicateEventIdError(streamId);
+        throw new ConcurrencyError(streamId, expected, (e as Error).message);
       }
-      if (hint === 'tia:duplicate_event_id') throw new DuplicateEventIdError(streamId);
-      throw e;
     }
   }
 
-  private async alreadyAppended(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | null> {
+  private async alreadyAppended(
+    streamId: string,
+    events: readonly NewEvent[],
+    db: Queryable,
+  ): Promise<AppendResult | null> {
     const ids = events.map((e) => e.eventId);
-    const rows = await this.sql<
+    const rows = await db<
       { event_id: string; stream_id: string; type: string; stream_version: string; global_position: string }[]
     >`
       select event_id, stream_id, type, stream_version, global_position from events where event_id = any(${ids}::uuid[])
       order by stream_version`;
-    if (rows.length !== events.length) return null;
+    if (rows.length === 0) return null;
+    if (rows.length !== events.length) throw new DuplicateEventIdError(streamId);
     const byId = new Map(rows.map((r) => [r.event_id, r]));
     const first = Number(byId.get(events[0]!.eventId)?.stream_version ?? -1);
     const ok = events.every((e, i) => {
       const r = byId.get(e.eventId);
       return r && r.stream_id === streamId && r.type === e.type && Number(r.stream_version) === first + i;
     });
-    if (!ok) return null;
+    if (!ok) throw new DuplicateEventIdError(streamId);
     return {
       nextVersion: first + events.length - 1,
       positions: events.map((e) => Number(byId.get(e.eventId)!.global_position)),
@@ -215,8 +233,10 @@ export class EventStore {
   }
 
   async streamVersion(streamId: string, db: Queryable = this.sql): Promise<number> {
-    const r = await db<{ version: string }[]>`select version from streams where stream_id = ${streamId}`;
-    return r[0] ? Number(r[0].version) : 0;
+    const r = await db<
+      { v: string }[]
+    >`select coalesce(max(stream_version), 0) as v from events where stream_id = ${streamId}`;
+    return Number(r[0]!.v);
   }
 
   /** All events of one stream, decoded, in stream order. */

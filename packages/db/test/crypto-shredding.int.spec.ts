@@ -56,7 +56,7 @@ describe('crypto-shredding', () => {
       { data: { email: { $enc: string; k: string } } }[]
     >`select data from events where stream_id = ${`user-${other}`}`;
     const id = randomUUID();
-    await db.sql`select * from tia_append(${`user-${randomUUID()}`}, 'user', 0, ${db.sql.json([
+    await db.sql`select * from tia_append(${`user-${randomUUID()}`}, 0, ${db.sql.json([
       {
         event_id: id,
         type: 'AccountRegistered',

@@ -49,6 +49,18 @@ describe('append and read', () => {
     expect(await p.store.streamVersion(s)).toBe(2);
   });
 
+  it('serialises concurrent appends with no expected version into consecutive versions', async () => {
+    const s = `diag-${randomUUID()}`;
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => p.store.append(s, 'any', [ping(String(i)), ping(`${i}b`)])),
+    );
+    const events = await p.store.readStream(s);
+    expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    // each append's two events stay adjacent
+    for (let i = 0; i < 16; i += 2)
+      expect(`${String(events[i]!.data.payload)}b`).toBe(events[i + 1]!.data.payload);
+  });
+
   it('treats a retried append with the same event ids as a no-op success', async () => {
     const s = `diag-${randomUUID()}`;
     const batch = [ping('1'), ping('2')];
@@ -96,7 +108,7 @@ describe('append and read', () => {
     const s = `user-${randomUUID()}`;
     const id = randomUUID();
     // Store a v1 event exactly as an older release did (no personal-data encryption involved in the upcast).
-    await db.sql`select * from tia_append(${s}, 'user', 0, ${db.sql.json([
+    await db.sql`select * from tia_append(${s}, 0, ${db.sql.json([
       {
         event_id: id,
         type: 'AccountRegistered',
