@@ -214,8 +214,8 @@ try {
       await new Promise((r) => setTimeout(r, 2000));
       for (let i = 0; i < 200; i++) {
         const k = randomUUID();
-        await producer.send({ topic, messages: [{ key: k, value: PAYLOAD }] });
         sent.set(k, performance.now());
+        await producer.send({ topic, messages: [{ key: k, value: PAYLOAD }] });
         await new Promise((r) => setTimeout(r, 10));
       }
       const end = Date.now() + 30_000;

@@ -1,4 +1,4 @@
-import type { Checkpoint, EventStore, InlineProjection, RecordedEvent } from './event-store.js';
+import type { Checkpoint, EventStore, InlineProjection, RecordedEvent, StoredEvent } from './event-store.js';
 import { START } from './event-store.js';
 import { readCheckpoint, runPollingConsumer, writeCheckpoint } from './consumer.js';
 import type { Logger } from './log.js';
@@ -16,10 +16,18 @@ export interface Projection {
   readonly tables: readonly string[];
   /** Event types it reads (all when absent). */
   readonly types?: readonly string[];
+  /**
+   * False when `apply` reads only the envelope (type, stream, times), never `data`: events are then passed
+   * as stored, skipping decryption, upcasting and validation (much faster rebuilds).
+   */
+  readonly readsData?: boolean;
   apply(tx: TxSql, events: readonly RecordedEvent[], t: TableNames): Promise<void>;
 }
 
 const live: TableNames = (n) => n;
+
+const decodeFor = (p: Projection, store: EventStore, events: StoredEvent[], tx: TxSql): Promise<RecordedEvent[]> =>
+  p.readsData === false ? Promise.resolve(events) : store.decode(events, tx);
 const consumerName = (p: Projection) => `projection:${p.name}`;
 
 const relevant = (p: Projection, events: readonly RecordedEvent[]) =>
@@ -55,7 +63,7 @@ export const runProjection = (
     ...(p.types ? { types: p.types } : {}),
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
-    handleBatch: async (tx, events) => p.apply(tx, await deps.store.decode(events, tx), live),
+    handleBatch: async (tx, events) => p.apply(tx, await decodeFor(p, deps.store, events, tx), live),
   });
 
 export interface RebuildResult {
@@ -91,7 +99,7 @@ export const rebuildProjection = async (
       ...(p.types ? { types: p.types } : {}),
       db: tx,
     });
-    if (events.length > 0) await p.apply(tx, await deps.store.decode(events, tx), shadow);
+    if (events.length > 0) await p.apply(tx, await decodeFor(p, deps.store, events, tx), shadow);
     total += events.length;
     batches++;
     at = next;

@@ -5,6 +5,7 @@ import { streamCategory } from '../event-store.js';
 export const activityProjection: Projection = {
   name: 'activity_daily',
   tables: ['rm_activity_daily'],
+  readsData: false,
   apply: async (tx, events, t) => {
     const counts = new Map<string, { day: string; category: string; type: string; n: number }>();
     for (const e of events) {

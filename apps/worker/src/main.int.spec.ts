@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+});
+afterAll(async () => db?.drop());
+
+const run = (env: Record<string, string>) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'main.ts')], {
+    cwd: path.resolve(here, '..'),
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  child.stdout.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)));
+  child.stderr.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, lines, exit };
+};
+
+describe('worker process', () => {
+  it('refuses to start with a clear message when its environment is invalid', async () => {
+    const w = run({ DATABASE_URL: 'not-a-url', MASTER_KEY: 'short' });
+    expect(await w.exit).not.toBe(0);
+    const out = w.lines.join('\n');
+    expect(out).toMatch(/DATABASE_URL/);
+    expect(out).toMatch(/MASTER_KEY must be 32 bytes/);
+  });
+
+  it('migrates, runs (embedded transport), and stops cleanly on SIGTERM', async () => {
+    const w = run({ DATABASE_URL: db.url, MASTER_KEY: TEST_MASTER_KEY.toString('base64'), LOG_LEVEL: 'info' });
+    const end = Date.now() + 30_000;
+    while (!w.lines.some((l) => l.includes('worker started'))) {
+      if (Date.now() > end || w.child.exitCode !== null) throw new Error(`worker did not start:\n${w.lines.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const started = JSON.parse(w.lines.find((l) => l.includes('worker started'))!) as Record<string, unknown>;
+    expect(started).toMatchObject({ level: 'info', service: 'worker', transport: 'embedded' });
+    expect(await db.sql`select name from schema_migrations`).not.toHaveLength(0);
+    w.child.kill('SIGTERM');
+    expect(await w.exit).toBe(0);
+    expect(w.lines.some((l) => l.includes('"worker stopped"'))).toBe(true);
+  });
+});
