@@ -1,0 +1,77 @@
+import type { Metadata, Viewport } from 'next';
+import Link from 'next/link';
+import { connection } from 'next/server';
+import type { ReactNode } from 'react';
+import { POLICY_VERSION } from '@tia/api/version';
+import { LogoMark } from '../components/logo';
+import { SiteNav } from '../components/nav';
+import { SITE } from '../site';
+import { TRPCProvider } from '../trpc/provider';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: `${SITE.name} — ${SITE.tagline}`, template: `%s · ${SITE.name}` },
+  description:
+    'Rehearse job interviews out loud and get structured feedback. Your video never leaves your browser; your audio is deleted as soon as it is transcribed.',
+  referrer: 'strict-origin-when-cross-origin',
+  robots: { index: true, follow: true },
+};
+
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: '#fbfaf7',
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request: the CSP nonce is fresh for each response.
+  await connection();
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header className="site-header">
+          <div className="container">
+            <Link className="brand" href="/">
+              <LogoMark />
+              <span>
+                TrueInterview<span className="brand-ai">AI</span>
+              </span>
+            </Link>
+            <SiteNav />
+          </div>
+        </header>
+        <TRPCProvider>
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+        </TRPCProvider>
+        <footer className="site-footer">
+          <div className="container">
+            <p>
+              © {new Date().getFullYear()} {SITE.name}. Privacy notice version {POLICY_VERSION}.
+            </p>
+            <nav aria-label="Footer">
+              <ul>
+                <li>
+                  <Link href="/privacy">Privacy notice</Link>
+                </li>
+                <li>
+                  <Link href="/privacy#cookies">Cookies</Link>
+                </li>
+                <li>
+                  <Link href="/privacy#rights">Your rights</Link>
+                </li>
+                <li>
+                  <Link href="/status">System status</Link>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

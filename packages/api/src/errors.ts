@@ -1,0 +1,206 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { ZodError } from 'zod';
+
+/**
+ * The one error hierarchy of the API layer. Domain code and procedures throw these;
+ * they are mapped to tRPC codes exactly once (`toTRPCError`, used by the error-mapping
+ * middleware in trpc.ts) and to HTTP statuses for plain route handlers (`httpStatusOf`).
+ */
+export type AppErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE';
+
+/** One user-readable problem with one input field. `path` is '' for form-level problems. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly code: AppErrorCode;
+  /** Safe to show to the caller. Never put secrets or personal data in it. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailed extends AppError {
+  readonly code = 'VALIDATION_FAILED' as const;
+  constructor(
+    readonly fields: FieldIssue[],
+    message = 'Some fields are not valid.',
+  ) {
+    super(message);
+  }
+}
+
+export class NotFound extends AppError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(message = 'Not found.') {
+    super(message);
+  }
+}
+
+export class Conflict extends AppError {
+  readonly code = 'CONFLICT' as const;
+  constructor(message = 'The request conflicts with the current state.') {
+    super(message);
+  }
+}
+
+export class Forbidden extends AppError {
+  readonly code = 'FORBIDDEN' as const;
+  constructor(message = 'You are not allowed to do this.') {
+    super(message);
+  }
+}
+
+export class Unauthenticated extends AppError {
+  readonly code = 'UNAUTHENTICATED' as const;
+  constructor(message = 'Please sign in.') {
+    super(message);
+  }
+}
+
+export class RateLimited extends AppError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests. Please try again later.',
+  ) {
+    super(message);
+  }
+}
+
+export class PayloadTooLarge extends AppError {
+  readonly code = 'PAYLOAD_TOO_LARGE' as const;
+  constructor(
+    readonly limitBytes?: number,
+    message = 'The request is too large.',
+  ) {
+    super(message);
+  }
+}
+
+export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
+
+const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  VALIDATION_FAILED: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAUTHENTICATED: 'UNAUTHORIZED',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+};
+
+const HTTP_STATUS: Record<AppErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+};
+
+/** Zod issues → a flat, user-readable field list (`a.b.0` paths, one entry per issue). */
+export function flattenZodError(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+/** Schema errors as tRPC reports them (zod, or standard-schema errors carrying `issues`). */
+function schemaIssues(err: unknown): FieldIssue[] | null {
+  if (err instanceof ZodError) return flattenZodError(err);
+  const issues = err instanceof Error ? (err as Error & { issues?: unknown }).issues : undefined;
+  if (Array.isArray(issues)) {
+    return (issues as Array<{ message?: unknown; path?: unknown }>).map((i) => ({
+      path: Array.isArray(i.path)
+        ? i.path
+            .map((p: unknown) =>
+              typeof p === 'object' && p !== null && 'key' in p ? String(p.key) : String(p),
+            )
+            .join('.')
+        : '',
+      message: typeof i.message === 'string' ? i.message : 'Invalid value.',
+    }));
+  }
+  return null;
+}
+
+/** Field issues to report for an error (tRPC error with a schema cause, ValidationFailed, ZodError), else null. */
+export function fieldIssuesOf(err: unknown): FieldIssue[] | null {
+  if (err instanceof ValidationFailed) return err.fields;
+  if (err instanceof TRPCError) return err.code === 'BAD_REQUEST' ? fieldIssuesOf(err.cause) : null;
+  return schemaIssues(err);
+}
+
+export type Unexpected = (err: unknown) => void;
+
+/**
+ * THE mapping to tRPC. AppError → its code with its (safe) message; zod errors → BAD_REQUEST
+ * with the field list; TRPCErrors pass through (input validation, NOT_FOUND paths, …);
+ * anything else → INTERNAL_SERVER_ERROR with a generic message, the detail only handed to
+ * `onUnexpected` (the logger) and never to the caller.
+ */
+export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
+  if (err instanceof AppError) {
+    return new TRPCError({ code: TRPC_CODE[err.code], message: err.message, cause: err });
+  }
+  if (err instanceof TRPCError) {
+    if (err.code === 'INTERNAL_SERVER_ERROR') {
+      onUnexpected(err.cause ?? err);
+      return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE });
+    }
+    return err;
+  }
+  if (err instanceof ZodError) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: 'Some fields are not valid.', cause: err });
+  }
+  onUnexpected(err);
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE });
+}
+
+/** For plain (non-tRPC) route handlers. */
+export function httpStatusOf(err: unknown): number {
+  if (err instanceof AppError) return HTTP_STATUS[err.code];
+  if (err instanceof ZodError) return 400;
+  return 500;
+}
+
+/** JSON body for plain route handlers; unknown errors get the generic message. */
+export function httpErrorBody(err: unknown): {
+  error: { code: string; message: string; fields?: FieldIssue[] };
+} {
+  if (err instanceof AppError) {
+    const fields = fieldIssuesOf(err);
+    return { error: { code: err.code, message: err.message, ...(fields ? { fields } : {}) } };
+  }
+  if (err instanceof ZodError) {
+    return {
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'Some fields are not valid.',
+        fields: flattenZodError(err),
+      },
+    };
+  }
+  return { error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } };
+}
+
+/** `Retry-After` seconds if the error (or its cause) is a RateLimited. */
+export function retryAfterOf(err: unknown): number | null {
+  if (err instanceof RateLimited) return err.retryAfterSeconds;
+  if (err instanceof TRPCError) return retryAfterOf(err.cause);
+  return null;
+}

@@ -1,0 +1,107 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Context, Role } from './context.js';
+import { STAFF_ROLES } from './context.js';
+import {
+  fieldIssuesOf,
+  Forbidden,
+  INTERNAL_ERROR_MESSAGE,
+  retryAfterOf,
+  toTRPCError,
+  Unauthenticated,
+} from './errors.js';
+
+export type PublicAccess = { kind: 'public' };
+export type AuthenticatedAccess = { kind: 'authenticated' };
+export type RoleAccess = { kind: 'role'; roles: Role[]; mfa: boolean };
+export type Access = PublicAccess | AuthenticatedAccess | RoleAccess;
+export interface Meta {
+  access: Access;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      // Never ship stack traces to clients; the server log has them.
+      const { stack: _stack, ...data } = shape.data;
+      const fields = fieldIssuesOf(error);
+      const retryAfterSeconds = retryAfterOf(error);
+      return {
+        ...shape,
+        // Errors raised outside procedures (e.g. while creating the context) bypass the mapping
+        // middleware; never let their text reach the client.
+        message: shape.data.code === 'INTERNAL_SERVER_ERROR' ? INTERNAL_ERROR_MESSAGE : shape.message,
+        data: {
+          ...data,
+          ...(fields ? { fields } : {}),
+          ...(retryAfterSeconds !== null ? { retryAfterSeconds } : {}),
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * The single place where thrown errors become tRPC errors. tRPC hands a thrown AppError to the
+ * next middleware up wrapped as INTERNAL_SERVER_ERROR with the AppError as `cause`; unwrap it here.
+ */
+const errorMapping = t.middleware(async ({ ctx, path, type, next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const original =
+    result.error.code === 'INTERNAL_SERVER_ERROR' && result.error.cause ? result.error.cause : result.error;
+  throw toTRPCError(original, (detail) =>
+    ctx.log.error('procedure failed unexpectedly', { path, type, error: detail }),
+  );
+});
+
+/** Decides whether `session` may call a procedure guarded by `access`. Throws AppErrors. Exported for tests. */
+export function authorize(access: Access | undefined, session: Context['session']): void {
+  if (!access) throw new Forbidden('This operation has no access rule.'); // deny by default
+  if (access.kind === 'public') return;
+  if (!session) throw new Unauthenticated();
+  if (access.kind === 'authenticated') return;
+  const granted = session.roles.filter((r) => access.roles.includes(r));
+  if (granted.length === 0) throw new Forbidden();
+  // Acting only through staff roles always needs MFA, whatever the rule says.
+  const needsMfa = access.mfa || granted.every((r) => STAFF_ROLES.includes(r));
+  if (needsMfa && !session.mfaPassed) throw new Forbidden('Please complete two-factor authentication first.');
+}
+
+const accessGuard = t.middleware(({ ctx, meta, next }) => {
+  authorize(meta?.access, ctx.session);
+  return next();
+});
+
+const requireSession = t.middleware(({ ctx, next }) => {
+  if (!ctx.session) throw new Unauthenticated(); // already enforced by accessGuard; narrows the type
+  return next({ ctx: { session: ctx.session } });
+});
+
+const guarded = t.procedure.use(errorMapping).use(accessGuard);
+const withSession = guarded.use(requireSession);
+
+function checkRule(access: Access): void {
+  if (access.kind === 'role' && access.roles.length === 0) {
+    throw new Error('Access rule of kind "role" must name at least one role.');
+  }
+}
+
+/**
+ * The only way to build a procedure: an access rule is mandatory, stored as meta (so tooling
+ * and tests can inspect it) and enforced by the guard middleware before input parsing.
+ */
+export function procedure(access: PublicAccess): typeof guarded;
+export function procedure(access: AuthenticatedAccess | RoleAccess): typeof withSession;
+export function procedure(access: Access): typeof guarded | typeof withSession {
+  checkRule(access);
+  return access.kind === 'public' ? guarded.meta({ access }) : withSession.meta({ access });
+}
+
+export const PUBLIC: PublicAccess = { kind: 'public' };
+export const AUTHENTICATED: AuthenticatedAccess = { kind: 'authenticated' };
+
+export { TRPCError };
