@@ -4,6 +4,8 @@ export interface ConsumerHealth {
   name: string;
   mode: string;
   lagEvents: number;
+  /** Last processed position: (transaction id, global position) of its checkpoint. */
+  position: { transactionId: string; globalPosition: number } | null;
   lastProcessedAt: string | null;
   heartbeatAgeMs: number | null;
   lastError: string | null;
@@ -31,11 +33,13 @@ export const healthReport = async (sql: Sql): Promise<HealthReport> => {
         heartbeat_age_ms: string | null;
         last_error: string | null;
         updated_at: Date | null;
+        transaction_id: string | null;
+        global_position: string | null;
         lag: string;
       }[]
     >`
       select s.consumer, s.mode, (extract(epoch from now() - s.heartbeat_at) * 1000)::bigint as heartbeat_age_ms,
-             s.last_error, c.updated_at,
+             s.last_error, c.updated_at, c.transaction_id::text, c.global_position,
              (select count(*) from events e
                where (e.transaction_id, e.global_position) >
                      (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))) as lag
@@ -48,6 +52,10 @@ export const healthReport = async (sql: Sql): Promise<HealthReport> => {
         mode: r.mode,
         // Kafka-side consumers keep no event-store checkpoint: their lag is the relay's.
         lagEvents: r.updated_at ? Number(r.lag) : 0,
+        position:
+          r.transaction_id === null
+            ? null
+            : { transactionId: r.transaction_id, globalPosition: Number(r.global_position) },
         lastProcessedAt: r.updated_at ? r.updated_at.toISOString() : null,
         heartbeatAgeMs: age,
         lastError: r.last_error,

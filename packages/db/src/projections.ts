@@ -26,8 +26,12 @@ export interface Projection {
 
 const live: TableNames = (n) => n;
 
-const decodeFor = (p: Projection, store: EventStore, events: StoredEvent[], tx: TxSql): Promise<RecordedEvent[]> =>
-  p.readsData === false ? Promise.resolve(events) : store.decode(events, tx);
+const decodeFor = (
+  p: Projection,
+  store: EventStore,
+  events: StoredEvent[],
+  tx: TxSql,
+): Promise<RecordedEvent[]> => (p.readsData === false ? Promise.resolve(events) : store.decode(events, tx));
 const consumerName = (p: Projection) => `projection:${p.name}`;
 
 const relevant = (p: Projection, events: readonly RecordedEvent[]) =>

@@ -3,10 +3,15 @@ import { z } from 'zod';
 /** Environment of the db scripts (`npm run db:migrate`), validated at start-up. */
 export const loadDbScriptEnv = (source: Record<string, string | undefined> = process.env) => {
   const r = z
-    .object({ DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL') })
+    .object({
+      DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+      MASTER_KEY: z.string().optional(),
+    })
     .safeParse(source);
   if (!r.success) {
-    throw new Error(`Invalid environment: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Invalid environment: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return r.data;
 };
