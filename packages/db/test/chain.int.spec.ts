@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '../src/testing/index.js';
+import {
+  createTestDatabase,
+  createTestPersistence,
+  TEST_MASTER_KEY,
+  type TestDatabase,
+} from '../src/testing/index.js';
 import { createPersistence, type Persistence } from '../src/factory.js';
 import { sealChain, verifyChain } from '../src/chain.js';
-import { eventually, ping } from './helpers.js';
+import { eventually, ping } from '../src/testing/index.js';
 
 let db: TestDatabase;
 let p: Persistence;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  p = createPersistence(db.sql, TEST_MASTER_KEY);
-});
+beforeAll(async () => void ({ db, p } = await createTestPersistence()));
 afterAll(async () => db?.drop());
 
 /** Superuser tampering, bypassing the append-only triggers the way an attacker with DB access could. */

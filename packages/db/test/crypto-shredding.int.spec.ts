@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED } from '@tia/domain';
-import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '../src/testing/index.js';
-import { createPersistence, type Persistence } from '../src/factory.js';
+import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
+import { type Persistence } from '../src/factory.js';
 import { SubjectErasedError } from '../src/key-store.js';
 import { eraseSubject } from '../src/privacy.js';
 import { asInline } from '../src/projections.js';
 import { consentsProjection } from '../src/read-models/consents.js';
 import { sealChain, verifyChain } from '../src/chain.js';
-import { consent, eventually, note, registered, T } from './helpers.js';
+import { consent, eventually, note, registered, T } from '../src/testing/index.js';
 
 let db: TestDatabase;
 let p: Persistence;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  p = createPersistence(db.sql, TEST_MASTER_KEY);
-});
+beforeAll(async () => void ({ db, p } = await createTestPersistence()));
 afterAll(async () => db?.drop());
 
 /** Every text column of every row of every table in the database, as one string per row. */

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '../src/testing/index.js';
-import { createPersistence, type Persistence } from '../src/factory.js';
+import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
+import { type Persistence } from '../src/factory.js';
 import { START, type Checkpoint, type StoredEvent } from '../src/event-store.js';
-import { eventually, ping } from './helpers.js';
+import { eventually, ping } from '../src/testing/index.js';
 
 let db: TestDatabase;
 let p: Persistence;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  p = createPersistence(db.sql, TEST_MASTER_KEY);
-});
+beforeAll(async () => void ({ db, p } = await createTestPersistence()));
 afterAll(async () => db?.drop());
 
 /** Opens a transaction, appends inside it, and returns a handle to commit it later. */

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '../src/testing/index.js';
-import { createPersistence, type Persistence } from '../src/factory.js';
+import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
+import { type Persistence } from '../src/factory.js';
 import { rebuildProjection, runProjection } from '../src/projections.js';
 import { activityProjection } from '../src/read-models/activity.js';
 import { silentLogger } from '../src/log.js';
-import { migrate } from '../src/migrate.js';
+import { migrate, MIGRATIONS_DIR } from '../src/migrate.js';
 import { readCheckpoint } from '../src/consumer.js';
-import { consent, eventually, ping } from './helpers.js';
+import { consent, eventually, ping } from '../src/testing/index.js';
 
 let db: TestDatabase;
 let p: Persistence;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  p = createPersistence(db.sql, TEST_MASTER_KEY);
-});
+beforeAll(async () => void ({ db, p } = await createTestPersistence()));
 afterAll(async () => db?.drop());
 
 const counts = async () =>
@@ -28,9 +26,11 @@ const counts = async () =>
 
 describe('migrations', () => {
   it('are recorded and not re-applied', async () => {
+    const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+    expect(files.slice(0, 2)).toEqual(['0001_event_store.sql', '0002_read_models.sql']);
     const rows = await db.sql<{ name: string }[]>`select name from schema_migrations order by name`;
-    expect(rows.map((r) => r.name)).toEqual(['0001_event_store.sql', '0002_read_models.sql']);
-    expect(await migrate(db.sql)).toEqual({ applied: [], total: 2 });
+    expect(rows.map((r) => r.name)).toEqual(files);
+    expect(await migrate(db.sql)).toEqual({ applied: [], total: files.length });
   });
 });
 

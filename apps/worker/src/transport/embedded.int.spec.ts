@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersistence, silentLogger, type Persistence, type RecordedEvent } from '@tia/db';
-import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
+import {
+  createTestDatabase,
+  TEST_MASTER_KEY,
+  ping,
+  registered,
+  waitFor,
+  type TestDatabase,
+} from '@tia/db/testing';
 import { EmbeddedTransport } from './embedded.js';
 import type { Handler } from './port.js';
 import type { Outcome } from './process.js';
@@ -14,25 +21,6 @@ beforeAll(async () => {
   await db.sql`create table effects (event_id uuid not null, handler text not null)`;
 });
 afterAll(async () => db?.drop());
-
-const T = '2026-11-30T12:00:00.000Z';
-const ping = (payload: string) => {
-  const id = randomUUID();
-  return {
-    eventId: id,
-    type: 'DiagnosticPinged',
-    data: { pingId: id, sentAt: T, payload },
-    metadata: { occurredAt: T },
-  };
-};
-
-const until = async (cond: () => boolean | Promise<boolean>, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** A handler whose effect is a row; fails for payloads it is told to. */
 const recorder = (name: string, seen: RecordedEvent[], poison = new Set<string>()): Handler => ({
@@ -60,7 +48,7 @@ describe('embedded transport (no broker): handlers driven from the event store',
     });
     await t.start();
     for (const x of ['a', 'poison', 'b']) await p.store.append(`diag-${randomUUID()}`, 0, [ping(x)]);
-    await until(() => outcomes.length === 3);
+    await waitFor(() => outcomes.length === 3);
     await t.stop();
     expect(seen.map((e) => e.data.payload)).toEqual(['a', 'b']);
     expect(outcomes.map(([, o]) => o)).toEqual(['processed', 'dead_lettered', 'processed']);
@@ -85,7 +73,7 @@ describe('embedded transport (no broker): handlers driven from the event store',
     await db.sql`update consumer_checkpoints set transaction_id = '0', global_position = 0 where consumer = 'handler:rec'`;
     const t = make();
     await t.start();
-    await until(() => outcomes.length === 3);
+    await waitFor(() => outcomes.length === 3);
     await t.stop();
     expect(outcomes).toEqual(['duplicate', 'duplicate', 'duplicate']);
     expect(seen).toHaveLength(0);
@@ -105,21 +93,8 @@ describe('embedded transport (no broker): handlers driven from the event store',
     const t = new EmbeddedTransport({ sql: db.sql, store: p.store, log: silentLogger, handlers: [h] });
     await t.start();
     const uid = randomUUID();
-    await p.store.append(`user-${uid}`, 0, [
-      {
-        eventId: randomUUID(),
-        type: 'AccountRegistered',
-        data: {
-          userId: uid,
-          name: 'Katherine Johnson',
-          email: 'kj@example.org',
-          signupMethod: 'password',
-          registeredAt: T,
-        },
-        metadata: { occurredAt: T },
-      },
-    ]);
-    await until(() => names.length === 1);
+    await p.store.append(`user-${uid}`, 0, [registered(uid, 'Katherine Johnson', 'kj@example.org')]);
+    await waitFor(() => names.length === 1);
     await t.stop();
     expect(names).toEqual(['Katherine Johnson']);
     const status = await db.sql<

@@ -14,7 +14,14 @@ import {
   type Persistence,
   type RecordedEvent,
 } from '@tia/db';
-import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
+import {
+  createTestDatabase,
+  TEST_MASTER_KEY,
+  ping,
+  registered,
+  waitFor,
+  type TestDatabase,
+} from '@tia/db/testing';
 import { KafkaTransport, createKafka, dlqTopic, runRelay, topicFor, type KafkaConfig } from './kafka.js';
 import type { Handler } from './port.js';
 import type { Outcome } from './process.js';
@@ -35,24 +42,6 @@ if (!reachable && !isCI)
   console.warn(
     `Kafka not reachable at ${brokers.join(',')}: Kafka transport tests skipped (npm run kafka:start)`,
   );
-
-const T = '2026-11-30T12:00:00.000Z';
-const ping = (payload: string) => {
-  const id = randomUUID();
-  return {
-    eventId: id,
-    type: 'DiagnosticPinged',
-    data: { pingId: id, sentAt: T, payload },
-    metadata: { occurredAt: T },
-  };
-};
-const until = async (cond: () => boolean | Promise<boolean>, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
   let db: TestDatabase;
@@ -98,21 +87,8 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
     const stream = `diag-${randomUUID()}`;
     await p.store.append(stream, 0, [ping('1'), ping('2'), ping('poison'), ping('3')]);
     const uid = randomUUID();
-    await p.store.append(`user-${uid}`, 0, [
-      {
-        eventId: randomUUID(),
-        type: 'AccountRegistered',
-        data: {
-          userId: uid,
-          name: 'Mary Jackson',
-          email: 'mj@example.org',
-          signupMethod: 'password',
-          registeredAt: T,
-        },
-        metadata: { occurredAt: T },
-      },
-    ]);
-    await until(() => outcomes.length === 5);
+    await p.store.append(`user-${uid}`, 0, [registered(uid, 'Mary Jackson', 'mj@example.org')]);
+    await waitFor(() => outcomes.length === 5);
     await t.stop();
     expect(seen.filter((e) => e.type === 'DiagnosticPinged').map((e) => e.data.payload)).toEqual([
       '1',
@@ -146,7 +122,7 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
         return Promise.resolve();
       },
     });
-    await until(() => got.length === 6);
+    await waitFor(() => got.length === 6);
     await peek.disconnect();
     const diag = got.filter((g) => g.topic === `${cfg.topicPrefix}diagnostics`);
     expect(diag).toHaveLength(4);
@@ -171,7 +147,7 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
     outcomes.length = 0;
     const t = transport();
     await t.start();
-    await until(() => outcomes.length === 5);
+    await waitFor(() => outcomes.length === 5);
     await t.stop();
     expect(outcomes.map(([, o]) => o)).toEqual(Array(5).fill('duplicate'));
     expect(await db.sql`select count(*)::int as n from effects`).toEqual([{ n: 4 }]);
@@ -235,7 +211,7 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
         return Promise.resolve();
       },
     });
-    await until(() => got.length >= 3);
+    await waitFor(() => got.length >= 3);
     ac2.abort();
     await r2;
     await peek.disconnect();

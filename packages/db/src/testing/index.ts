@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { createSql, type Sql } from '../sql.js';
 import { migrate } from '../migrate.js';
+import { createPersistence, type Persistence } from '../factory.js';
+
+export * from './events.js';
 
 /** Where integration tests find a real PostgreSQL server (never a mock). */
 export const testServerUrl = () =>
@@ -46,4 +49,10 @@ export const createTestDatabase = async (opts: { migrate?: boolean } = {}): Prom
       }
     },
   };
+};
+
+/** A fresh database plus the event store and key store over it (test master key). */
+export const createTestPersistence = async (): Promise<{ db: TestDatabase; p: Persistence }> => {
+  const db = await createTestDatabase();
+  return { db, p: createPersistence(db.sql, TEST_MASTER_KEY) };
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '../src/event-store.js';
+import type { NewEvent } from '../event-store.js';
 
 export const T = '2026-11-30T12:00:00.000Z';
 
@@ -49,5 +49,14 @@ export const eventually = async <R>(fn: () => Promise<R>, timeoutMs = 10_000): P
       if (Date.now() > end) throw e;
       await new Promise((r) => setTimeout(r, 25));
     }
+  }
+};
+
+/** Polls `cond` until it holds (or throws after `timeoutMs`). */
+export const waitFor = async (cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> => {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
   }
 };
