@@ -4,11 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR } from '@tia/db';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -68,7 +70,8 @@ describe('npm start', () => {
         transport: { mode: string; consumers: { name: string }[] };
       };
       expect(health.ok).toBe(true);
-      expect(health.database).toMatchObject({ ok: true, migrationsApplied: 2 });
+      const migrations = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).length;
+      expect(health.database).toMatchObject({ ok: true, migrationsApplied: migrations });
       expect(health.transport.mode).toBe('embedded');
       expect(health.transport.consumers.map((c) => c.name)).toEqual(
         expect.arrayContaining(['handler:diagnostics', 'projection:activity_daily']),

@@ -20,6 +20,7 @@ const Env = z.object({
   DATABASE_URL: z.string().url().optional(),
   KAFKA_BROKERS: z.string().optional(),
   MASTER_KEY: z.string().optional(),
+  AUTH_SECRET: z.string().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATA_DIR: z.string().default(path.join(ROOT, '.data')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
@@ -55,17 +56,19 @@ const stopAll = async (code: number) => {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-/** A master key for embedded/dev mode, generated once and kept (0600) under the data dir. */
-const devMasterKey = () => {
-  const file = path.join(env.DATA_DIR, 'master.key');
+/** A secret for embedded/dev mode, generated once and kept (0600) under the data dir. */
+const devSecret = (fileName: string, variable: string) => {
+  const file = path.join(env.DATA_DIR, fileName);
   if (!existsSync(file)) {
     mkdirSync(env.DATA_DIR, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-    log.warn('generated a development master key; set MASTER_KEY (32 bytes, base64) in production', { file });
+    log.warn(`generated a development secret; set ${variable} (32 bytes, base64) in production`, { file });
   }
   chmodSync(file, 0o600);
   return readFileSync(file, 'utf8').trim();
 };
+const devMasterKey = () => devSecret('master.key', 'MASTER_KEY');
+const devAuthSecret = () => devSecret('auth.secret', 'AUTH_SECRET');
 
 /** Embedded PostgreSQL in its own process group, so a terminal Ctrl-C reaches it only through us, last. */
 const startEmbeddedPostgres = async (): Promise<string> => {
@@ -149,6 +152,7 @@ const waitForHealth = async (url: string, timeoutMs: number) => {
 try {
   const databaseUrl = env.DATABASE_URL ?? (await startEmbeddedPostgres());
   const masterKey = env.MASTER_KEY ?? devMasterKey();
+  const authSecret = env.AUTH_SECRET ?? devAuthSecret();
   const sql = createSql(databaseUrl, { max: 1, applicationName: 'tia-start' });
   const { applied, total } = await migrate(sql);
   await sql.end();
@@ -173,6 +177,9 @@ try {
     ...process.env,
     DATABASE_URL: databaseUrl,
     MASTER_KEY: masterKey,
+    AUTH_SECRET: authSecret,
+    // Without SMTP_URL, mails land here as .eml files (the dev mailbox).
+    MAILBOX_DIR: process.env.MAILBOX_DIR ?? path.join(env.DATA_DIR, 'mailbox'),
     LOG_LEVEL: env.LOG_LEVEL,
     PORT: String(env.PORT),
     NODE_ENV: 'production',

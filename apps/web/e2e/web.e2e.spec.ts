@@ -2,148 +2,40 @@
  * End-to-end: a production build of the web app (`next start`) on a fresh migrated database,
  * driven by real Chromium. Run from the repo root: `npx vitest run --project e2e apps/web`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@tia/db/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const NEXT_BIN = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('next/package.json')),
-  'dist/bin/next',
-);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? '/tmp';
+import {
+  ensureBuild,
+  launchChromium,
+  nonceOf,
+  openWatched as openWatchedIn,
+  SHOT_DIR,
+  startApp,
+  type App,
+} from './harness';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-let server: ChildProcess | undefined;
+let app: App | undefined;
 let browser: Browser | undefined;
 let base = '';
-const serverOutput: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
-
-async function ensureBuild(): Promise<void> {
-  if (existsSync(path.join(WEB_DIR, '.next', 'BUILD_ID'))) return;
-  const started = Date.now();
-  const { code, out } = await run('npx', ['next', 'build', '--webpack'], {
-    cwd: WEB_DIR,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  if (code !== 0) {
-    throw new Error(
-      `apps/web has no production build and \`next build\` failed (exit ${code}). Output:\n${out.slice(-4000)}`,
-    );
-  }
-  console.log(`next build took ${Math.round((Date.now() - started) / 1000)} s`);
-}
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) {
-      throw new Error(`next start exited with ${server.exitCode}:\n${serverOutput.join('').slice(-4000)}`);
-    }
-    try {
-      const res = await fetch(url);
-      if (res.headers.get('content-type')?.includes('application/json')) return;
-      last = `HTTP ${res.status}`;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`server did not answer ${url} in time (${last}):\n${serverOutput.join('').slice(-4000)}`);
-}
+let serverOutput: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   db = await createTestDatabase();
   await ensureBuild();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: WEB_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  server.stdout?.on('data', (d: Buffer) => serverOutput.push(d.toString()));
-  server.stderr?.on('data', (d: Buffer) => serverOutput.push(d.toString()));
-  await waitForHealth(`${base}/api/health`, 90_000);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  app = await startApp({ DATABASE_URL: db.url });
+  base = app.base;
+  serverOutput = app.output;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
-  if (server?.pid && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    try {
-      process.kill(-server.pid, 'SIGTERM'); // the whole process group started above
-    } catch {
-      server.kill('SIGTERM');
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (server.exitCode === null) {
-      try {
-        process.kill(-server.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
-  }
+  await app?.stop();
   await db?.drop();
 });
-
-function nonceOf(csp: string | null): string {
-  const m = /'nonce-([A-Za-z0-9+/=_-]+)'/.exec(csp ?? '');
-  if (!m?.[1]) throw new Error(`no nonce in CSP: ${csp}`);
-  return m[1];
-}
 
 describe('security headers', () => {
   it('sends a CSP with a fresh nonce per HTML response, used by the page scripts', async () => {
@@ -339,41 +231,8 @@ describe('API routes', () => {
   });
 });
 
-interface PageProblems {
-  console: string[];
-  csp: string[];
-}
-
-async function openWatched(
-  url: string,
-  width = 1280,
-  height = 900,
-): Promise<{ page: Page; problems: () => Promise<PageProblems> }> {
-  const context = await browser!.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const consoleErrors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  // Registered before any page script runs, so violations during load are caught too.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
-    w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  const res = await page.goto(url, { waitUntil: 'load' });
-  expect(res?.status()).toBe(200);
-  return {
-    page,
-    problems: async () => ({
-      console: consoleErrors,
-      csp: await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
-    }),
-  };
-}
+const openWatched = (url: string, width?: number, height?: number) =>
+  openWatchedIn(browser!, url, width, height);
 
 describe('pages in Chromium', () => {
   it('/ renders the product and privacy promise without console errors or CSP violations', async () => {

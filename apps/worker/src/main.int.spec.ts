@@ -34,10 +34,15 @@ describe('worker process', () => {
   });
 
   it('migrates, runs (embedded transport), and stops cleanly on SIGTERM', async () => {
-    const w = run({ DATABASE_URL: db.url, MASTER_KEY: TEST_MASTER_KEY.toString('base64'), LOG_LEVEL: 'info' });
+    const w = run({
+      DATABASE_URL: db.url,
+      MASTER_KEY: TEST_MASTER_KEY.toString('base64'),
+      LOG_LEVEL: 'info',
+    });
     const end = Date.now() + 30_000;
     while (!w.lines.some((l) => l.includes('worker started'))) {
-      if (Date.now() > end || w.child.exitCode !== null) throw new Error(`worker did not start:\n${w.lines.join('\n')}`);
+      if (Date.now() > end || w.child.exitCode !== null)
+        throw new Error(`worker did not start:\n${w.lines.join('\n')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const started = JSON.parse(w.lines.find((l) => l.includes('worker started'))!) as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
 import type { Logger } from './log.js';
+import type { AuthServices } from './identity/services.js';
 
 export const ROLES = ['candidate', 'compliance_officer', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -8,6 +9,8 @@ export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES: readonly Role[] = ['compliance_officer', 'analyst', 'admin'];
 
 export interface Session {
+  /** SHA-256 of the cookie token (set for every real session; optional only for hand-made test sessions). */
+  sessionId?: string;
   userId: string;
   roles: readonly Role[];
   mfaPassed: boolean;
@@ -16,9 +19,47 @@ export interface Session {
 export interface Context {
   sql: Sql;
   requestId: string;
-  /** Always null until sessions land; the access guard is already real. */
+  /** Resolved from the session cookie by the HTTP route (null: anonymous). */
   session: Session | null;
   ip: string | null;
   userAgent: string | null;
   log: Logger;
+  /** Response cookies (written to the fetch adapter's `resHeaders`). */
+  cookies: CookieJar;
+  /** Identity services (event store, sessions, mailer, codes, rate limits); absent in tests that need none. */
+  auth?: AuthServices;
+  /** Staff settings (ACCESS_REVIEW_DAYS); defaults apply when absent. */
+  staff?: { accessReviewDays: number };
 }
+
+export interface CookieJar {
+  /** Whether this request came over HTTPS (cookies then get `Secure` and the `__Host-` prefix). */
+  readonly secure: boolean;
+  /** `attrs`: the attribute string after `name=value; `, e.g. `HttpOnly; SameSite=Lax; Path=/`. */
+  set(name: string, value: string, attrs: string): void;
+  clear(name: string): void;
+}
+
+/** A jar that only remembers what was set: for tests and callers without an HTTP response. */
+export const memoryCookies = (
+  secure = false,
+): CookieJar & { jar: Map<string, { value: string; attrs: string }> } => {
+  const jar = new Map<string, { value: string; attrs: string }>();
+  return {
+    secure,
+    jar,
+    set: (name, value, attrs) => void jar.set(name, { value, attrs }),
+    clear: (name) => void jar.set(name, { value: '', attrs: 'Max-Age=0' }),
+  };
+};
+
+/** Writes cookies as `Set-Cookie` headers (the tRPC fetch adapter's `resHeaders`). */
+export const headerCookies = (headers: Headers, secure: boolean): CookieJar => ({
+  secure,
+  set: (name, value, attrs) => headers.append('set-cookie', `${name}=${value}; ${attrs}`),
+  clear: (name) =>
+    headers.append(
+      'set-cookie',
+      `${name}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0${secure || name.startsWith('__Host-') ? '; Secure' : ''}`,
+    ),
+});

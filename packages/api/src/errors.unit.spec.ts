@@ -4,6 +4,7 @@ import type { Sql } from 'postgres';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Context } from './context.js';
+import { memoryCookies } from './context.js';
 import type { AppError } from './errors.js';
 import {
   Conflict,
@@ -100,7 +101,15 @@ const demo = router({
 });
 
 function ctx(log: Logger = silentLogger): Context {
-  return { sql: {} as unknown as Sql, requestId: 'req-1', session: null, ip: null, userAgent: null, log };
+  return {
+    sql: {} as unknown as Sql,
+    requestId: 'req-1',
+    session: null,
+    ip: null,
+    userAgent: null,
+    log,
+    cookies: memoryCookies(),
+  };
 }
 
 describe('error mapping through procedures', () => {

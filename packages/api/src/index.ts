@@ -12,7 +12,28 @@ export {
   type RoleAccess,
   type Meta,
 } from './trpc.js';
-export { ROLES, STAFF_ROLES, type Role, type Session, type Context } from './context.js';
+export {
+  ROLES,
+  STAFF_ROLES,
+  headerCookies,
+  memoryCookies,
+  type Role,
+  type Session,
+  type Context,
+  type CookieJar,
+} from './context.js';
+export { createAuthServices, resolveSession, type AuthServices } from './identity/index.js';
+export { createMailer, fileMailer, smtpMailer, type Mailer, type MailMessage } from './auth/mailer.js';
+export { sessionCookieName } from './auth/sessions.js';
+export { rolesFor } from './auth/roles.js';
+export { DEFAULT_ACCESS_REVIEW_DAYS } from './auth/staff.js';
+export { GoogleSignIn, type GoogleConfig } from './auth/google.js';
+export {
+  googleSubLookup,
+  handleGoogleCallback,
+  handleGoogleStart,
+  type GoogleDeps,
+} from './auth/google-sign-in.js';
 export * from './errors.js';
 export {
   createJsonLogger,

@@ -3,6 +3,7 @@ import type { AnyRouter } from '@trpc/server';
 import type { Sql } from 'postgres';
 import { describe, expect, it, vi } from 'vitest';
 import type { Context, Session } from './context.js';
+import { memoryCookies } from './context.js';
 import { ROLES, STAFF_ROLES } from './context.js';
 import { appRouter } from './root.js';
 import type { Access } from './trpc.js';
@@ -86,7 +87,15 @@ const testRouter = router({
 
 const fakeSql = {} as unknown as Sql;
 function ctx(session: Session | null, log: Logger = silentLogger): Context {
-  return { sql: fakeSql, requestId: 'req-test', session, ip: '127.0.0.1', userAgent: 'vitest', log };
+  return {
+    sql: fakeSql,
+    requestId: 'req-test',
+    session,
+    ip: '127.0.0.1',
+    userAgent: 'vitest',
+    log,
+    cookies: memoryCookies(),
+  };
 }
 const caller = (session: Session | null) => createCallerFactory(testRouter)(ctx(session));
 

@@ -253,6 +253,15 @@ export class EventStore {
     return this.codec.decodeMany(db, rows.map(toStored));
   }
 
+  /** The newest `limit` events of one type, decoded, newest first (registers and audit views). */
+  async readLatestOfType(type: string, limit: number, db: Queryable = this.sql): Promise<RecordedEvent[]> {
+    const rows = await db<Row[]>`
+      select global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version,
+             data, metadata, recorded_at
+        from events where type = ${type} order by global_position desc limit ${limit}`;
+    return this.codec.decodeMany(db, rows.map(toStored));
+  }
+
   /** Folds a stream with a decider's `evolve`, returning the state and the version to expect on append. */
   async load<S, E>(
     streamId: string,
@@ -278,7 +287,15 @@ export class EventStore {
   async readBatch(
     after: Checkpoint,
     limit: number,
-    opts: { types?: readonly string[]; db?: Queryable } = {},
+    opts: {
+      types?: readonly string[];
+      db?: Queryable;
+      /**
+       * False: every committed event, ignoring the horizon. Only safe when nothing can still commit an
+       * event the caller cares about (e.g. a rebuild holding the read model's tables locked).
+       */
+      horizon?: boolean;
+    } = {},
   ): Promise<{ events: StoredEvent[]; next: Checkpoint }> {
     const db = opts.db ?? this.sql;
     const types = opts.types ? [...opts.types] : null;
@@ -290,7 +307,7 @@ export class EventStore {
                  data, metadata, recorded_at
             from events e
            where (e.transaction_id, e.global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
-             and e.transaction_id < h.xmin
+             and (${opts.horizon === false} or e.transaction_id < h.xmin)
              and (${types}::text[] is null or e.type = any(${types}::text[]))
            order by e.transaction_id, e.global_position
            limit ${limit}

@@ -77,13 +77,16 @@ export interface RebuildResult {
 }
 
 /**
- * Replays the whole log into fresh copies of the projection's tables, then swaps them in atomically with
- * the checkpoint. A live runner of the same projection is held back (row lock on its checkpoint) only for
- * the final catch-up and swap.
+ * Replays the whole log into fresh copies of the projection's tables, then swaps them in atomically.
+ * - async projection: the final catch-up reads below the horizon and stores the checkpoint with the swap; the
+ *   live runner, held at its checkpoint row meanwhile, continues from there.
+ * - inline projection (`inline: true`): appends keep writing to the live tables until the final transaction
+ *   locks them; once locked, every transaction that touched them has committed, so the catch-up reads every
+ *   committed event, and appends still in flight write to the new tables after the swap.
  */
 export const rebuildProjection = async (
   p: Projection,
-  deps: { sql: Sql; store: EventStore; log: Logger; batchSize?: number },
+  deps: { sql: Sql; store: EventStore; log: Logger; batchSize?: number; inline?: boolean },
 ): Promise<RebuildResult> => {
   const started = performance.now();
   const suffix = '__rebuild';
@@ -98,10 +101,11 @@ export const rebuildProjection = async (
   let at: Checkpoint = START;
   let total = 0;
   let batches = 0;
-  const step = async (tx: TxSql) => {
+  const step = async (tx: TxSql, horizon = true) => {
     const { events, next } = await deps.store.readBatch(at, batchSize, {
       ...(p.types ? { types: p.types } : {}),
       db: tx,
+      horizon,
     });
     if (events.length > 0) await p.apply(tx, await decodeFor(p, deps.store, events, tx), shadow);
     total += events.length;
@@ -111,14 +115,21 @@ export const rebuildProjection = async (
   };
   // Bulk of the replay, in short transactions.
   for (;;) {
-    const more = await deps.sql.begin(step);
+    const more = await deps.sql.begin((tx) => step(tx));
     if (!more) break;
   }
-  // Final catch-up and swap, with the live runner held at its checkpoint row.
+  // Final catch-up and swap.
   await deps.sql.begin(async (tx) => {
-    await readCheckpoint(tx, consumerName(p), true);
-    while (await step(tx)) {
-      /* catch up */
+    if (deps.inline) {
+      for (const t of p.tables) await tx`lock table ${tx(t)} in exclusive mode`;
+      while (await step(tx, false)) {
+        /* catch up on everything committed */
+      }
+    } else {
+      await readCheckpoint(tx, consumerName(p), true); // holds the live runner
+      while (await step(tx)) {
+        /* catch up below the horizon */
+      }
     }
     for (const t of p.tables) {
       await tx`alter table ${tx(t)} rename to ${tx(`${t}__old`)}`;

@@ -3,7 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
 import { type Persistence } from '../src/factory.js';
-import { rebuildProjection, runProjection } from '../src/projections.js';
+import type { TxSql } from '../src/sql.js';
+import { asInline, rebuildProjection, runProjection } from '../src/projections.js';
+import { consentsProjection } from '../src/read-models/consents.js';
 import { activityProjection } from '../src/read-models/activity.js';
 import { silentLogger } from '../src/log.js';
 import { migrate, MIGRATIONS_DIR } from '../src/migrate.js';
@@ -83,5 +85,34 @@ describe('async projection with checkpoint, single active instance, and rebuild'
 
     ac.abort();
     await Promise.all([a, b]);
+  });
+});
+
+describe('rebuild of an inline projection', () => {
+  it('loses no event whose append is in flight during the swap', async () => {
+    const inline = [asInline(consentsProjection)];
+    const before = randomUUID();
+    await p.store.append(`privacy-${before}`, 0, [consent(before, 'product_improvement')], { inline });
+    // An append that already wrote to the live read model but has not committed yet.
+    const late = randomUUID();
+    const conn = await db.sql.reserve();
+    await conn`begin`;
+    await p.store.append(`privacy-${late}`, 0, [consent(late, 'product_improvement')], {
+      tx: conn as unknown as TxSql,
+      inline,
+    });
+    const rebuilding = rebuildProjection(consentsProjection, {
+      sql: db.sql,
+      store: p.store,
+      log: silentLogger,
+      inline: true,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await conn`commit`;
+    conn.release();
+    await rebuilding;
+    const rows = await db.sql<{ subject_id: string }[]>`
+      select subject_id from rm_consents where purpose = 'product_improvement' order by subject_id`;
+    expect(rows.map((r) => r.subject_id)).toEqual([before, late].sort());
   });
 });

@@ -32,18 +32,18 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <a className="skip-link" href="#main">
           Skip to main content
         </a>
-        <header className="site-header">
-          <div className="container">
-            <Link className="brand" href="/">
-              <LogoMark />
-              <span>
-                TrueInterview<span className="brand-ai">AI</span>
-              </span>
-            </Link>
-            <SiteNav />
-          </div>
-        </header>
         <TRPCProvider>
+          <header className="site-header">
+            <div className="container">
+              <Link className="brand" href="/">
+                <LogoMark />
+                <span>
+                  TrueInterview<span className="brand-ai">AI</span>
+                </span>
+              </Link>
+              <SiteNav />
+            </div>
+          </header>
           <main id="main" tabIndex={-1}>
             {children}
           </main>

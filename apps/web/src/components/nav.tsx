@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { api } from './auth/api';
 
 const LINKS = [
   { href: '/', label: 'Home' },
@@ -11,6 +12,9 @@ const LINKS = [
 
 export function SiteNav() {
   const pathname = usePathname();
+  const me = api.auth.me.useQuery(undefined, { retry: false, staleTime: 30_000 });
+  const signedIn = Boolean(me.data);
+  const account = signedIn ? { href: '/account', label: 'Account' } : { href: '/signin', label: 'Sign in' };
   return (
     <nav className="site-nav" aria-label="Main">
       <ul>
@@ -21,6 +25,16 @@ export function SiteNav() {
             </Link>
           </li>
         ))}
+        <li>
+          <Link
+            href={account.href}
+            className="nav-account"
+            data-testid="nav-account"
+            aria-current={pathname === account.href ? 'page' : undefined}
+          >
+            {account.label}
+          </Link>
+        </li>
       </ul>
     </nav>
   );

@@ -1,5 +1,5 @@
 /** `npm run db:rebuild -- <projection>`: replays the whole log into fresh tables and swaps them in. */
-import { ALL_PROJECTIONS } from '../read-models/index.js';
+import { ALL_PROJECTIONS, INLINE_PROJECTIONS } from '../read-models/index.js';
 import { createLogger } from '../log.js';
 import { createPersistence } from '../factory.js';
 import { parseMasterKey } from '../crypto.js';
@@ -22,7 +22,8 @@ if (!env.MASTER_KEY) {
 const sql = createSql(env.DATABASE_URL, { max: 2, applicationName: 'tia-rebuild' });
 try {
   const { store } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
-  const r = await rebuildProjection(projection, { sql, store, log });
+  const inline = (INLINE_PROJECTIONS as readonly { name: string }[]).some((p) => p.name === projection.name);
+  const r = await rebuildProjection(projection, { sql, store, log, inline });
   log.info('rebuild done', { projection: projection.name, events: r.events, ms: Math.round(r.ms) });
 } catch (e) {
   log.error('rebuild failed', { error: e });

@@ -1,9 +1,13 @@
+import { accountsProjection } from './accounts.js';
 import { activityProjection } from './activity.js';
 import { consentsProjection } from './consents.js';
+import { roleGrantsProjection } from './role-grants.js';
 
-export { activityProjection, consentsProjection };
+/** Needs the server's email-lookup HMAC, so it is built by the API (not in the lists below). */
+export { accountsProjection };
+export { activityProjection, consentsProjection, roleGrantsProjection };
 /** Projections kept up to date inside each append's transaction. */
-export const INLINE_PROJECTIONS = [consentsProjection] as const;
+export const INLINE_PROJECTIONS = [consentsProjection, roleGrantsProjection] as const;
 /** Projections kept up to date asynchronously by the worker. */
 export const ASYNC_PROJECTIONS = [activityProjection] as const;
 export const ALL_PROJECTIONS = [...INLINE_PROJECTIONS, ...ASYNC_PROJECTIONS] as const;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineEvent, createRegistry } from './registry.js';
 import { pii } from './pii.js';
+import { IDENTITY_EVENTS } from './identity.js';
+import { STAFF_EVENTS } from './staff.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -93,6 +95,8 @@ export const ALL_EVENTS = [
   NoteRecorded,
   SubjectErased,
   DiagnosticPinged,
+  ...STAFF_EVENTS,
+  ...IDENTITY_EVENTS,
 ] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);

@@ -11,7 +11,8 @@ describe('usage record (P06)', () => {
 
   it('event types are past tense and carry their personal fields explicitly', () => {
     for (const e of ALL_EVENTS) {
-      expect(e.type).toMatch(/^[A-Z][A-Za-z]+(ed|Given|Withdrawn)$/);
+      // Past tense, or a past participle with a particle (SignedIn, SignedOut).
+      expect(e.type).toMatch(/^[A-Z][A-Za-z]+(ed|Given|Withdrawn|Sent)(In|Out)?$/);
       const shape = (e.versions.at(-1)!.schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
       for (const f of e.pii) expect(Object.keys(shape)).toContain(f);
     }

@@ -1,5 +1,7 @@
-import { appRouter, tRPCResponseMeta, type Context } from '@tia/api';
+import { appRouter, headerCookies, resolveSession, tRPCResponseMeta, type Context } from '@tia/api';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { serverEnv } from '../../../../env';
+import { getAuthServices, isSecureRequest } from '../../../../server/auth';
 import { getSql } from '../../../../server/db';
 import { requestScope } from '../../../../server/request';
 
@@ -13,15 +15,22 @@ async function handler(req: Request): Promise<Response> {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    // Sessions arrive later; the access guard already treats `null` as anonymous.
-    createContext: (): Context => ({
-      sql: getSql(),
-      requestId: scope.requestId,
-      session: null,
-      ip: scope.ip,
-      userAgent: scope.userAgent,
-      log: scope.log,
-    }),
+    // The session comes from the cookie; cookies the procedures set go out through `resHeaders`.
+    createContext: async ({ resHeaders }): Promise<Context> => {
+      const auth = getAuthServices();
+      const secure = isSecureRequest(req);
+      return {
+        sql: getSql(),
+        requestId: scope.requestId,
+        session: await resolveSession(auth, req.headers.get('cookie'), secure),
+        ip: scope.ip,
+        userAgent: scope.userAgent,
+        log: scope.log,
+        cookies: headerCookies(resHeaders, secure),
+        auth,
+        staff: { accessReviewDays: serverEnv().ACCESS_REVIEW_DAYS },
+      };
+    },
     responseMeta: tRPCResponseMeta,
     onError: ({ path, error }) => {
       errors.push({ path, code: error.code });

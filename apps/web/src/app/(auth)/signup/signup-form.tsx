@@ -1,0 +1,213 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { api } from '../../../components/auth/api';
+import {
+  ErrorSummary,
+  Field,
+  NO_PROBLEMS,
+  PasswordField,
+  problemsOf,
+  RetryNotice,
+  Submit,
+  summaryItems,
+  useCountdown,
+  type Problems,
+} from '../../../components/forms';
+
+/** Server field path → input id. */
+const IDS: Record<string, string> = {
+  name: 'signup-name',
+  email: 'signup-email',
+  password: 'signup-password',
+  dateOfBirth: 'signup-dob',
+  'consents.recordingFeedback': 'consent-recording',
+  consents: 'consent-recording',
+  'consents.productImprovement': 'consent-improvement',
+  'consents.marketingEmail': 'consent-marketing',
+};
+
+function check(v: {
+  name: string;
+  email: string;
+  password: string;
+  dob: string;
+  recording: boolean;
+}): Problems {
+  const fields: Record<string, string> = {};
+  if (!v.name.trim()) fields.name = 'Enter your name.';
+  if (!v.email.trim()) fields.email = 'Enter your email address.';
+  else if (!/^[^\s@]+@[^\s@]+$/.test(v.email.trim()))
+    fields.email = 'Enter an email address like name@example.com.';
+  if (v.password.length < 8) fields.password = 'Your password needs at least 8 characters.';
+  if (!v.dob) fields.dateOfBirth = 'Enter your date of birth.';
+  if (!v.recording)
+    fields['consents.recordingFeedback'] =
+      'To give you feedback we have to process your recorded answers. Tick the box to agree, or do not create an account.';
+  return { ...NO_PROBLEMS, fields };
+}
+
+export function SignUpForm({ policyVersion }: { policyVersion: string }) {
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [dob, setDob] = useState('');
+  const [recording, setRecording] = useState(false);
+  const [improvement, setImprovement] = useState(false);
+  const [marketing, setMarketing] = useState(false);
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
+  const [attempt, setAttempt] = useState(0);
+  const wait = useCountdown(problems.retryAfter, attempt);
+
+  const signUp = api.auth.signUp.useMutation({
+    onSuccess: (res) => router.push(`/verify?email=${encodeURIComponent(res.email || email.trim())}`),
+    onError: (err) => {
+      setProblems(problemsOf(err));
+      setAttempt((a) => a + 1);
+    },
+  });
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const local = check({ name, email, password, dob, recording });
+    if (Object.keys(local.fields).length > 0) {
+      setProblems(local);
+      setAttempt((a) => a + 1);
+      return;
+    }
+    setProblems(NO_PROBLEMS);
+    signUp.mutate({
+      name: name.trim(),
+      email: email.trim(),
+      password,
+      dateOfBirth: dob,
+      consents: { recordingFeedback: recording, productImprovement: improvement, marketingEmail: marketing },
+      policyVersion,
+    });
+  }
+
+  const f = problems.fields;
+  const consentError = f['consents.recordingFeedback'] ?? f.consents;
+  return (
+    <form noValidate onSubmit={onSubmit} className="form" aria-describedby="signup-privacy">
+      <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
+      <RetryNotice seconds={wait} />
+      <Field
+        id={IDS.name!}
+        name="name"
+        label="Your name"
+        autoComplete="name"
+        required
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={f.name}
+      />
+      <Field
+        id={IDS.email!}
+        name="email"
+        type="email"
+        label="Email address"
+        hint="We send a 6-digit code to this address to confirm it is yours."
+        autoComplete="email"
+        inputMode="email"
+        spellCheck={false}
+        autoCapitalize="none"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={f.email}
+      />
+      <PasswordField
+        id={IDS.password!}
+        name="password"
+        label="Password"
+        autoComplete="new-password"
+        showStrength
+        value={password}
+        onChange={setPassword}
+        error={f.password}
+      />
+      <Field
+        id={IDS.dateOfBirth!}
+        name="dateOfBirth"
+        type="date"
+        label="Date of birth"
+        hint="You must be at least 16 to use TrueInterviewAI."
+        autoComplete="bday"
+        required
+        max={new Date().toISOString().slice(0, 10)}
+        value={dob}
+        onChange={(e) => setDob(e.target.value)}
+        error={f.dateOfBirth}
+        className="input narrow"
+      />
+
+      <fieldset className="consents">
+        <legend>Your choices</legend>
+        <p className="hint" id="signup-privacy">
+          How we use your data is explained in the <Link href="/privacy">privacy notice</Link> (version{' '}
+          <span className="nowrap">{policyVersion}</span>). You can withdraw any consent later in your
+          account.
+        </p>
+        <div className={`checkbox${consentError ? ' has-error' : ''}`}>
+          {consentError ? (
+            <p className="field-error" id="consent-recording-error">
+              <span className="visually-hidden">Error: </span>
+              {consentError}
+            </p>
+          ) : null}
+          <input
+            type="checkbox"
+            id="consent-recording"
+            name="recordingFeedback"
+            checked={recording}
+            onChange={(e) => setRecording(e.target.checked)}
+            required
+            aria-invalid={consentError ? true : undefined}
+            aria-describedby={consentError ? 'consent-recording-error' : undefined}
+          />
+          <label htmlFor="consent-recording">
+            I agree that my recorded answers are processed to give me feedback, as described in the privacy
+            notice (version <span className="nowrap">{policyVersion}</span>).{' '}
+            <span className="req">Required</span>
+          </label>
+        </div>
+        <div className="checkbox">
+          <input
+            type="checkbox"
+            id="consent-improvement"
+            name="productImprovement"
+            checked={improvement}
+            onChange={(e) => setImprovement(e.target.checked)}
+          />
+          <label htmlFor="consent-improvement">
+            Use my transcripts, without my name, to improve the questions and feedback.{' '}
+            <span className="opt">Optional</span>
+          </label>
+        </div>
+        <div className="checkbox">
+          <input
+            type="checkbox"
+            id="consent-marketing"
+            name="marketingEmail"
+            checked={marketing}
+            onChange={(e) => setMarketing(e.target.checked)}
+          />
+          <label htmlFor="consent-marketing">
+            Send me occasional emails about new practice tracks and features.{' '}
+            <span className="opt">Optional</span>
+          </label>
+        </div>
+      </fieldset>
+
+      <div className="form-actions">
+        <Submit pending={signUp.isPending} disabled={wait > 0}>
+          Create account
+        </Submit>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,248 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ROLE_LABEL, STAFF_ROLES } from '../../components/auth/access-needed';
+import { api } from '../../components/auth/api';
+import {
+  ErrorSummary,
+  NO_PROBLEMS,
+  PasswordField,
+  problemsOf,
+  RetryNotice,
+  Submit,
+  summaryItems,
+  useCountdown,
+  type Problems,
+} from '../../components/forms';
+
+export function AccountView() {
+  const router = useRouter();
+  const utils = api.useUtils();
+  const me = api.auth.me.useQuery(undefined, { retry: false });
+  const heading = useRef<HTMLHeadingElement>(null);
+  const signOut = api.auth.signOut.useMutation({
+    onSuccess: async () => {
+      utils.auth.me.setData(undefined, null);
+      await utils.invalidate();
+      router.push('/signin');
+    },
+  });
+
+  useEffect(() => {
+    // After arriving here from a form, move focus to the page heading so screen readers start here.
+    if (me.data) heading.current?.focus();
+  }, [me.data]);
+
+  if (me.isPending)
+    return (
+      <p className="muted" aria-live="polite">
+        Loading your account…
+      </p>
+    );
+  if (!me.data) {
+    return (
+      <div className="auth-card">
+        <h1>Your account</h1>
+        <p>You are not signed in.</p>
+        <p className="button-row tight">
+          <Link className="button" href="/signin">
+            Sign in
+          </Link>
+          <Link className="button secondary" href="/signup">
+            Create an account
+          </Link>
+        </p>
+      </div>
+    );
+  }
+
+  const u = me.data;
+  const staff = u.roles.some((r) => STAFF_ROLES.includes(r));
+  const { remaining, total } = u.trial;
+  return (
+    <>
+      <div className="status-head">
+        <div>
+          <span className="eyebrow">Your account</span>
+          <h1 ref={heading} tabIndex={-1}>
+            Hello, {u.name}
+          </h1>
+        </div>
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => signOut.mutate()}
+          disabled={signOut.isPending}
+        >
+          {signOut.isPending ? 'Signing out…' : 'Sign out'}
+        </button>
+      </div>
+      {signOut.error ? (
+        <p className="notice bad" role="alert">
+          {problemsOf(signOut.error).message}
+        </p>
+      ) : null}
+
+      {staff && !u.mfaEnrolled ? (
+        <div className="notice warn" role="status">
+          <p>
+            <strong>Set up two-factor authentication.</strong> Your staff role only works once you have added
+            an authenticator app.
+          </p>
+          <p>
+            <Link className="button" href="/mfa/enrol">
+              Set up two-factor
+            </Link>
+          </p>
+        </div>
+      ) : staff && !u.mfaPassed ? (
+        <div className="notice warn" role="status">
+          <p>
+            <strong>Two-factor code needed.</strong> Enter a code from your authenticator app to use your
+            staff role in this session.
+          </p>
+          <p>
+            <Link className="button" href="/mfa">
+              Enter code
+            </Link>
+          </p>
+        </div>
+      ) : null}
+
+      <div className="status-grid">
+        <section className="card" aria-labelledby="who-title">
+          <h2 id="who-title">Account details</h2>
+          <dl className="metric-list">
+            <dt>Name</dt>
+            <dd>{u.name}</dd>
+            <dt>Email</dt>
+            <dd className="break">{u.email}</dd>
+            <dt>Email confirmed</dt>
+            <dd>
+              {u.emailVerified ? (
+                <span className="badge ok">Confirmed</span>
+              ) : (
+                <>
+                  <span className="badge unknown">Not yet</span>{' '}
+                  <Link href={`/verify?email=${encodeURIComponent(u.email)}`}>Confirm now</Link>
+                </>
+              )}
+            </dd>
+            <dt>Roles</dt>
+            <dd>
+              <ul className="role-list">
+                {u.roles.map((r) => (
+                  <li key={r} className="track-tag">
+                    {ROLE_LABEL[r] ?? r}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+            <dt>Two-factor</dt>
+            <dd>{u.mfaEnrolled ? (u.mfaPassed ? 'On, passed this session' : 'On') : 'Off'}</dd>
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="trial-title">
+          <h2 id="trial-title">Free trial</h2>
+          <p className="trial-count">
+            <span className="num">{remaining}</span> of {total} free practice answers left
+          </p>
+          <progress
+            className="trial-bar"
+            max={Math.max(1, total)}
+            value={Math.max(0, remaining)}
+            aria-label={`Free practice answers left: ${remaining} of ${total}`}
+          />
+          {staff ? (
+            <p className="fine-print">
+              Staff tools: <Link href="/admin/access">Access grants</Link> ·{' '}
+              <Link href="/compliance/alerts">Security alerts</Link>
+            </p>
+          ) : null}
+        </section>
+      </div>
+
+      <ChangePassword />
+    </>
+  );
+}
+
+const PW_IDS = { currentPassword: 'cp-current', newPassword: 'cp-new' };
+
+function ChangePassword() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
+  const [attempt, setAttempt] = useState(0);
+  const [done, setDone] = useState(false);
+  const wait = useCountdown(problems.retryAfter, attempt);
+  const change = api.auth.changePassword.useMutation({
+    onSuccess: () => {
+      setDone(true);
+      setCurrent('');
+      setNext('');
+    },
+    onError: (err) => {
+      setProblems(problemsOf(err));
+      setAttempt((a) => a + 1);
+    },
+  });
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setDone(false);
+    const fields: Record<string, string> = {};
+    if (!current) fields.currentPassword = 'Enter your current password.';
+    if (next.length < 8) fields.newPassword = 'Your new password needs at least 8 characters.';
+    if (Object.keys(fields).length) {
+      setProblems({ ...NO_PROBLEMS, fields });
+      setAttempt((a) => a + 1);
+      return;
+    }
+    setProblems(NO_PROBLEMS);
+    change.mutate({ currentPassword: current, newPassword: next });
+  }
+
+  return (
+    <section className="card form-card" aria-labelledby="cp-title">
+      <h2 id="cp-title">Change password</h2>
+      <p className="muted">Changing your password signs you out everywhere else.</p>
+      <form noValidate onSubmit={onSubmit} className="form">
+        <ErrorSummary items={summaryItems(problems, PW_IDS)} version={attempt} />
+        <RetryNotice seconds={wait} />
+        {done ? (
+          <p className="notice ok" role="status">
+            Your password has been changed.
+          </p>
+        ) : null}
+        <PasswordField
+          id={PW_IDS.currentPassword}
+          name="currentPassword"
+          label="Current password"
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+          error={problems.fields.currentPassword}
+        />
+        <PasswordField
+          id={PW_IDS.newPassword}
+          name="newPassword"
+          label="New password"
+          autoComplete="new-password"
+          showStrength
+          value={next}
+          onChange={setNext}
+          error={problems.fields.newPassword}
+        />
+        <div className="form-actions">
+          <Submit pending={change.isPending} disabled={wait > 0}>
+            Change password
+          </Submit>
+        </div>
+      </form>
+    </section>
+  );
+}

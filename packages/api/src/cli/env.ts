@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Environment of the api command-line tools (`npm run admin:bootstrap`), validated at start-up.
+ * MASTER_KEY / AUTH_SECRET fall back to the development secrets `npm start` keeps under DATA_DIR.
+ */
+export const loadCliEnv = (source: Record<string, string | undefined> = process.env) => {
+  const r = z
+    .object({
+      DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+      MASTER_KEY: z.string().optional(),
+      AUTH_SECRET: z.string().optional(),
+      DATA_DIR: z.string().default('.data'),
+    })
+    .safeParse(source);
+  if (!r.success) {
+    throw new Error(
+      `Invalid environment: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const devFile = (name: string, variable: string) => {
+    const file = path.join(r.data.DATA_DIR, name);
+    if (!existsSync(file)) throw new Error(`Invalid environment: ${variable} is required (32 bytes, base64)`);
+    return readFileSync(file, 'utf8').trim();
+  };
+  return {
+    DATABASE_URL: r.data.DATABASE_URL,
+    MASTER_KEY: r.data.MASTER_KEY ?? devFile('master.key', 'MASTER_KEY'),
+    AUTH_SECRET: r.data.AUTH_SECRET ?? devFile('auth.secret', 'AUTH_SECRET'),
+  };
+};

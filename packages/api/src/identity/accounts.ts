@@ -1,0 +1,213 @@
+import { consent, identity, type ConsentPurpose } from '@tia/domain';
+import type { Context } from '../context.js';
+import { ValidationFailed } from '../errors.js';
+import { CODE_TTL_SECONDS } from '../auth/codes.js';
+import { MESSAGES } from '../auth/mailer.js';
+import { POLICIES } from '../auth/rate-limit.js';
+import { hashPassword } from '../auth/passwords.js';
+import {
+  authOf,
+  findAccountByEmail,
+  isUniqueViolation,
+  runAccountCommand,
+  sendQuietly,
+  startSession,
+  technical,
+} from './common.js';
+import type { AuthServices } from './services.js';
+import type { TxSql } from '@tia/db';
+
+export const UNDER_16_MESSAGE =
+  'You must be at least 16 to use TrueInterviewAI. We have not stored anything you entered.';
+export const RECORDING_CONSENT_MESSAGE =
+  'Please agree to us processing your recordings for feedback: practice with feedback cannot work without it.';
+export const CODE_WRONG_MESSAGE = 'That code is not right or has expired. Request a new one if needed.';
+
+export interface SignUpInput {
+  name: string;
+  email: string;
+  password: string;
+  dateOfBirth: string;
+  consents: { recordingFeedback: boolean; productImprovement: boolean; marketingEmail: boolean };
+  policyVersion: string;
+}
+
+export const passwordIssue = (
+  password: string,
+  personal: { email?: string; name?: string },
+  path: string,
+) => {
+  const problem = identity.checkPassword(password, personal);
+  if (problem) {
+    const message = identity.PASSWORD_MESSAGES[problem];
+    throw new ValidationFailed([{ path, message }], message);
+  }
+};
+
+/** Appends `ConsentGiven` for each ticked purpose on `privacy-<userId>`. */
+const recordConsents = async (
+  a: AuthServices,
+  tx: TxSql,
+  ctx: Pick<Context, 'requestId'>,
+  userId: string,
+  purposes: readonly ConsentPurpose[],
+  policyVersion: string,
+) => {
+  const now = a.clock().toISOString();
+  let state = consent.initialState;
+  const events: consent.ConsentEvent[] = [];
+  for (const purpose of purposes) {
+    const out = consent.decide(
+      { type: 'GiveConsent', subjectId: userId, purpose, policyVersion, now },
+      state,
+    );
+    for (const e of out) state = consent.evolve(state, e);
+    events.push(...out);
+  }
+  if (events.length === 0) return;
+  await a.store.append(
+    `privacy-${userId}`,
+    'any',
+    events.map((e) => ({
+      eventId: a.newId(),
+      type: e.type,
+      data: e.data,
+      metadata: {
+        occurredAt: now,
+        actor: { kind: 'user' as const, id: userId },
+        correlationId: ctx.requestId,
+      },
+    })),
+    { tx, inline: a.inline },
+  );
+};
+
+export const signUp = async (ctx: Context, input: SignUpInput) => {
+  const a = authOf(ctx);
+  const now = a.clock();
+  const age = identity.checkMinimumAge(input.dateOfBirth, now.toISOString().slice(0, 10));
+  if (!age.ok) {
+    if (age.reason === 'too_young') {
+      // The only trace of a refused minor: one more in today's counter.
+      await a.sql`insert into underage_refusals (day, count) values (${now.toISOString().slice(0, 10)}, 1)
+                  on conflict (day) do update set count = underage_refusals.count + 1`;
+      throw new ValidationFailed([{ path: 'dateOfBirth', message: UNDER_16_MESSAGE }], UNDER_16_MESSAGE);
+    }
+    throw new ValidationFailed([{ path: 'dateOfBirth', message: 'Enter a valid date of birth.' }]);
+  }
+  if (!input.consents.recordingFeedback)
+    throw new ValidationFailed(
+      [{ path: 'consents.recordingFeedback', message: RECORDING_CONSENT_MESSAGE }],
+      RECORDING_CONSENT_MESSAGE,
+    );
+  const email = identity.normaliseEmail(input.email);
+  const name = input.name.trim();
+  passwordIssue(input.password, { email, name }, 'password');
+
+  const { ipPrefix } = technical(ctx);
+  const ipKey = a.limiter.key('signup-ip', ipPrefix ?? 'unknown');
+  await a.limiter.check(a.sql, [ipKey], now);
+  await a.limiter.fail(a.sql, ipKey, POLICIES.signUp, now);
+
+  const answer = (userId: string) => ({ userId, email, verificationSent: true as const });
+  const alreadyThere = async () => {
+    // Never reveal that the address has an account: tell its owner instead, answer the same.
+    await sendQuietly(a, ctx, { to: email, ...MESSAGES.alreadyRegistered() }, 'already registered');
+    return answer(a.newId());
+  };
+  if (await findAccountByEmail(a, email)) return alreadyThere();
+
+  const passwordHash = await hashPassword(input.password);
+  const userId = a.newId();
+  const purposes: ConsentPurpose[] = [
+    'recording_feedback',
+    ...(input.consents.productImprovement ? (['product_improvement'] as const) : []),
+    ...(input.consents.marketingEmail ? (['marketing_email'] as const) : []),
+  ];
+  let code: string;
+  try {
+    code = await a.sql.begin(async (tx) => {
+      await tx`insert into auth_users (id, created_at) values (${userId}, ${now})`;
+      await tx`insert into credentials (user_id, password_hash, updated_at) values (${userId}, ${passwordHash}, ${now})`;
+      await runAccountCommand(a, tx, ctx, userId, [
+        { type: 'Register', userId, name, email, signupMethod: 'password', now: now.toISOString() },
+      ]);
+      await recordConsents(a, tx, ctx, userId, purposes, input.policyVersion);
+      return a.codes.issue(tx, userId, 'verify_email', now);
+    });
+  } catch (e) {
+    if (isUniqueViolation(e, 'rm_accounts')) return alreadyThere(); // lost a race to a twin
+    throw e;
+  }
+  await sendQuietly(
+    a,
+    ctx,
+    { to: email, ...MESSAGES.verificationCode(name, code, CODE_TTL_SECONDS / 60) },
+    'verification code',
+  );
+  return answer(userId);
+};
+
+/** Answers how many trial answers this address gets: the configured number the first time, then 0. */
+export const trialAnswersFor = async (a: AuthServices, tx: TxSql, email: string): Promise<number> => {
+  if (a.freeTrialAnswers <= 0) return 0;
+  const rows =
+    await tx`insert into trial_registry (email_lookup, answers) values (${a.trialLookup(email)}, ${a.freeTrialAnswers})
+                        on conflict (email_lookup) do nothing returning answers`;
+  return rows.length > 0 ? a.freeTrialAnswers : 0;
+};
+
+export const verifyEmail = async (ctx: Context, input: { email: string; code: string }) => {
+  const a = authOf(ctx);
+  const now = a.clock();
+  const email = identity.normaliseEmail(input.email);
+  const { ipPrefix, uaFamily } = technical(ctx);
+  const keys = [a.limiter.key('code-acct', email), a.limiter.key('code-ip', ipPrefix ?? 'unknown')];
+  await a.limiter.check(a.sql, keys, now);
+  const account = await findAccountByEmail(a, email);
+  const result = account
+    ? await a.sql.begin(async (tx) => {
+        const check = await a.codes.consume(tx, account.userId, 'verify_email', input.code, now);
+        if (check !== 'ok') return check;
+        const trialAnswers = account.emailVerifiedAt ? 0 : await trialAnswersFor(a, tx, email);
+        await runAccountCommand(a, tx, ctx, account.userId, [
+          { type: 'VerifyEmail', trialAnswers, now: now.toISOString() },
+          { type: 'RecordSignIn', method: 'email_code', ipPrefix, uaFamily, now: now.toISOString() },
+        ]);
+        return 'ok' as const;
+      })
+    : 'none';
+  if (result !== 'ok') {
+    for (const k of keys) await a.limiter.fail(a.sql, k, POLICIES.code, now);
+    throw new ValidationFailed([{ path: 'code', message: CODE_WRONG_MESSAGE }], CODE_WRONG_MESSAGE);
+  }
+  await a.limiter.reset(a.sql, keys[0]!);
+  await startSession(a, ctx, account!.userId);
+  return { ok: true as const };
+};
+
+export const resendVerification = async (ctx: Context, input: { email: string }) => {
+  const a = authOf(ctx);
+  const now = a.clock();
+  const email = identity.normaliseEmail(input.email);
+  const { ipPrefix } = technical(ctx);
+  const keys = [a.limiter.key('send-acct', email), a.limiter.key('send-ip', ipPrefix ?? 'unknown')];
+  await a.limiter.check(a.sql, keys, now);
+  for (const k of keys) await a.limiter.fail(a.sql, k, POLICIES.send, now);
+  const account = await findAccountByEmail(a, email);
+  if (account && !account.emailVerifiedAt) {
+    const code = await a.sql.begin(async (tx) => {
+      await runAccountCommand(a, tx, ctx, account.userId, [
+        { type: 'SendVerification', now: now.toISOString() },
+      ]);
+      return a.codes.issue(tx, account.userId, 'verify_email', now);
+    });
+    await sendQuietly(
+      a,
+      ctx,
+      { to: account.email, ...MESSAGES.verificationCode(account.name, code, CODE_TTL_SECONDS / 60) },
+      'verification code',
+    );
+  }
+  return { ok: true as const };
+};

@@ -1,0 +1,164 @@
+import type { Queryable, TxSql } from '@tia/db';
+import { identity } from '@tia/domain';
+import type { Context } from '../context.js';
+import { STAFF_ROLES } from '../context.js';
+import { rolesFor } from '../auth/roles.js';
+import { sessionCookieName } from '../auth/sessions.js';
+import { truncateIp, uaFamily } from '../auth/technical.js';
+import type { AuthServices } from './services.js';
+
+export const userStream = (userId: string) => `user-${userId}`;
+
+/** The identity services of a request; a wiring error (not the caller's fault) when missing. */
+export const authOf = (ctx: Context): AuthServices => {
+  if (!ctx.auth) throw new Error('Identity services are not configured in this context');
+  return ctx.auth;
+};
+
+export const technical = (ctx: Pick<Context, 'ip' | 'userAgent'>) => ({
+  ipPrefix: truncateIp(ctx.ip),
+  uaFamily: uaFamily(ctx.userAgent),
+});
+
+export interface AccountRow {
+  userId: string;
+  name: string;
+  email: string;
+  emailVerifiedAt: Date | null;
+  trialRemaining: number;
+  trialTotal: number;
+}
+
+const rowOf = (r: {
+  user_id: string;
+  name: string;
+  email: string;
+  email_verified_at: Date | null;
+  trial_remaining: number;
+  trial_total: number;
+}): AccountRow => ({
+  userId: r.user_id,
+  name: r.name,
+  email: r.email,
+  emailVerifiedAt: r.email_verified_at,
+  trialRemaining: r.trial_remaining,
+  trialTotal: r.trial_total,
+});
+
+export const findAccountByEmail = async (
+  a: AuthServices,
+  email: string,
+  db: Queryable = a.sql,
+): Promise<AccountRow | null> => {
+  const rows = await db<Parameters<typeof rowOf>[0][]>`
+    select user_id, name, email, email_verified_at, trial_remaining, trial_total
+      from rm_accounts where email_lookup = ${a.emailLookup(email)}`;
+  return rows[0] ? rowOf(rows[0]) : null;
+};
+
+export const findAccountById = async (
+  a: AuthServices,
+  userId: string,
+  db: Queryable = a.sql,
+): Promise<AccountRow | null> => {
+  const rows = await db<Parameters<typeof rowOf>[0][]>`
+    select user_id, name, email, email_verified_at, trial_remaining, trial_total
+      from rm_accounts where user_id = ${userId}`;
+  return rows[0] ? rowOf(rows[0]) : null;
+};
+
+/** Folds the account stream and appends what the decider decides for `cmd`, in `tx`. */
+export const runAccountCommand = async (
+  a: AuthServices,
+  tx: TxSql,
+  ctx: Pick<Context, 'requestId'>,
+  userId: string,
+  cmds: readonly identity.AccountCommand[],
+): Promise<identity.AccountEvent[]> => {
+  const { state, version } = await a.store.load(
+    userStream(userId),
+    identity.evolve,
+    identity.initialState,
+    identity.toAccountEvent,
+    tx,
+  );
+  let s = state;
+  const events: identity.AccountEvent[] = [];
+  for (const cmd of cmds) {
+    const out = identity.decide(cmd, s);
+    for (const e of out) s = identity.evolve(s, e);
+    events.push(...out);
+  }
+  if (events.length === 0) return events;
+  const occurredAt = a.clock().toISOString();
+  await a.store.append(
+    userStream(userId),
+    version,
+    events.map((e) => ({
+      eventId: a.newId(),
+      type: e.type,
+      data: e.data,
+      metadata: { occurredAt, actor: { kind: 'user' as const, id: userId }, correlationId: ctx.requestId },
+    })),
+    { tx, inline: a.inline },
+  );
+  return events;
+};
+
+export const loadAccountState = async (a: AuthServices, userId: string, db?: Queryable) =>
+  (
+    await a.store.load(
+      userStream(userId),
+      identity.evolve,
+      identity.initialState,
+      identity.toAccountEvent,
+      db,
+    )
+  ).state;
+
+export const mfaEnrolled = async (db: Queryable, userId: string): Promise<boolean> =>
+  (await db`select 1 from mfa_factors where user_id = ${userId} and enabled_at is not null`).length > 0;
+
+/** Roles and whether a second factor is needed before the session counts as fully signed in. */
+export const accessOf = async (a: AuthServices, userId: string) => {
+  const roles = await rolesFor(a.sql, userId);
+  const staff = roles.some((r) => STAFF_ROLES.includes(r));
+  const enrolled = await mfaEnrolled(a.sql, userId);
+  return { roles, staff, mfaEnrolled: enrolled, mfaRequired: staff || enrolled };
+};
+
+/** Starts a session (a new token every time) and sets its cookie. */
+export const startSession = async (a: AuthServices, ctx: Context, userId: string) => {
+  if (ctx.session?.sessionId) await a.sessions.invalidate(ctx.session.sessionId); // no session fixation
+  const access = await accessOf(a, userId);
+  const { token, info } = await a.sessions.create(userId, { mfaPassed: false, staff: access.staff });
+  ctx.cookies.set(
+    sessionCookieName(ctx.cookies.secure),
+    token,
+    a.sessions.cookieAttributes(ctx.cookies.secure),
+  );
+  return { info, ...access };
+};
+
+export const clearSessionCookie = (ctx: Context) => ctx.cookies.clear(sessionCookieName(ctx.cookies.secure));
+
+/** Sends a mail after the transaction committed; a failure is logged, never shown (the answer is the same). */
+export const sendQuietly = async (
+  a: AuthServices,
+  ctx: Pick<Context, 'log'>,
+  message: Parameters<AuthServices['mailer']['send']>[0],
+  what: string,
+) => {
+  try {
+    await a.mailer.send(message);
+  } catch (e) {
+    ctx.log.error('sending mail failed', { what, error: e });
+  }
+};
+
+/** A unique violation on `table` (by table: a rebuild renames constraints, not tables). */
+export const isUniqueViolation = (e: unknown, table: string): boolean =>
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { code?: string }).code === '23505' &&
+  (e as { table_name?: string }).table_name === table;

@@ -1,0 +1,6 @@
+export { createAuthServices, deriveKey, type AuthServices } from './services.js';
+export { signUp, verifyEmail, resendVerification, trialAnswersFor, UNDER_16_MESSAGE } from './accounts.js';
+export { signIn, signOut, me, resolveSession } from './sign-in.js';
+export { requestPasswordReset, resetPassword, changePassword } from './passwords.js';
+export { raiseSecurityAlert } from './alerts.js';
+export { runAccountCommand, findAccountByEmail, findAccountById, startSession, accessOf } from './common.js';

@@ -1,0 +1,127 @@
+import { identity } from '@tia/domain';
+import type { Context, Session } from '../context.js';
+import { ValidationFailed } from '../errors.js';
+import { CODE_TTL_SECONDS } from '../auth/codes.js';
+import { MESSAGES } from '../auth/mailer.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { POLICIES } from '../auth/rate-limit.js';
+import { CODE_WRONG_MESSAGE, passwordIssue } from './accounts.js';
+import {
+  authOf,
+  clearSessionCookie,
+  findAccountByEmail,
+  findAccountById,
+  runAccountCommand,
+  sendQuietly,
+  startSession,
+  technical,
+} from './common.js';
+
+export const requestPasswordReset = async (ctx: Context, input: { email: string }) => {
+  const a = authOf(ctx);
+  const now = a.clock();
+  const email = identity.normaliseEmail(input.email);
+  const { ipPrefix } = technical(ctx);
+  const keys = [
+    a.limiter.key('reset-send-acct', email),
+    a.limiter.key('reset-send-ip', ipPrefix ?? 'unknown'),
+  ];
+  await a.limiter.check(a.sql, keys, now);
+  for (const k of keys) await a.limiter.fail(a.sql, k, POLICIES.send, now);
+  const account = await findAccountByEmail(a, email);
+  if (account) {
+    const code = await a.sql.begin(async (tx) => {
+      await runAccountCommand(a, tx, ctx, account.userId, [
+        { type: 'RequestPasswordReset', now: now.toISOString() },
+      ]);
+      return a.codes.issue(tx, account.userId, 'reset_password', now);
+    });
+    await sendQuietly(
+      a,
+      ctx,
+      { to: account.email, ...MESSAGES.passwordResetCode(account.name, code, CODE_TTL_SECONDS / 60) },
+      'password reset code',
+    );
+  }
+  return { ok: true as const };
+};
+
+export const resetPassword = async (
+  ctx: Context,
+  input: { email: string; code: string; newPassword: string },
+) => {
+  const a = authOf(ctx);
+  const now = a.clock();
+  const email = identity.normaliseEmail(input.email);
+  const { ipPrefix } = technical(ctx);
+  const keys = [
+    a.limiter.key('reset-code-acct', email),
+    a.limiter.key('reset-code-ip', ipPrefix ?? 'unknown'),
+  ];
+  await a.limiter.check(a.sql, keys, now);
+  const account = await findAccountByEmail(a, email);
+  passwordIssue(input.newPassword, { email, ...(account ? { name: account.name } : {}) }, 'newPassword');
+  const hash = await hashPassword(input.newPassword);
+  const result = account
+    ? await a.sql.begin(async (tx) => {
+        const check = await a.codes.consume(tx, account.userId, 'reset_password', input.code, now);
+        if (check !== 'ok') return check;
+        await tx`insert into credentials (user_id, password_hash, updated_at) values (${account.userId}, ${hash}, ${now})
+                 on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at`;
+        await runAccountCommand(a, tx, ctx, account.userId, [
+          { type: 'ChangePassword', via: 'reset', now: now.toISOString() },
+        ]);
+        return 'ok' as const;
+      })
+    : 'none';
+  if (result !== 'ok') {
+    for (const k of keys) await a.limiter.fail(a.sql, k, POLICIES.code, now);
+    throw new ValidationFailed([{ path: 'code', message: CODE_WRONG_MESSAGE }], CODE_WRONG_MESSAGE);
+  }
+  await a.limiter.reset(a.sql, keys[0]!);
+  await a.limiter.reset(a.sql, a.limiter.key('signin-acct', email)); // the owner proved the address
+  await a.sessions.invalidateAllFor(account!.userId);
+  clearSessionCookie(ctx);
+  return { ok: true as const };
+};
+
+export const CURRENT_PASSWORD_WRONG = 'Your current password is not right.';
+
+/** Ends every session, then starts a fresh one for this browser so the person stays signed in here. */
+export const changePassword = async (
+  ctx: Context & { session: Session },
+  input: { currentPassword: string; newPassword: string },
+) => {
+  const a = authOf(ctx);
+  const now = a.clock();
+  const userId = ctx.session.userId;
+  const key = a.limiter.key('change-acct', userId);
+  await a.limiter.check(a.sql, [key], now);
+  const account = await findAccountById(a, userId);
+  const cred = (
+    await a.sql<{ password_hash: string }[]>`select password_hash from credentials where user_id = ${userId}`
+  )[0];
+  if (!account || !cred) {
+    const message = 'This account has no password yet. Use "Forgot password" to set one.';
+    throw new ValidationFailed([{ path: 'currentPassword', message }], message);
+  }
+  if (!(await verifyPassword(cred.password_hash, input.currentPassword))) {
+    await a.limiter.fail(a.sql, key, POLICIES.signInAccount, now);
+    throw new ValidationFailed(
+      [{ path: 'currentPassword', message: CURRENT_PASSWORD_WRONG }],
+      CURRENT_PASSWORD_WRONG,
+    );
+  }
+  passwordIssue(input.newPassword, { email: account.email, name: account.name }, 'newPassword');
+  const hash = await hashPassword(input.newPassword);
+  await a.sql.begin(async (tx) => {
+    await tx`update credentials set password_hash = ${hash}, updated_at = ${now} where user_id = ${userId}`;
+    await runAccountCommand(a, tx, ctx, userId, [
+      { type: 'ChangePassword', via: 'change', now: now.toISOString() },
+    ]);
+  });
+  await a.limiter.reset(a.sql, key);
+  await a.sessions.invalidateAllFor(userId);
+  await startSession(a, { ...ctx, session: null }, userId);
+  return { ok: true as const };
+};

@@ -1,0 +1,80 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import {
+  asInline,
+  accountsProjection,
+  createPersistence,
+  INLINE_PROJECTIONS,
+  type EventStore,
+  type InlineProjection,
+  type KeyStore,
+  type Sql,
+} from '@tia/db';
+import { identity } from '@tia/domain';
+import { Codes } from '../auth/codes.js';
+import type { Mailer } from '../auth/mailer.js';
+import { RateLimiter } from '../auth/rate-limit.js';
+import { createSessions, type SessionPolicy, type Sessions } from '../auth/sessions.js';
+
+/** Everything the identity procedures need, built once per process (or per test). */
+export interface AuthServices {
+  sql: Sql;
+  keys: KeyStore;
+  store: EventStore;
+  /** Inline projections for every identity append (consents, role grants, accounts). */
+  inline: readonly InlineProjection[];
+  sessions: Sessions;
+  mailer: Mailer;
+  codes: Codes;
+  limiter: RateLimiter;
+  clock: () => Date;
+  newId: () => string;
+  /** HMAC(AUTH_SECRET, normalised email): the key of `rm_accounts.email_lookup`. */
+  emailLookup: (email: string) => string;
+  /** HMAC(AUTH_SECRET, normalised email) under another label: the trial registry's key. */
+  trialLookup: (email: string) => string;
+  freeTrialAnswers: number;
+}
+
+/** Independent keys per use, derived from AUTH_SECRET. */
+export const deriveKey = (secret: Buffer, label: string): Buffer =>
+  createHmac('sha256', secret).update(`tia:derive:${label}`).digest();
+
+export const createAuthServices = (opts: {
+  sql: Sql;
+  masterKey: Buffer;
+  authSecret: Buffer;
+  mailer: Mailer;
+  /** Default cookie mode (PUBLIC_ORIGIN is https). Per request, `ctx.cookies.secure` decides. */
+  secureCookies: boolean;
+  freeTrialAnswers?: number;
+  clock?: () => Date;
+  newId?: () => string;
+  sessionPolicy?: Partial<SessionPolicy>;
+}): AuthServices => {
+  if (opts.authSecret.length < 32) throw new Error('AUTH_SECRET must be at least 32 bytes');
+  const clock = opts.clock ?? (() => new Date());
+  const persistence = createPersistence(opts.sql, opts.masterKey);
+  const lookupKey = deriveKey(opts.authSecret, 'email-lookup');
+  const trialKey = deriveKey(opts.authSecret, 'trial-registry');
+  const emailLookup = (email: string) =>
+    createHmac('sha256', lookupKey).update(identity.normaliseEmail(email)).digest('hex');
+  const trialLookup = (email: string) =>
+    createHmac('sha256', trialKey).update(identity.normaliseEmail(email)).digest('hex');
+  return {
+    ...persistence,
+    inline: [...INLINE_PROJECTIONS.map(asInline), asInline(accountsProjection(emailLookup))],
+    sessions: createSessions(opts.sql, {
+      secure: opts.secureCookies,
+      clock,
+      ...(opts.sessionPolicy ? { policy: opts.sessionPolicy } : {}),
+    }),
+    mailer: opts.mailer,
+    codes: new Codes(deriveKey(opts.authSecret, 'codes')),
+    limiter: new RateLimiter(deriveKey(opts.authSecret, 'rate-limits')),
+    clock,
+    newId: opts.newId ?? randomUUID,
+    emailLookup,
+    trialLookup,
+    freeTrialAnswers: opts.freeTrialAnswers ?? 5,
+  };
+};

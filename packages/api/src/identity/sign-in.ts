@@ -1,0 +1,164 @@
+import { identity } from '@tia/domain';
+import type { Context, Session } from '../context.js';
+import { Unauthenticated } from '../errors.js';
+import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
+import { POLICIES } from '../auth/rate-limit.js';
+import { rolesFor } from '../auth/roles.js';
+import { sessionCookieName } from '../auth/sessions.js';
+import { raiseSecurityAlert } from './alerts.js';
+import {
+  accessOf,
+  authOf,
+  clearSessionCookie,
+  findAccountByEmail,
+  findAccountById,
+  runAccountCommand,
+  startSession,
+  technical,
+} from './common.js';
+import type { AuthServices } from './services.js';
+
+export const SIGN_IN_FAILED_MESSAGE = 'That email and password do not match an account.';
+
+export const signIn = async (ctx: Context, input: { email: string; password: string }) => {
+  const a = authOf(ctx);
+  const now = a.clock();
+  const email = identity.normaliseEmail(input.email);
+  const { ipPrefix, uaFamily } = technical(ctx);
+  const accountKey = a.limiter.key('signin-acct', email);
+  const ipKey = a.limiter.key('signin-ip', ipPrefix ?? 'unknown');
+  await a.limiter.check(a.sql, [accountKey, ipKey], now);
+
+  const account = await findAccountByEmail(a, email);
+  const cred = account
+    ? (
+        await a.sql<
+          { password_hash: string }[]
+        >`select password_hash from credentials where user_id = ${account.userId}`
+      )[0]
+    : undefined;
+  const ok = cred
+    ? await verifyPassword(cred.password_hash, input.password)
+    : (await burnVerifyTime(input.password), false);
+
+  if (!ok || !account) {
+    const byAccount = await a.limiter.fail(a.sql, accountKey, POLICIES.signInAccount, now);
+    const byIp = await a.limiter.fail(a.sql, ipKey, POLICIES.signInIp, now);
+    await a.sql.begin(async (tx) => {
+      if (account)
+        await runAccountCommand(a, tx, ctx, account.userId, [
+          {
+            type: 'RecordSignInFailure',
+            reason: 'wrong_password',
+            ipPrefix,
+            uaFamily,
+            now: now.toISOString(),
+          },
+        ]);
+      if (byAccount.alert && account)
+        await raiseSecurityAlert(
+          a,
+          ctx,
+          {
+            kind: 'repeated_sign_in_failures_account',
+            userId: account.userId,
+            ipPrefix,
+            count: byAccount.failures,
+            windowStartedAt: byAccount.windowStartedAt,
+            windowMinutes: POLICIES.signInAccount.windowSeconds / 60,
+          },
+          tx,
+        );
+      if (byIp.alert)
+        await raiseSecurityAlert(
+          a,
+          ctx,
+          {
+            kind: 'repeated_sign_in_failures_ip',
+            userId: null,
+            ipPrefix,
+            count: byIp.failures,
+            windowStartedAt: byIp.windowStartedAt,
+            windowMinutes: POLICIES.signInIp.windowSeconds / 60,
+          },
+          tx,
+        );
+    });
+    throw new Unauthenticated(SIGN_IN_FAILED_MESSAGE);
+  }
+
+  await a.limiter.reset(a.sql, accountKey);
+  if (needsRehash(cred!.password_hash)) {
+    const fresh = await hashPassword(input.password);
+    await a.sql`update credentials set password_hash = ${fresh}, updated_at = ${now} where user_id = ${account.userId}`;
+  }
+  await a.sql.begin((tx) =>
+    runAccountCommand(a, tx, ctx, account.userId, [
+      { type: 'RecordSignIn', method: 'password', ipPrefix, uaFamily, now: now.toISOString() },
+    ]),
+  );
+  const started = await startSession(a, ctx, account.userId);
+  return {
+    ok: true as const,
+    mfaRequired: started.mfaRequired,
+    emailVerified: account.emailVerifiedAt !== null,
+  };
+};
+
+/** Signing out ends every session of the account (issue 3), and clears this browser's cookie. */
+export const signOut = async (ctx: Context & { session: Session }) => {
+  const a = authOf(ctx);
+  await a.sessions.invalidateAllFor(ctx.session.userId);
+  clearSessionCookie(ctx);
+  await a.sql.begin((tx) =>
+    runAccountCommand(a, tx, ctx, ctx.session.userId, [{ type: 'SignOut', now: a.clock().toISOString() }]),
+  );
+  return { ok: true as const };
+};
+
+export const me = async (ctx: Context) => {
+  if (!ctx.session) return null;
+  const a = authOf(ctx);
+  const account = await findAccountById(a, ctx.session.userId);
+  if (!account) return null;
+  const access = await accessOf(a, account.userId);
+  return {
+    userId: account.userId,
+    name: account.name,
+    email: account.email,
+    emailVerified: account.emailVerifiedAt !== null,
+    roles: ctx.session.roles,
+    mfaPassed: ctx.session.mfaPassed,
+    mfaEnrolled: access.mfaEnrolled,
+    trial: { remaining: account.trialRemaining, total: account.trialTotal },
+  };
+};
+
+const parseCookies = (header: string | null): Map<string, string> => {
+  const out = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    const k = part.slice(0, i).trim();
+    if (!out.has(k)) out.set(k, part.slice(i + 1).trim());
+  }
+  return out;
+};
+
+/** The request's session from its cookie (null: none, unknown or expired), with the account's roles. */
+export const resolveSession = async (
+  a: AuthServices,
+  cookieHeader: string | null,
+  secure: boolean,
+): Promise<Session | null> => {
+  const token = parseCookies(cookieHeader).get(sessionCookieName(secure));
+  if (!token) return null;
+  const info = await a.sessions.validate(token);
+  if (!info) return null;
+  return {
+    sessionId: info.sessionId,
+    userId: info.userId,
+    roles: await rolesFor(a.sql, info.userId),
+    mfaPassed: info.mfaPassed,
+  };
+};

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { identity as id } from '@tia/domain';
+import {
+  changePassword,
+  me,
+  requestPasswordReset,
+  resendVerification,
+  resetPassword,
+  signIn,
+  signOut,
+  signUp,
+  verifyEmail,
+} from '../identity/index.js';
+import { AUTHENTICATED, PUBLIC, procedure, router } from '../trpc.js';
+
+const email = z
+  .string()
+  .trim()
+  .max(320, 'That email address is too long.')
+  .refine(id.looksLikeEmail, 'Enter a valid email address.');
+// Length and content rules are checked by the password policy, with readable messages.
+const password = z.string().min(1, 'Enter a password.').max(1024, 'That password is too long.');
+const code = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'Enter the 6-digit code from the email.');
+
+export const authRouter = router({
+  signUp: procedure(PUBLIC)
+    .input(
+      z.object({
+        name: z.string().trim().min(1, 'Enter your name.').max(200, 'That name is too long.'),
+        email,
+        password,
+        dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter your date of birth as YYYY-MM-DD.'),
+        consents: z.object({
+          recordingFeedback: z.boolean(),
+          productImprovement: z.boolean(),
+          marketingEmail: z.boolean(),
+        }),
+        policyVersion: z.string().trim().min(1).max(40),
+      }),
+    )
+    .mutation(({ ctx, input }) => signUp(ctx, input)),
+  verifyEmail: procedure(PUBLIC)
+    .input(z.object({ email, code }))
+    .mutation(({ ctx, input }) => verifyEmail(ctx, input)),
+  resendVerification: procedure(PUBLIC)
+    .input(z.object({ email }))
+    .mutation(({ ctx, input }) => resendVerification(ctx, input)),
+  signIn: procedure(PUBLIC)
+    .input(z.object({ email, password }))
+    .mutation(({ ctx, input }) => signIn(ctx, input)),
+  signOut: procedure(AUTHENTICATED).mutation(({ ctx }) => signOut(ctx)),
+  requestPasswordReset: procedure(PUBLIC)
+    .input(z.object({ email }))
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
+  resetPassword: procedure(PUBLIC)
+    .input(z.object({ email, code, newPassword: password }))
+    .mutation(({ ctx, input }) => resetPassword(ctx, input)),
+  changePassword: procedure(AUTHENTICATED)
+    .input(z.object({ currentPassword: password, newPassword: password }))
+    .mutation(({ ctx, input }) => changePassword(ctx, input)),
+  me: procedure(PUBLIC).query(({ ctx }) => me(ctx)),
+});

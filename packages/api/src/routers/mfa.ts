@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { Conflict, ValidationFailed } from '../errors.js';
+import { authOf } from '../identity/common.js';
+import type { AuthServices } from '../identity/services.js';
+import { POLICIES } from '../auth/rate-limit.js';
+import { TotpFactors } from '../auth/totp.js';
+import { AUTHENTICATED, procedure, router } from '../trpc.js';
+
+const totpOf = (auth: AuthServices) => new TotpFactors(auth.sql, auth.keys);
+
+const codeInput = z.object({ code: z.string().trim().min(1).max(64) });
+
+const wrongCode = (message = 'That code is not right. Check your authenticator app and try again.') =>
+  new ValidationFailed([{ path: 'code', message }], message);
+
+/** Second-factor attempts per account share the limiter of email codes (growing delays, 429). */
+const limited = async <T>(
+  auth: AuthServices,
+  userId: string,
+  attempt: () => Promise<T | null>,
+): Promise<T> => {
+  const now = auth.clock();
+  const key = auth.limiter.key('mfa', userId);
+  await auth.limiter.check(auth.sql, [key], now);
+  const r = await attempt();
+  if (r === null) {
+    await auth.limiter.fail(auth.sql, key, POLICIES.code, now);
+    throw wrongCode();
+  }
+  await auth.limiter.reset(auth.sql, key);
+  return r;
+};
+
+const markPassed = async (auth: AuthServices, sessionId: string | undefined) => {
+  if (sessionId) await auth.sessions.markMfaPassed(sessionId);
+};
+
+export const mfaRouter = router({
+  /** A fresh TOTP secret for the authenticator app (QR from the otpauth URI). */
+  beginEnrolment: procedure(AUTHENTICATED).mutation(async ({ ctx }) => {
+    const auth = authOf(ctx);
+    const rows = await auth.sql<
+      { email: string }[]
+    >`select email from rm_accounts where user_id = ${ctx.session.userId}`;
+    const begun = await totpOf(auth).begin(ctx.session.userId, rows[0]?.email ?? ctx.session.userId);
+    if (!begun) throw new Conflict('Two-factor authentication is already set up for this account.');
+    return begun;
+  }),
+
+  /** The first code from the app enables the factor; the recovery codes are shown this once only. */
+  confirmEnrolment: procedure(AUTHENTICATED)
+    .input(codeInput)
+    .mutation(async ({ ctx, input }) => {
+      const auth = authOf(ctx);
+      const userId = ctx.session.userId;
+      const recoveryCodes = await limited(auth, userId, () =>
+        auth.sql.begin(async (tx) => {
+          const now = auth.clock();
+          const r = await totpOf(auth).confirm(tx, userId, input.code, now);
+          if (!r.ok) {
+            if (r.reason === 'not_enrolled') throw new Conflict('Start the set-up first.');
+            return null;
+          }
+          await auth.store.append(
+            `user-${userId}`,
+            'any',
+            [
+              {
+                eventId: auth.newId(),
+                type: 'MfaEnrolled',
+                data: { userId, method: 'totp', enrolledAt: now.toISOString() },
+                metadata: { occurredAt: now.toISOString(), actor: { kind: 'user', id: userId } },
+              },
+            ],
+            { tx, inline: auth.inline },
+          );
+          return r.recoveryCodes;
+        }),
+      );
+      await markPassed(auth, ctx.session.sessionId);
+      return { recoveryCodes };
+    }),
+
+  /** Second step of signing in: a code from the app (each code works once). */
+  verify: procedure(AUTHENTICATED)
+    .input(codeInput)
+    .mutation(async ({ ctx, input }) => {
+      const auth = authOf(ctx);
+      const userId = ctx.session.userId;
+      await limited(auth, userId, async () => {
+        const outcome = await totpOf(auth).verify(userId, input.code, auth.clock());
+        if (outcome === 'not_enrolled') throw new Conflict('Two-factor authentication is not set up yet.');
+        return outcome === 'ok' ? true : null;
+      });
+      await markPassed(auth, ctx.session.sessionId);
+      return { ok: true as const };
+    }),
+
+  /** When the phone is lost: one of the recovery codes, each usable once. */
+  useRecoveryCode: procedure(AUTHENTICATED)
+    .input(codeInput)
+    .mutation(async ({ ctx, input }) => {
+      const auth = authOf(ctx);
+      const userId = ctx.session.userId;
+      const remaining = await limited(auth, userId, () =>
+        auth.sql.begin(async (tx) => {
+          const now = auth.clock();
+          const left = await totpOf(auth).useRecoveryCode(tx, userId, input.code, now);
+          if (left === null) return null;
+          await auth.store.append(
+            `user-${userId}`,
+            'any',
+            [
+              {
+                eventId: auth.newId(),
+                type: 'MfaRecoveryCodeUsed',
+                data: { userId, remaining: left, usedAt: now.toISOString() },
+                metadata: { occurredAt: now.toISOString(), actor: { kind: 'user', id: userId } },
+              },
+            ],
+            { tx, inline: auth.inline },
+          );
+          return left;
+        }),
+      );
+      await markPassed(auth, ctx.session.sessionId);
+      return { ok: true as const, remaining };
+    }),
+});

@@ -1,0 +1,222 @@
+import type { Pii } from '../events/pii.js';
+
+/**
+ * The account decider (stream `user-<userId>`): pure `decide`, `evolve`, `initialState`. Time comes in with
+ * each command; nothing here reads a clock or makes ids. Secrets (password hashes, codes) never pass through.
+ */
+export type SignInMethod = 'password' | 'google' | 'email_code';
+
+export type AccountState =
+  | { kind: 'none' }
+  | { kind: 'unverified'; userId: string; registeredAt: string; trialGranted: boolean }
+  | { kind: 'active'; userId: string; verifiedAt: string; trialGranted: boolean }
+  | { kind: 'erased'; userId: string };
+
+type Tech = { ipPrefix: Pii<string | null>; uaFamily: Pii<string | null> };
+
+export type AccountEvent =
+  | {
+      type: 'AccountRegistered';
+      data: {
+        userId: string;
+        name: Pii<string>;
+        email: Pii<string>;
+        signupMethod: 'password' | 'google';
+        registeredAt: string;
+      };
+    }
+  | { type: 'EmailVerificationSent'; data: { userId: string; sentAt: string } }
+  | { type: 'EmailVerified'; data: { userId: string; verifiedAt: string } }
+  | { type: 'PasswordChanged'; data: { userId: string; via: 'change' | 'reset'; changedAt: string } }
+  | { type: 'PasswordResetRequested'; data: { userId: string; requestedAt: string } }
+  | { type: 'SignedIn'; data: { userId: string; method: SignInMethod; signedInAt: string } & Tech }
+  | {
+      type: 'SignInFailed';
+      data: { userId: string; reason: 'wrong_password' | 'wrong_code'; failedAt: string } & Tech;
+    }
+  | { type: 'SignedOut'; data: { userId: string; signedOutAt: string } }
+  | {
+      type: 'SessionsRevoked';
+      data: {
+        userId: string;
+        reason: 'password_changed' | 'password_reset' | 'erased' | 'admin';
+        revokedAt: string;
+      };
+    }
+  | { type: 'TrialGranted'; data: { userId: string; answers: number; grantedAt: string } }
+  | { type: 'SubjectErased'; data: { subjectId: string; erasedAt: string } };
+
+export type AccountCommand =
+  | {
+      type: 'Register';
+      userId: string;
+      name: string;
+      email: string;
+      signupMethod: 'password' | 'google';
+      now: string;
+    }
+  | { type: 'SendVerification'; now: string }
+  /** `trialAnswers`: what the trial registry allows for this address (0 when it was used before). */
+  | { type: 'VerifyEmail'; trialAnswers: number; now: string }
+  | {
+      type: 'RecordSignIn';
+      method: SignInMethod;
+      ipPrefix: string | null;
+      uaFamily: string | null;
+      now: string;
+    }
+  | {
+      type: 'RecordSignInFailure';
+      reason: 'wrong_password' | 'wrong_code';
+      ipPrefix: string | null;
+      uaFamily: string | null;
+      now: string;
+    }
+  | { type: 'SignOut'; now: string }
+  | { type: 'RequestPasswordReset'; now: string }
+  | { type: 'ChangePassword'; via: 'change' | 'reset'; now: string }
+  | { type: 'RevokeSessions'; reason: 'erased' | 'admin'; now: string };
+
+export class AccountRuleViolated extends Error {
+  constructor(
+    readonly rule: 'already_registered' | 'no_account' | 'erased',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccountRuleViolated';
+  }
+}
+
+export const initialState: AccountState = { kind: 'none' };
+
+export const decide = (cmd: AccountCommand, state: AccountState): AccountEvent[] => {
+  if (state.kind === 'erased') throw new AccountRuleViolated('erased', 'This account was erased.');
+  if (cmd.type === 'Register') {
+    if (state.kind !== 'none') throw new AccountRuleViolated('already_registered', 'The account exists.');
+    const registered: AccountEvent = {
+      type: 'AccountRegistered',
+      data: {
+        userId: cmd.userId,
+        name: cmd.name,
+        email: cmd.email,
+        signupMethod: cmd.signupMethod,
+        registeredAt: cmd.now,
+      },
+    };
+    // A password sign-up must prove the address; Google already did.
+    return cmd.signupMethod === 'password'
+      ? [registered, { type: 'EmailVerificationSent', data: { userId: cmd.userId, sentAt: cmd.now } }]
+      : [registered, { type: 'EmailVerified', data: { userId: cmd.userId, verifiedAt: cmd.now } }];
+  }
+  if (state.kind === 'none') throw new AccountRuleViolated('no_account', 'There is no such account.');
+  const userId = state.userId;
+  switch (cmd.type) {
+    case 'SendVerification':
+      return state.kind === 'unverified'
+        ? [{ type: 'EmailVerificationSent', data: { userId, sentAt: cmd.now } }]
+        : [];
+    case 'VerifyEmail': {
+      if (state.kind === 'active') return []; // already verified: nothing new
+      const out: AccountEvent[] = [{ type: 'EmailVerified', data: { userId, verifiedAt: cmd.now } }];
+      if (!state.trialGranted && cmd.trialAnswers > 0)
+        out.push({ type: 'TrialGranted', data: { userId, answers: cmd.trialAnswers, grantedAt: cmd.now } });
+      return out;
+    }
+    case 'RecordSignIn':
+      return [
+        {
+          type: 'SignedIn',
+          data: {
+            userId,
+            method: cmd.method,
+            ipPrefix: cmd.ipPrefix,
+            uaFamily: cmd.uaFamily,
+            signedInAt: cmd.now,
+          },
+        },
+      ];
+    case 'RecordSignInFailure':
+      return [
+        {
+          type: 'SignInFailed',
+          data: {
+            userId,
+            reason: cmd.reason,
+            ipPrefix: cmd.ipPrefix,
+            uaFamily: cmd.uaFamily,
+            failedAt: cmd.now,
+          },
+        },
+      ];
+    case 'SignOut':
+      return [{ type: 'SignedOut', data: { userId, signedOutAt: cmd.now } }];
+    case 'RequestPasswordReset':
+      return [{ type: 'PasswordResetRequested', data: { userId, requestedAt: cmd.now } }];
+    case 'ChangePassword': {
+      const out: AccountEvent[] = [
+        { type: 'PasswordChanged', data: { userId, via: cmd.via, changedAt: cmd.now } },
+        {
+          type: 'SessionsRevoked',
+          data: {
+            userId,
+            reason: cmd.via === 'reset' ? 'password_reset' : 'password_changed',
+            revokedAt: cmd.now,
+          },
+        },
+      ];
+      // Resetting by an emailed code proves the address too.
+      if (cmd.via === 'reset' && state.kind === 'unverified')
+        out.unshift({ type: 'EmailVerified', data: { userId, verifiedAt: cmd.now } });
+      return out;
+    }
+    case 'RevokeSessions':
+      return [{ type: 'SessionsRevoked', data: { userId, reason: cmd.reason, revokedAt: cmd.now } }];
+  }
+};
+
+export const evolve = (state: AccountState, event: AccountEvent): AccountState => {
+  switch (event.type) {
+    case 'AccountRegistered':
+      return {
+        kind: 'unverified',
+        userId: event.data.userId,
+        registeredAt: event.data.registeredAt,
+        trialGranted: false,
+      };
+    case 'EmailVerified':
+      if (state.kind !== 'unverified') return state;
+      return {
+        kind: 'active',
+        userId: state.userId,
+        verifiedAt: event.data.verifiedAt,
+        trialGranted: state.trialGranted,
+      };
+    case 'TrialGranted':
+      if (state.kind === 'unverified' || state.kind === 'active') return { ...state, trialGranted: true };
+      return state;
+    case 'SubjectErased':
+      return { kind: 'erased', userId: event.data.subjectId };
+    default:
+      return state;
+  }
+};
+
+export const accountDecider = { decide, evolve, initialState };
+
+const ACCOUNT_EVENT_TYPES = new Set<string>([
+  'AccountRegistered',
+  'EmailVerificationSent',
+  'EmailVerified',
+  'PasswordChanged',
+  'PasswordResetRequested',
+  'SignedIn',
+  'SignInFailed',
+  'SignedOut',
+  'SessionsRevoked',
+  'TrialGranted',
+  'SubjectErased',
+]);
+
+/** Narrows a recorded event (type + data) to an account event, or null for anything else on the stream. */
+export const toAccountEvent = (e: { type: string; data: Record<string, unknown> }): AccountEvent | null =>
+  ACCOUNT_EVENT_TYPES.has(e.type) ? ({ type: e.type, data: e.data } as AccountEvent) : null;
