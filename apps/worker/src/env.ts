@@ -20,6 +20,8 @@ const Env = z.object({
     .regex(/^[a-z0-9._-]*$/)
     .default('tia.'),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Technical data (truncated IP, browser family) is kept this many days, then its keys are destroyed. */
+  TECHNICAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type WorkerEnv = z.infer<typeof Env>;

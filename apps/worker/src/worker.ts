@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import {
   ASYNC_PROJECTIONS,
   createPersistence,
   createSql,
+  expireTechnicalData,
   healthReport,
   migrate,
   parseMasterKey,
@@ -31,7 +33,7 @@ export const startWorker = async (
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
   const { applied } = await migrate(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
-  const { store } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
+  const { store, keys } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
   const ac = new AbortController();
 
   const transport: Transport = env.KAFKA_BROKERS
@@ -62,6 +64,24 @@ export const startWorker = async (
           log.error('sealing the hash chain failed', { error: e });
         }
         await sleep(500, ac.signal);
+      }
+    })(),
+  );
+
+  // Retention: technical data older than the limit loses its keys (checked at start, then hourly).
+  loops.push(
+    (async () => {
+      while (!ac.signal.aborted) {
+        try {
+          const r = await expireTechnicalData(
+            { store, keys },
+            { now: new Date(), retentionDays: env.TECHNICAL_DATA_RETENTION_DAYS, eventId: randomUUID() },
+          );
+          if (r.keysDestroyed > 0) log.info('technical data expired', r);
+        } catch (e) {
+          log.error('retention run failed', { error: e });
+        }
+        await sleep(3_600_000, ac.signal);
       }
     })(),
   );

@@ -63,6 +63,22 @@ export class KeyStore {
     return r.length > 0;
   }
 
+  /** Destroys every day-key of an owner's technical data (part of erasing the owner). */
+  async destroyTechnicalOf(db: Queryable, owner: string): Promise<number> {
+    const r = await db`delete from subject_keys
+                        where subject_id like 'technical:%' and right(subject_id, ${owner.length + 1}) = ${':' + owner}
+                        returning subject_id`;
+    return r.length;
+  }
+
+  /** Retention: destroys the keys of technical data recorded on UTC days before `day` (YYYY-MM-DD). */
+  async expireTechnicalBefore(db: Queryable, day: string): Promise<number> {
+    const r = await db`delete from subject_keys
+                        where subject_id like 'technical:%' and substr(subject_id, 11, 10) < ${day}
+                        returning subject_id`;
+    return r.length;
+  }
+
   /** Destroys the subject's key and records the tombstone, atomically with the caller's transaction. */
   async destroy(db: Queryable, subjectId: string, reason: string): Promise<{ keyExisted: boolean }> {
     const deleted = await db`delete from subject_keys where subject_id = ${subjectId} returning subject_id`;

@@ -18,6 +18,7 @@ export const eraseSubject = async (
   deps.store.sql.begin(async (tx) => {
     const alreadyErased = await deps.keys.isErased(tx, cmd.subjectId);
     const { keyExisted } = await deps.keys.destroy(tx, cmd.subjectId, cmd.reason);
+    await deps.keys.destroyTechnicalOf(tx, cmd.subjectId);
     if (!alreadyErased) {
       await deps.store.append(
         `privacy-${cmd.subjectId}`,
@@ -35,3 +36,36 @@ export const eraseSubject = async (
     }
     return { keyExisted, alreadyErased };
   });
+
+/**
+ * Retention of technical data: destroys the day-keys older than `retentionDays` before `now` (so those IP
+ * prefixes and browser families read as redacted everywhere) and records it as `TechnicalDataExpired`.
+ */
+export const expireTechnicalData = async (
+  deps: { store: EventStore; keys: KeyStore },
+  cmd: { now: Date; retentionDays: number; eventId: string },
+): Promise<{ keysDestroyed: number; olderThanDay: string }> => {
+  const olderThanDay = new Date(cmd.now.getTime() - cmd.retentionDays * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return deps.store.sql.begin(async (tx) => {
+    const keysDestroyed = await deps.keys.expireTechnicalBefore(tx, olderThanDay);
+    if (keysDestroyed > 0) {
+      const expiredAt = cmd.now.toISOString();
+      await deps.store.append(
+        'retention-technical',
+        'any',
+        [
+          {
+            eventId: cmd.eventId,
+            type: 'TechnicalDataExpired',
+            data: { olderThanDay, keysDestroyed, retentionDays: cmd.retentionDays, expiredAt },
+            metadata: { occurredAt: expiredAt, actor: { kind: 'system', id: 'retention' } },
+          },
+        ],
+        { tx },
+      );
+    }
+    return { keysDestroyed, olderThanDay };
+  });
+};

@@ -81,6 +81,18 @@ export const SubjectErased = defineEvent({
   }),
 });
 
+/** The retention job destroyed the keys of technical data (IP prefixes, browser families) older than the limit. */
+export const TechnicalDataExpired = defineEvent({
+  type: 'TechnicalDataExpired',
+  category: 'privacy',
+  schema: z.object({
+    olderThanDay: z.iso.date(),
+    keysDestroyed: z.number().int().min(0),
+    retentionDays: z.number().int().min(1),
+    expiredAt: isoTime,
+  }),
+});
+
 /** Pipeline probe used by health checks and the latency benchmark: carries no personal data. */
 export const DiagnosticPinged = defineEvent({
   type: 'DiagnosticPinged',
@@ -95,6 +107,7 @@ export const ALL_EVENTS = [
   NoteRecorded,
   SubjectErased,
   DiagnosticPinged,
+  TechnicalDataExpired,
   ...STAFF_EVENTS,
   ...IDENTITY_EVENTS,
 ] as const;

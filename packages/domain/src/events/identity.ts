@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from './registry.js';
-import { pii } from './pii.js';
+import { pii, technicalDataSubject } from './pii.js';
 
 /**
  * Identity events (issue 3, I1): everything that happens to an account, on the stream `user-<userId>`.
@@ -55,7 +55,7 @@ export const SignedIn = defineEvent({
     signedInAt: isoTime,
   }),
   pii: ['ipPrefix', 'uaFamily'],
-  subject: (d) => d.userId,
+  subject: (d) => technicalDataSubject(d.userId, d.signedInAt),
 });
 
 export const SignInFailed = defineEvent({
@@ -69,7 +69,7 @@ export const SignInFailed = defineEvent({
     failedAt: isoTime,
   }),
   pii: ['ipPrefix', 'uaFamily'],
-  subject: (d) => d.userId,
+  subject: (d) => technicalDataSubject(d.userId, d.failedAt),
 });
 
 export const SignedOut = defineEvent({
@@ -118,7 +118,7 @@ export const SecurityAlertRaised = defineEvent({
     raisedAt: isoTime,
   }),
   pii: ['ipPrefix'],
-  subject: (d) => d.userId ?? `alert:${d.alertId}`,
+  subject: (d) => technicalDataSubject(d.userId ?? `alert:${d.alertId}`, d.raisedAt),
 });
 
 export const IDENTITY_EVENTS = [

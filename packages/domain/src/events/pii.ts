@@ -17,3 +17,9 @@ export const isRedacted = (v: unknown): v is Redacted =>
 
 /** The value, or a fallback when it was erased. */
 export const revealOr = <T>(v: Pii<T>, fallback: T): T => (isRedacted(v) ? fallback : v);
+
+/**
+ * Technical data (truncated IP, browser family) is encrypted under a key per owner and UTC day, so it can
+ * expire on its own (the retention job destroys old days' keys) and still go with its owner on erasure.
+ */
+export const technicalDataSubject = (owner: string, at: string): string => `technical:${at.slice(0, 10)}:${owner}`;

@@ -9,6 +9,7 @@ export const USAGE_RECORD = {
   'give or withdraw consent': ['ConsentGiven', 'ConsentWithdrawn'],
   'contact us / complaints': ['NoteRecorded'],
   'erase my data': ['SubjectErased'],
+  'keep data only as long as necessary': ['TechnicalDataExpired'],
   'verify my email, sign in and out, change or reset my password': [
     'EmailVerificationSent',
     'EmailVerified',

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDACTED } from '@tia/domain';
+import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
+import type { Persistence } from '../src/factory.js';
+import type { NewEvent } from '../src/event-store.js';
+import { eraseSubject, expireTechnicalData } from '../src/privacy.js';
+
+let db: TestDatabase;
+let p: Persistence;
+beforeAll(async () => void ({ db, p } = await createTestPersistence()));
+afterAll(async () => db?.drop());
+
+const signedIn = (userId: string, at: string): NewEvent => ({
+  eventId: randomUUID(),
+  type: 'SignedIn',
+  data: {
+    userId,
+    method: 'password',
+    ipPrefix: '203.0.113.0/24',
+    uaFamily: 'Firefox on Linux',
+    signedInAt: at,
+  },
+  metadata: { occurredAt: at },
+});
+
+describe('technical data retention (P18, P32)', () => {
+  const alice = randomUUID();
+  const bob = randomUUID();
+
+  it('destroys day-keys older than the limit: old IP prefixes read as redacted, recent ones stay', async () => {
+    await p.store.append(`user-${alice}`, 'any', [signedIn(alice, '2026-07-01T09:00:00.000Z')]);
+    await p.store.append(`user-${alice}`, 'any', [signedIn(alice, '2026-11-29T09:00:00.000Z')]);
+    const r = await expireTechnicalData(
+      { store: p.store, keys: p.keys },
+      { now: new Date('2026-11-30T12:00:00Z'), retentionDays: 90, eventId: randomUUID() },
+    );
+    expect(r).toEqual({ keysDestroyed: 1, olderThanDay: '2026-09-01' });
+    const [old, recent] = await p.store.readStream(`user-${alice}`);
+    expect(old!.data).toMatchObject({ ipPrefix: REDACTED, uaFamily: REDACTED, method: 'password' });
+    expect(recent!.data).toMatchObject({ ipPrefix: '203.0.113.0/24', uaFamily: 'Firefox on Linux' });
+    const [expired] = await p.store.readStream('retention-technical');
+    expect(expired!.data).toEqual({
+      olderThanDay: '2026-09-01',
+      keysDestroyed: 1,
+      retentionDays: 90,
+      expiredAt: '2026-11-30T12:00:00.000Z',
+    });
+    // Nothing left to expire: no new event.
+    await expireTechnicalData(
+      { store: p.store, keys: p.keys },
+      { now: new Date('2026-11-30T13:00:00Z'), retentionDays: 90, eventId: randomUUID() },
+    );
+    expect(await p.store.readStream('retention-technical')).toHaveLength(1);
+  });
+
+  it("erasing a person also destroys their technical data's keys, and no one else's", async () => {
+    await p.store.append(`user-${bob}`, 'any', [signedIn(bob, '2026-11-29T10:00:00.000Z')]);
+    await eraseSubject(
+      { store: p.store, keys: p.keys },
+      { subjectId: alice, reason: 'user_request', eventId: randomUUID(), now: '2026-11-30T12:00:00.000Z' },
+    );
+    const aliceEvents = await p.store.readStream(`user-${alice}`);
+    expect(aliceEvents.map((e) => e.data.ipPrefix)).toEqual([REDACTED, REDACTED]);
+    const [b] = await p.store.readStream(`user-${bob}`);
+    expect(b!.data.ipPrefix).toBe('203.0.113.0/24');
+  });
+});
