@@ -87,7 +87,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const smtpPort = await freePort();
   smtp = await startSmtp(smtpPort);
-  await ensureBuild(['/signup', '/verify', '/signin', '/account']);
+  await ensureBuild(['/signup', '/verify', '/signin', '/account', '/welcome', '/account/password']);
   const port = await freePort();
   app = await startApp(
     {
@@ -229,7 +229,15 @@ describe('sign-up, email code, sign-out, sign-in', () => {
   });
 
   it('signup and account pages fit 360 px without horizontal scrolling', async () => {
-    for (const url of ['/signup', '/signin', '/verify?email=x%40example.com', '/reset', '/account']) {
+    for (const url of [
+      '/signup',
+      '/signin',
+      '/verify?email=x%40example.com',
+      '/reset',
+      '/account',
+      '/welcome',
+      '/account/password',
+    ]) {
       const { page, problems } = await openWatched(browser!, `${base}${url}`, 360, 780);
       await page.waitForLoadState('networkidle');
       const overflow = await page.evaluate(

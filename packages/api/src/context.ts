@@ -14,6 +14,8 @@ export interface Session {
   userId: string;
   roles: readonly Role[];
   mfaPassed: boolean;
+  /** Signed in with a one-time password (bootstrap admin): nothing but changing it is allowed until then. */
+  passwordChangeRequired?: boolean;
 }
 
 export interface Context {

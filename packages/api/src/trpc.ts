@@ -58,11 +58,23 @@ const errorMapping = t.middleware(async ({ ctx, path, type, next }) => {
   );
 });
 
-/** Decides whether `session` may call a procedure guarded by `access`. Throws AppErrors. Exported for tests. */
-export function authorize(access: Access | undefined, session: Context['session']): void {
+export const PASSWORD_CHANGE_REQUIRED_MESSAGE = 'Please set a new password first';
+/** What a session with a one-time password may still do: change it, or leave. */
+export const ALLOWED_WHILE_PASSWORD_CHANGE_REQUIRED: readonly string[] = [
+  'auth.changePassword',
+  'auth.signOut',
+];
+
+/**
+ * Decides whether `session` may call the procedure at `path` guarded by `access`. Throws AppErrors.
+ * Exported for tests.
+ */
+export function authorize(access: Access | undefined, session: Context['session'], path?: string): void {
   if (!access) throw new Forbidden('This operation has no access rule.'); // deny by default
   if (access.kind === 'public') return;
   if (!session) throw new Unauthenticated();
+  if (session.passwordChangeRequired && !ALLOWED_WHILE_PASSWORD_CHANGE_REQUIRED.includes(path ?? ''))
+    throw new Forbidden(PASSWORD_CHANGE_REQUIRED_MESSAGE);
   if (access.kind === 'authenticated') return;
   const granted = session.roles.filter((r) => access.roles.includes(r));
   if (granted.length === 0) throw new Forbidden();
@@ -71,8 +83,8 @@ export function authorize(access: Access | undefined, session: Context['session'
   if (needsMfa && !session.mfaPassed) throw new Forbidden('Please complete two-factor authentication first.');
 }
 
-const accessGuard = t.middleware(({ ctx, meta, next }) => {
-  authorize(meta?.access, ctx.session);
+const accessGuard = t.middleware(({ ctx, meta, path, next }) => {
+  authorize(meta?.access, ctx.session, path);
   return next();
 });
 

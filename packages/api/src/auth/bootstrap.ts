@@ -41,7 +41,9 @@ export const bootstrapAdmin = async (
     const now = a.clock();
     const iso = now.toISOString();
     await tx`insert into auth_users (id, created_at) values (${userId}, ${now})`;
-    await tx`insert into credentials (user_id, password_hash, updated_at) values (${userId}, ${passwordHash}, ${now})`;
+    // A one-time password: the first sign-in must change it before anything else.
+    await tx`insert into credentials (user_id, password_hash, updated_at, change_required)
+             values (${userId}, ${passwordHash}, ${now}, true)`;
     await runAccountCommand(a, tx, { requestId: 'admin:bootstrap' }, userId, [
       { type: 'Register', userId, name, email, signupMethod: 'password', now: iso },
       // The operator vouches for the address.

@@ -73,7 +73,7 @@ const accounts = async () =>
   Number((await db.sql<{ n: string }[]>`select count(*) as n from rm_accounts`)[0]!.n);
 
 describe('Sign in with Google: full flow against a local OpenID provider', () => {
-  it('first sign-in creates the account (google, verified email, only name/email/picture), a session, → /account', async () => {
+  it('first sign-in creates the account (google, verified email, only name/email/picture), a session, → /welcome (profile to complete)', async () => {
     idp.user = {
       sub: 'g-100',
       email: 'Grace@Example.org',
@@ -83,7 +83,7 @@ describe('Sign in with Google: full flow against a local OpenID provider', () =>
     };
     const { res, location, session } = await signInWithGoogle();
     expect(res.status).toBe(302);
-    expect(location).toBe('/account');
+    expect(location).toBe('/welcome');
     // flow cookies are cleared, the session cookie is HttpOnly/SameSite=Lax
     const setCookies = res.headers.getSetCookie();
     expect(setCookies.filter((c) => c.startsWith('tia_google_')).every((c) => /Max-Age=0/.test(c))).toBe(
@@ -125,11 +125,11 @@ describe('Sign in with Google: full flow against a local OpenID provider', () =>
     expect(link[0]!.sub_lookup).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('signing in again finds the same account by sub (even with a changed email), no second account', async () => {
+  it('signing in again finds the same account by sub (even with a changed email), no second account; still → /welcome until the profile is complete', async () => {
     const before = await accounts();
     idp.user = { ...idp.user, sub: 'g-100', email: 'grace.new@example.org' };
     const { location, session } = await signInWithGoogle();
-    expect(location).toBe('/account');
+    expect(location).toBe('/welcome');
     expect(await accounts()).toBe(before);
     const row = await db.sql<
       { user_id: string }[]

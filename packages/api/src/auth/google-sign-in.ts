@@ -3,7 +3,13 @@ import { identity } from '@tia/domain';
 import type { TxSql } from '@tia/db';
 import { headerCookies, type Context } from '../context.js';
 import type { Logger } from '../log.js';
-import { findAccountByEmail, runAccountCommand, startSession, technical } from '../identity/common.js';
+import {
+  findAccountByEmail,
+  findAccountById,
+  runAccountCommand,
+  startSession,
+  technical,
+} from '../identity/common.js';
 import { deriveKey, type AuthServices } from '../identity/services.js';
 import { resolveSession } from '../identity/sign-in.js';
 import { GoogleSignInError, type GoogleProfile, type GoogleSignIn } from './google.js';
@@ -68,7 +74,8 @@ export const linkOrRegister = async (
       return { userId: existing.userId, created: false, linked: true };
     }
     const userId = a.newId();
-    await tx`insert into auth_users (id, created_at) values (${userId}, ${now})`;
+    // Not usable until its holder meets the sign-up rules (date of birth, consent): `auth.completeProfile`.
+    await tx`insert into auth_users (id, created_at, profile_complete) values (${userId}, ${now}, false)`;
     await runAccountCommand(a, tx, ctx, userId, [
       {
         type: 'Register',
@@ -106,7 +113,8 @@ export const handleGoogleStart = async (deps: Pick<GoogleDeps, 'google'>, log: L
 
 /**
  * GET /api/auth/google/callback: verifies the answer, links or registers the account, records the
- * sign-in, starts a session (cookie) and sends the browser to /account. Failures go to /signin?error=….
+ * sign-in, starts a session (cookie) and sends the browser to /account, or to /welcome while the profile is
+ * incomplete (a new Google account: date of birth and consent still to give). Failures go to /signin?error=….
  */
 export const handleGoogleCallback = async (
   req: Request,
@@ -147,6 +155,9 @@ export const handleGoogleCallback = async (
       ]),
     );
     await startSession(deps.auth, ctx, userId);
+    const account = await findAccountById(deps.auth, userId);
+    // A new account (or one whose holder left before finishing) must meet the sign-up rules first.
+    if (account && !account.profileComplete) return redirect('/welcome', headers);
   } catch (e) {
     if (e instanceof GoogleLinkError) return fail(e.reason);
     scope.log.error('google sign-in failed', { error: e });

@@ -1,13 +1,16 @@
 import { consent, identity, type ConsentPurpose } from '@tia/domain';
-import type { Context } from '../context.js';
-import { ValidationFailed } from '../errors.js';
+import { eraseSubject } from '@tia/db';
+import type { Context, Session } from '../context.js';
+import { Conflict, Unauthenticated, ValidationFailed } from '../errors.js';
 import { CODE_TTL_SECONDS } from '../auth/codes.js';
 import { MESSAGES } from '../auth/mailer.js';
 import { POLICIES } from '../auth/rate-limit.js';
 import { hashPassword } from '../auth/passwords.js';
 import {
   authOf,
+  clearSessionCookie,
   findAccountByEmail,
+  findAccountById,
   isUniqueViolation,
   runAccountCommand,
   sendQuietly,
@@ -82,24 +85,37 @@ const recordConsents = async (
   );
 };
 
+/** One more in today's under-16 counter: the only trace of a refused minor. */
+const countUnderageRefusal = (a: AuthServices, now: Date) =>
+  a.sql`insert into underage_refusals (day, count) values (${now.toISOString().slice(0, 10)}, 1)
+        on conflict (day) do update set count = underage_refusals.count + 1`;
+
+const requireRecordingConsent = (consents: { recordingFeedback: boolean }) => {
+  if (!consents.recordingFeedback)
+    throw new ValidationFailed(
+      [{ path: 'consents.recordingFeedback', message: RECORDING_CONSENT_MESSAGE }],
+      RECORDING_CONSENT_MESSAGE,
+    );
+};
+
+const consentPurposes = (consents: SignUpInput['consents']): ConsentPurpose[] => [
+  'recording_feedback',
+  ...(consents.productImprovement ? (['product_improvement'] as const) : []),
+  ...(consents.marketingEmail ? (['marketing_email'] as const) : []),
+];
+
 export const signUp = async (ctx: Context, input: SignUpInput) => {
   const a = authOf(ctx);
   const now = a.clock();
   const age = identity.checkMinimumAge(input.dateOfBirth, now.toISOString().slice(0, 10));
   if (!age.ok) {
     if (age.reason === 'too_young') {
-      // The only trace of a refused minor: one more in today's counter.
-      await a.sql`insert into underage_refusals (day, count) values (${now.toISOString().slice(0, 10)}, 1)
-                  on conflict (day) do update set count = underage_refusals.count + 1`;
+      await countUnderageRefusal(a, now);
       throw new ValidationFailed([{ path: 'dateOfBirth', message: UNDER_16_MESSAGE }], UNDER_16_MESSAGE);
     }
     throw new ValidationFailed([{ path: 'dateOfBirth', message: 'Enter a valid date of birth.' }]);
   }
-  if (!input.consents.recordingFeedback)
-    throw new ValidationFailed(
-      [{ path: 'consents.recordingFeedback', message: RECORDING_CONSENT_MESSAGE }],
-      RECORDING_CONSENT_MESSAGE,
-    );
+  requireRecordingConsent(input.consents);
   const email = identity.normaliseEmail(input.email);
   const name = input.name.trim();
   passwordIssue(input.password, { email, name }, 'password');
@@ -119,11 +135,7 @@ export const signUp = async (ctx: Context, input: SignUpInput) => {
 
   const passwordHash = await hashPassword(input.password);
   const userId = a.newId();
-  const purposes: ConsentPurpose[] = [
-    'recording_feedback',
-    ...(input.consents.productImprovement ? (['product_improvement'] as const) : []),
-    ...(input.consents.marketingEmail ? (['marketing_email'] as const) : []),
-  ];
+  const purposes = consentPurposes(input.consents);
   let code: string;
   try {
     code = await a.sql.begin(async (tx) => {
@@ -210,4 +222,66 @@ export const resendVerification = async (ctx: Context, input: { email: string })
     );
   }
   return { ok: true as const };
+};
+
+export const UNDER_16_ERASED_MESSAGE =
+  'You must be at least 16 to use TrueInterviewAI. We have erased the account and everything it held.';
+export const PROFILE_ALREADY_COMPLETE_MESSAGE = 'Your profile is already complete.';
+
+export interface CompleteProfileInput {
+  dateOfBirth: string;
+  consents: SignUpInput['consents'];
+  policyVersion: string;
+}
+
+/**
+ * The sign-up rules for an account created through Google: date of birth (≥ 16) and the required consent,
+ * then the free trial (HMAC trial registry, as for a password sign-up). Under 16 → the account is erased
+ * (crypto-shredded, reason `minor_reported`), its sessions end, and only the refusal counter remains.
+ */
+export const completeProfile = async (ctx: Context & { session: Session }, input: CompleteProfileInput) => {
+  const a = authOf(ctx);
+  const now = a.clock();
+  const userId = ctx.session.userId;
+  const account = await findAccountById(a, userId);
+  if (!account) throw new Unauthenticated();
+  if (account.profileComplete) throw new Conflict(PROFILE_ALREADY_COMPLETE_MESSAGE);
+  const age = identity.checkMinimumAge(input.dateOfBirth, now.toISOString().slice(0, 10));
+  if (!age.ok) {
+    if (age.reason !== 'too_young')
+      throw new ValidationFailed([{ path: 'dateOfBirth', message: 'Enter a valid date of birth.' }]);
+    await countUnderageRefusal(a, now);
+    await a.sessions.invalidateAllFor(userId);
+    await eraseSubject(
+      { store: a.store, keys: a.keys, inline: a.inline },
+      {
+        subjectId: userId,
+        reason: 'minor_reported',
+        eventId: a.newId(),
+        now: now.toISOString(),
+        actor: { kind: 'system', id: 'sign-up-age-check' },
+      },
+    );
+    clearSessionCookie(ctx);
+    throw new ValidationFailed(
+      [{ path: 'dateOfBirth', message: UNDER_16_ERASED_MESSAGE }],
+      UNDER_16_ERASED_MESSAGE,
+    );
+  }
+  requireRecordingConsent(input.consents);
+  const trialAnswers = await a.sql.begin(async (tx) => {
+    const row = await tx<
+      { profile_complete: boolean }[]
+    >`select profile_complete from auth_users where id = ${userId} for update`;
+    if (!row[0]) throw new Unauthenticated();
+    if (row[0].profile_complete) throw new Conflict(PROFILE_ALREADY_COMPLETE_MESSAGE);
+    await recordConsents(a, tx, ctx, userId, consentPurposes(input.consents), input.policyVersion);
+    const answers = await trialAnswersFor(a, tx, account.email);
+    await runAccountCommand(a, tx, ctx, userId, [
+      { type: 'GrantTrial', trialAnswers: answers, now: now.toISOString() },
+    ]);
+    await tx`update auth_users set profile_complete = true where id = ${userId}`;
+    return answers;
+  });
+  return { ok: true as const, trialAnswers };
 };

@@ -27,6 +27,8 @@ export interface AccountRow {
   emailVerifiedAt: Date | null;
   trialRemaining: number;
   trialTotal: number;
+  /** False for a Google sign-up until its date of birth and required consent are given. */
+  profileComplete: boolean;
 }
 
 const rowOf = (r: {
@@ -36,6 +38,7 @@ const rowOf = (r: {
   email_verified_at: Date | null;
   trial_remaining: number;
   trial_total: number;
+  profile_complete: boolean | null;
 }): AccountRow => ({
   userId: r.user_id,
   name: r.name,
@@ -43,6 +46,7 @@ const rowOf = (r: {
   emailVerifiedAt: r.email_verified_at,
   trialRemaining: r.trial_remaining,
   trialTotal: r.trial_total,
+  profileComplete: r.profile_complete ?? true,
 });
 
 export const findAccountByEmail = async (
@@ -51,8 +55,9 @@ export const findAccountByEmail = async (
   db: Queryable = a.sql,
 ): Promise<AccountRow | null> => {
   const rows = await db<Parameters<typeof rowOf>[0][]>`
-    select user_id, name, email, email_verified_at, trial_remaining, trial_total
-      from rm_accounts where email_lookup = ${a.emailLookup(email)}`;
+    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_remaining, r.trial_total, u.profile_complete
+      from rm_accounts r left join auth_users u on u.id = r.user_id
+     where r.email_lookup = ${a.emailLookup(email)}`;
   return rows[0] ? rowOf(rows[0]) : null;
 };
 
@@ -62,8 +67,9 @@ export const findAccountById = async (
   db: Queryable = a.sql,
 ): Promise<AccountRow | null> => {
   const rows = await db<Parameters<typeof rowOf>[0][]>`
-    select user_id, name, email, email_verified_at, trial_remaining, trial_total
-      from rm_accounts where user_id = ${userId}`;
+    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_remaining, r.trial_total, u.profile_complete
+      from rm_accounts r left join auth_users u on u.id = r.user_id
+     where r.user_id = ${userId}`;
   return rows[0] ? rowOf(rows[0]) : null;
 };
 

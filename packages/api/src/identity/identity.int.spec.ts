@@ -84,6 +84,8 @@ describe('sign-up → email code over SMTP → verify → session', () => {
       roles: ['candidate'],
       mfaPassed: false,
       mfaEnrolled: false,
+      profileComplete: true,
+      passwordChangeRequired: false,
       trial: { remaining: 5, total: 5 },
     });
 
@@ -289,6 +291,7 @@ describe('sign-in', () => {
       ok: true,
       mfaRequired: false,
       emailVerified: true,
+      passwordChangeRequired: false,
     });
     const t1 = b.token();
     await (await b.call()).auth.signIn({ email, password });

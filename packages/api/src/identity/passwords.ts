@@ -67,7 +67,8 @@ export const resetPassword = async (
         const check = await a.codes.consume(tx, account.userId, 'reset_password', input.code, now);
         if (check !== 'ok') return check;
         await tx`insert into credentials (user_id, password_hash, updated_at) values (${account.userId}, ${hash}, ${now})
-                 on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at`;
+                 on conflict (user_id) do update set password_hash = excluded.password_hash,
+                   updated_at = excluded.updated_at, change_required = false`;
         await runAccountCommand(a, tx, ctx, account.userId, [
           { type: 'ChangePassword', via: 'reset', now: now.toISOString() },
         ]);
@@ -115,7 +116,8 @@ export const changePassword = async (
   passwordIssue(input.newPassword, { email: account.email, name: account.name }, 'newPassword');
   const hash = await hashPassword(input.newPassword);
   await a.sql.begin(async (tx) => {
-    await tx`update credentials set password_hash = ${hash}, updated_at = ${now} where user_id = ${userId}`;
+    await tx`update credentials set password_hash = ${hash}, updated_at = ${now}, change_required = false
+             where user_id = ${userId}`;
     await runAccountCommand(a, tx, ctx, userId, [
       { type: 'ChangePassword', via: 'change', now: now.toISOString() },
     ]);

@@ -1,3 +1,4 @@
+import type { Queryable } from '@tia/db';
 import { identity } from '@tia/domain';
 import type { Context, Session } from '../context.js';
 import { Unauthenticated } from '../errors.js';
@@ -102,6 +103,7 @@ export const signIn = async (ctx: Context, input: { email: string; password: str
     ok: true as const,
     mfaRequired: started.mfaRequired,
     emailVerified: account.emailVerifiedAt !== null,
+    passwordChangeRequired: await passwordChangeRequired(a.sql, account.userId),
   };
 };
 
@@ -115,6 +117,10 @@ export const signOut = async (ctx: Context & { session: Session }) => {
   );
   return { ok: true as const };
 };
+
+/** Whether the account's password is a one-time password that must be changed before anything else. */
+export const passwordChangeRequired = async (db: Queryable, userId: string): Promise<boolean> =>
+  (await db`select 1 from credentials where user_id = ${userId} and change_required`).length > 0;
 
 export const me = async (ctx: Context) => {
   if (!ctx.session) return null;
@@ -130,6 +136,8 @@ export const me = async (ctx: Context) => {
     roles: ctx.session.roles,
     mfaPassed: ctx.session.mfaPassed,
     mfaEnrolled: access.mfaEnrolled,
+    profileComplete: account.profileComplete,
+    passwordChangeRequired: ctx.session.passwordChangeRequired ?? false,
     trial: { remaining: account.trialRemaining, total: account.trialTotal },
   };
 };
@@ -160,5 +168,6 @@ export const resolveSession = async (
     userId: info.userId,
     roles: await rolesFor(a.sql, info.userId),
     mfaPassed: info.mfaPassed,
+    passwordChangeRequired: await passwordChangeRequired(a.sql, info.userId),
   };
 };

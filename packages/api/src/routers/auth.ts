@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { identity as id } from '@tia/domain';
 import {
   changePassword,
+  completeProfile,
   me,
   requestPasswordReset,
   resendVerification,
@@ -25,6 +26,14 @@ const code = z
   .trim()
   .regex(/^\d{6}$/, 'Enter the 6-digit code from the email.');
 
+const dateOfBirth = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter your date of birth as YYYY-MM-DD.');
+const consents = z.object({
+  recordingFeedback: z.boolean(),
+  productImprovement: z.boolean(),
+  marketingEmail: z.boolean(),
+});
+const policyVersion = z.string().trim().min(1).max(40);
+
 export const authRouter = router({
   signUp: procedure(PUBLIC)
     .input(
@@ -32,16 +41,16 @@ export const authRouter = router({
         name: z.string().trim().min(1, 'Enter your name.').max(200, 'That name is too long.'),
         email,
         password,
-        dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter your date of birth as YYYY-MM-DD.'),
-        consents: z.object({
-          recordingFeedback: z.boolean(),
-          productImprovement: z.boolean(),
-          marketingEmail: z.boolean(),
-        }),
-        policyVersion: z.string().trim().min(1).max(40),
+        dateOfBirth,
+        consents,
+        policyVersion,
       }),
     )
     .mutation(({ ctx, input }) => signUp(ctx, input)),
+  /** The sign-up rules for an account created through Google (date of birth, consents) → trial. */
+  completeProfile: procedure(AUTHENTICATED)
+    .input(z.object({ dateOfBirth, consents, policyVersion }))
+    .mutation(({ ctx, input }) => completeProfile(ctx, input)),
   verifyEmail: procedure(PUBLIC)
     .input(z.object({ email, code }))
     .mutation(({ ctx, input }) => verifyEmail(ctx, input)),

@@ -22,4 +22,5 @@ export const revealOr = <T>(v: Pii<T>, fallback: T): T => (isRedacted(v) ? fallb
  * Technical data (truncated IP, browser family) is encrypted under a key per owner and UTC day, so it can
  * expire on its own (the retention job destroys old days' keys) and still go with its owner on erasure.
  */
-export const technicalDataSubject = (owner: string, at: string): string => `technical:${at.slice(0, 10)}:${owner}`;
+export const technicalDataSubject = (owner: string, at: string): string =>
+  `technical:${at.slice(0, 10)}:${owner}`;

@@ -75,7 +75,9 @@ export type AccountCommand =
   | { type: 'SignOut'; now: string }
   | { type: 'RequestPasswordReset'; now: string }
   | { type: 'ChangePassword'; via: 'change' | 'reset'; now: string }
-  | { type: 'RevokeSessions'; reason: 'erased' | 'admin'; now: string };
+  | { type: 'RevokeSessions'; reason: 'erased' | 'admin'; now: string }
+  /** The free trial for an account whose email is already proven (Google sign-up, once its profile is complete). */
+  | { type: 'GrantTrial'; trialAnswers: number; now: string };
 
 export class AccountRuleViolated extends Error {
   constructor(
@@ -171,6 +173,10 @@ export const decide = (cmd: AccountCommand, state: AccountState): AccountEvent[]
     }
     case 'RevokeSessions':
       return [{ type: 'SessionsRevoked', data: { userId, reason: cmd.reason, revokedAt: cmd.now } }];
+    case 'GrantTrial':
+      return !state.trialGranted && cmd.trialAnswers > 0
+        ? [{ type: 'TrialGranted', data: { userId, answers: cmd.trialAnswers, grantedAt: cmd.now } }]
+        : [];
   }
 };
 

@@ -101,6 +101,17 @@ describe('account decider', () => {
     ]);
   });
 
+  it('Given a verified account without a trial, When the trial is granted, Then TrialGranted once (none when the registry says 0)', () => {
+    const out = decide({ type: 'GrantTrial', trialAnswers: 5, now: T1 }, given([registered, verified]));
+    expect(out).toEqual([{ type: 'TrialGranted', data: { userId: 'u1', answers: 5, grantedAt: T1 } }]);
+    expect(
+      decide({ type: 'GrantTrial', trialAnswers: 5, now: T1 }, given([registered, verified, ...out])),
+    ).toEqual([]);
+    expect(decide({ type: 'GrantTrial', trialAnswers: 0, now: T1 }, given([registered, verified]))).toEqual(
+      [],
+    );
+  });
+
   it('Given no account, When anything but Register, Then it is refused', () => {
     expect(() => decide({ type: 'SignOut', now: T0 }, given([]))).toThrow(/no such account/);
   });

@@ -85,6 +85,34 @@ export function AccountView() {
         </p>
       ) : null}
 
+      {u.passwordChangeRequired ? (
+        <div className="notice warn" role="status">
+          <p>
+            <strong>Please set a new password first.</strong> You signed in with a one-time password; choose
+            your own before doing anything else.
+          </p>
+          <p>
+            <Link className="button" href="/account/password">
+              Set a new password
+            </Link>
+          </p>
+        </div>
+      ) : null}
+
+      {!u.profileComplete ? (
+        <div className="notice warn" role="status">
+          <p>
+            <strong>Finish your profile.</strong> Before you can practise, tell us your date of birth and make
+            your privacy choices. Your free trial starts then.
+          </p>
+          <p>
+            <Link className="button" href="/welcome">
+              Finish your profile
+            </Link>
+          </p>
+        </div>
+      ) : null}
+
       {staff && !u.mfaEnrolled ? (
         <div className="notice warn" role="status">
           <p>
@@ -172,7 +200,16 @@ export function AccountView() {
 
 const PW_IDS = { currentPassword: 'cp-current', newPassword: 'cp-new' };
 
-function ChangePassword() {
+/** The change-password form; `onChanged` runs after a successful change (the default just says so). */
+export function ChangePassword({
+  title = 'Change password',
+  intro = 'Changing your password signs you out everywhere else.',
+  onChanged,
+}: {
+  title?: string;
+  intro?: string;
+  onChanged?: () => void | Promise<void>;
+}) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
@@ -180,10 +217,11 @@ function ChangePassword() {
   const [done, setDone] = useState(false);
   const wait = useCountdown(problems.retryAfter, attempt);
   const change = api.auth.changePassword.useMutation({
-    onSuccess: () => {
+    onSuccess: async () => {
       setDone(true);
       setCurrent('');
       setNext('');
+      await onChanged?.();
     },
     onError: (err) => {
       setProblems(problemsOf(err));
@@ -208,8 +246,8 @@ function ChangePassword() {
 
   return (
     <section className="card form-card" aria-labelledby="cp-title">
-      <h2 id="cp-title">Change password</h2>
-      <p className="muted">Changing your password signs you out everywhere else.</p>
+      <h2 id="cp-title">{title}</h2>
+      <p className="muted">{intro}</p>
       <form noValidate onSubmit={onSubmit} className="form">
         <ErrorSummary items={summaryItems(problems, PW_IDS)} version={attempt} />
         <RetryNotice seconds={wait} />

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../../components/auth/api';
+import { nextStepAfterSignIn } from '../../../components/auth/next-step';
 import {
   ErrorSummary,
   Field,
@@ -33,9 +34,13 @@ export function SignInForm({ googleError }: { googleError: string | null }) {
   const signIn = api.auth.signIn.useMutation({
     onSuccess: async (res) => {
       await utils.auth.me.invalidate();
-      if (res.mfaRequired) router.push('/mfa');
-      else if (!res.emailVerified) router.push(`/verify?email=${encodeURIComponent(email.trim())}`);
-      else router.push('/account');
+      // A one-time password (bootstrap admin) must be replaced before anything else.
+      if (res.passwordChangeRequired) return router.push('/account/password');
+      if (!res.emailVerified && !res.mfaRequired)
+        return router.push(`/verify?email=${encodeURIComponent(email.trim())}`);
+      // Staff without an authenticator go to set one up; others with a second factor enter a code.
+      const me = await utils.auth.me.fetch();
+      router.push(me ? nextStepAfterSignIn(me) : res.mfaRequired ? '/mfa' : '/account');
     },
     onError: (err) => {
       setProblems(problemsOf(err));

@@ -1,0 +1,186 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { api } from '../../../components/auth/api';
+import {
+  ErrorSummary,
+  Field,
+  NO_PROBLEMS,
+  problemsOf,
+  Submit,
+  summaryItems,
+  type Problems,
+} from '../../../components/forms';
+
+/** Server field path → input id. */
+const IDS: Record<string, string> = {
+  dateOfBirth: 'welcome-dob',
+  'consents.recordingFeedback': 'consent-recording',
+  consents: 'consent-recording',
+  'consents.productImprovement': 'consent-improvement',
+  'consents.marketingEmail': 'consent-marketing',
+};
+
+/** Date of birth and consents for an account created through Google (`auth.completeProfile`). */
+export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
+  const router = useRouter();
+  const utils = api.useUtils();
+  const me = api.auth.me.useQuery(undefined, { retry: false });
+  const [dob, setDob] = useState('');
+  const [recording, setRecording] = useState(false);
+  const [improvement, setImprovement] = useState(false);
+  const [marketing, setMarketing] = useState(false);
+  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
+  const [attempt, setAttempt] = useState(0);
+  const [erased, setErased] = useState<string | null>(null);
+
+  const complete = api.auth.completeProfile.useMutation({
+    onSuccess: async () => {
+      await utils.auth.me.invalidate();
+      router.push('/account');
+    },
+    onError: async (err) => {
+      const p = problemsOf(err);
+      // Under 16: the account is gone and so is the session.
+      if (/at least 16/.test(p.fields.dateOfBirth ?? p.message ?? '')) {
+        utils.auth.me.setData(undefined, null);
+        setErased(p.fields.dateOfBirth ?? p.message ?? '');
+        return;
+      }
+      setProblems(p);
+      setAttempt((a) => a + 1);
+      await utils.auth.me.invalidate();
+    },
+  });
+
+  if (erased)
+    return (
+      <p className="notice bad" role="alert">
+        {erased}
+      </p>
+    );
+  if (me.isPending)
+    return (
+      <p className="muted" aria-live="polite">
+        Loading…
+      </p>
+    );
+  if (!me.data)
+    return (
+      <p>
+        You are not signed in. <Link href="/signin">Sign in</Link>.
+      </p>
+    );
+  if (me.data.profileComplete)
+    return (
+      <p>
+        Your profile is complete. <Link href="/account">Go to your account</Link>.
+      </p>
+    );
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    if (!dob) fields.dateOfBirth = 'Enter your date of birth.';
+    if (!recording)
+      fields['consents.recordingFeedback'] =
+        'To give you feedback we have to process your recorded answers. Tick the box to agree, or do not use TrueInterviewAI.';
+    if (Object.keys(fields).length > 0) {
+      setProblems({ ...NO_PROBLEMS, fields });
+      setAttempt((a) => a + 1);
+      return;
+    }
+    setProblems(NO_PROBLEMS);
+    complete.mutate({
+      dateOfBirth: dob,
+      consents: { recordingFeedback: recording, productImprovement: improvement, marketingEmail: marketing },
+      policyVersion,
+    });
+  }
+
+  const f = problems.fields;
+  const consentError = f['consents.recordingFeedback'] ?? f.consents;
+  return (
+    <form noValidate onSubmit={onSubmit} className="form" aria-describedby="welcome-privacy">
+      <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
+      <Field
+        id={IDS.dateOfBirth!}
+        name="dateOfBirth"
+        type="date"
+        label="Date of birth"
+        hint="You must be at least 16 to use TrueInterviewAI. If you are younger, we erase the account."
+        autoComplete="bday"
+        required
+        max={new Date().toISOString().slice(0, 10)}
+        value={dob}
+        onChange={(e) => setDob(e.target.value)}
+        error={f.dateOfBirth}
+        className="input narrow"
+      />
+
+      <fieldset className="consents">
+        <legend>Your choices</legend>
+        <p className="hint" id="welcome-privacy">
+          How we use your data is explained in the <Link href="/privacy">privacy notice</Link> (version{' '}
+          <span className="nowrap">{policyVersion}</span>). You can withdraw any consent later in your
+          account.
+        </p>
+        <div className={`checkbox${consentError ? ' has-error' : ''}`}>
+          {consentError ? (
+            <p className="field-error" id="consent-recording-error">
+              <span className="visually-hidden">Error: </span>
+              {consentError}
+            </p>
+          ) : null}
+          <input
+            type="checkbox"
+            id="consent-recording"
+            name="recordingFeedback"
+            checked={recording}
+            onChange={(e) => setRecording(e.target.checked)}
+            required
+            aria-invalid={consentError ? true : undefined}
+            aria-describedby={consentError ? 'consent-recording-error' : undefined}
+          />
+          <label htmlFor="consent-recording">
+            I agree that my recorded answers are processed to give me feedback, as described in the privacy
+            notice (version <span className="nowrap">{policyVersion}</span>).{' '}
+            <span className="req">Required</span>
+          </label>
+        </div>
+        <div className="checkbox">
+          <input
+            type="checkbox"
+            id="consent-improvement"
+            name="productImprovement"
+            checked={improvement}
+            onChange={(e) => setImprovement(e.target.checked)}
+          />
+          <label htmlFor="consent-improvement">
+            Use my transcripts, without my name, to improve the questions and feedback.{' '}
+            <span className="opt">Optional</span>
+          </label>
+        </div>
+        <div className="checkbox">
+          <input
+            type="checkbox"
+            id="consent-marketing"
+            name="marketingEmail"
+            checked={marketing}
+            onChange={(e) => setMarketing(e.target.checked)}
+          />
+          <label htmlFor="consent-marketing">
+            Send me occasional emails about new practice tracks and features.{' '}
+            <span className="opt">Optional</span>
+          </label>
+        </div>
+      </fieldset>
+
+      <div className="form-actions">
+        <Submit pending={complete.isPending}>Continue</Submit>
+      </div>
+    </form>
+  );
+}
