@@ -1,9 +1,14 @@
 'use client';
 
-import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../../components/auth/api';
+import {
+  CONSENT_FIELD_IDS,
+  ConsentFieldset,
+  NO_CONSENTS,
+  type Consents,
+} from '../../../components/auth/consent-fieldset';
 import {
   ErrorSummary,
   Field,
@@ -23,10 +28,7 @@ const IDS: Record<string, string> = {
   email: 'signup-email',
   password: 'signup-password',
   dateOfBirth: 'signup-dob',
-  'consents.recordingFeedback': 'consent-recording',
-  consents: 'consent-recording',
-  'consents.productImprovement': 'consent-improvement',
-  'consents.marketingEmail': 'consent-marketing',
+  ...CONSENT_FIELD_IDS,
 };
 
 function check(v: {
@@ -55,9 +57,7 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [dob, setDob] = useState('');
-  const [recording, setRecording] = useState(false);
-  const [improvement, setImprovement] = useState(false);
-  const [marketing, setMarketing] = useState(false);
+  const [consents, setConsents] = useState<Consents>(NO_CONSENTS);
   const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
   const [attempt, setAttempt] = useState(0);
   const wait = useCountdown(problems.retryAfter, attempt);
@@ -72,7 +72,7 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const local = check({ name, email, password, dob, recording });
+    const local = check({ name, email, password, dob, recording: consents.recordingFeedback });
     if (Object.keys(local.fields).length > 0) {
       setProblems(local);
       setAttempt((a) => a + 1);
@@ -84,7 +84,7 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
       email: email.trim(),
       password,
       dateOfBirth: dob,
-      consents: { recordingFeedback: recording, productImprovement: improvement, marketingEmail: marketing },
+      consents,
       policyVersion,
     });
   }
@@ -145,63 +145,13 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
         className="input narrow"
       />
 
-      <fieldset className="consents">
-        <legend>Your choices</legend>
-        <p className="hint" id="signup-privacy">
-          How we use your data is explained in the <Link href="/privacy">privacy notice</Link> (version{' '}
-          <span className="nowrap">{policyVersion}</span>). You can withdraw any consent later in your
-          account.
-        </p>
-        <div className={`checkbox${consentError ? ' has-error' : ''}`}>
-          {consentError ? (
-            <p className="field-error" id="consent-recording-error">
-              <span className="visually-hidden">Error: </span>
-              {consentError}
-            </p>
-          ) : null}
-          <input
-            type="checkbox"
-            id="consent-recording"
-            name="recordingFeedback"
-            checked={recording}
-            onChange={(e) => setRecording(e.target.checked)}
-            required
-            aria-invalid={consentError ? true : undefined}
-            aria-describedby={consentError ? 'consent-recording-error' : undefined}
-          />
-          <label htmlFor="consent-recording">
-            I agree that my recorded answers are processed to give me feedback, as described in the privacy
-            notice (version <span className="nowrap">{policyVersion}</span>).{' '}
-            <span className="req">Required</span>
-          </label>
-        </div>
-        <div className="checkbox">
-          <input
-            type="checkbox"
-            id="consent-improvement"
-            name="productImprovement"
-            checked={improvement}
-            onChange={(e) => setImprovement(e.target.checked)}
-          />
-          <label htmlFor="consent-improvement">
-            Use my transcripts, without my name, to improve the questions and feedback.{' '}
-            <span className="opt">Optional</span>
-          </label>
-        </div>
-        <div className="checkbox">
-          <input
-            type="checkbox"
-            id="consent-marketing"
-            name="marketingEmail"
-            checked={marketing}
-            onChange={(e) => setMarketing(e.target.checked)}
-          />
-          <label htmlFor="consent-marketing">
-            Send me occasional emails about new practice tracks and features.{' '}
-            <span className="opt">Optional</span>
-          </label>
-        </div>
-      </fieldset>
+      <ConsentFieldset
+        policyVersion={policyVersion}
+        value={consents}
+        onChange={setConsents}
+        error={consentError}
+        hintId="signup-privacy"
+      />
 
       <div className="form-actions">
         <Submit pending={signUp.isPending} disabled={wait > 0}>

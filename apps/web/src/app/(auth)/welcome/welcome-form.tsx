@@ -5,6 +5,12 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../../components/auth/api';
 import {
+  CONSENT_FIELD_IDS,
+  ConsentFieldset,
+  NO_CONSENTS,
+  type Consents,
+} from '../../../components/auth/consent-fieldset';
+import {
   ErrorSummary,
   Field,
   NO_PROBLEMS,
@@ -17,10 +23,7 @@ import {
 /** Server field path → input id. */
 const IDS: Record<string, string> = {
   dateOfBirth: 'welcome-dob',
-  'consents.recordingFeedback': 'consent-recording',
-  consents: 'consent-recording',
-  'consents.productImprovement': 'consent-improvement',
-  'consents.marketingEmail': 'consent-marketing',
+  ...CONSENT_FIELD_IDS,
 };
 
 /** Date of birth and consents for an account created through Google (`auth.completeProfile`). */
@@ -29,9 +32,7 @@ export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
   const utils = api.useUtils();
   const me = api.auth.me.useQuery(undefined, { retry: false });
   const [dob, setDob] = useState('');
-  const [recording, setRecording] = useState(false);
-  const [improvement, setImprovement] = useState(false);
-  const [marketing, setMarketing] = useState(false);
+  const [consents, setConsents] = useState<Consents>(NO_CONSENTS);
   const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
   const [attempt, setAttempt] = useState(0);
   const [erased, setErased] = useState<string | null>(null);
@@ -84,7 +85,7 @@ export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
     e.preventDefault();
     const fields: Record<string, string> = {};
     if (!dob) fields.dateOfBirth = 'Enter your date of birth.';
-    if (!recording)
+    if (!consents.recordingFeedback)
       fields['consents.recordingFeedback'] =
         'To give you feedback we have to process your recorded answers. Tick the box to agree, or do not use TrueInterviewAI.';
     if (Object.keys(fields).length > 0) {
@@ -95,7 +96,7 @@ export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
     setProblems(NO_PROBLEMS);
     complete.mutate({
       dateOfBirth: dob,
-      consents: { recordingFeedback: recording, productImprovement: improvement, marketingEmail: marketing },
+      consents,
       policyVersion,
     });
   }
@@ -120,63 +121,13 @@ export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
         className="input narrow"
       />
 
-      <fieldset className="consents">
-        <legend>Your choices</legend>
-        <p className="hint" id="welcome-privacy">
-          How we use your data is explained in the <Link href="/privacy">privacy notice</Link> (version{' '}
-          <span className="nowrap">{policyVersion}</span>). You can withdraw any consent later in your
-          account.
-        </p>
-        <div className={`checkbox${consentError ? ' has-error' : ''}`}>
-          {consentError ? (
-            <p className="field-error" id="consent-recording-error">
-              <span className="visually-hidden">Error: </span>
-              {consentError}
-            </p>
-          ) : null}
-          <input
-            type="checkbox"
-            id="consent-recording"
-            name="recordingFeedback"
-            checked={recording}
-            onChange={(e) => setRecording(e.target.checked)}
-            required
-            aria-invalid={consentError ? true : undefined}
-            aria-describedby={consentError ? 'consent-recording-error' : undefined}
-          />
-          <label htmlFor="consent-recording">
-            I agree that my recorded answers are processed to give me feedback, as described in the privacy
-            notice (version <span className="nowrap">{policyVersion}</span>).{' '}
-            <span className="req">Required</span>
-          </label>
-        </div>
-        <div className="checkbox">
-          <input
-            type="checkbox"
-            id="consent-improvement"
-            name="productImprovement"
-            checked={improvement}
-            onChange={(e) => setImprovement(e.target.checked)}
-          />
-          <label htmlFor="consent-improvement">
-            Use my transcripts, without my name, to improve the questions and feedback.{' '}
-            <span className="opt">Optional</span>
-          </label>
-        </div>
-        <div className="checkbox">
-          <input
-            type="checkbox"
-            id="consent-marketing"
-            name="marketingEmail"
-            checked={marketing}
-            onChange={(e) => setMarketing(e.target.checked)}
-          />
-          <label htmlFor="consent-marketing">
-            Send me occasional emails about new practice tracks and features.{' '}
-            <span className="opt">Optional</span>
-          </label>
-        </div>
-      </fieldset>
+      <ConsentFieldset
+        policyVersion={policyVersion}
+        value={consents}
+        onChange={setConsents}
+        error={consentError}
+        hintId="welcome-privacy"
+      />
 
       <div className="form-actions">
         <Submit pending={complete.isPending}>Continue</Submit>
