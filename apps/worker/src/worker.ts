@@ -5,6 +5,7 @@ import {
   createPersistence,
   createSql,
   expireTechnicalData,
+  purgeRateLimits,
   healthReport,
   migrate,
   parseMasterKey,
@@ -78,6 +79,8 @@ export const startWorker = async (
             { now: new Date(), retentionDays: env.TECHNICAL_DATA_RETENTION_DAYS, eventId: randomUUID() },
           );
           if (r.keysDestroyed > 0) log.info('technical data expired', r);
+          const purged = await purgeRateLimits(sql, new Date());
+          if (purged > 0) log.info('stale rate-limit rows purged', { purged });
         } catch (e) {
           log.error('retention run failed', { error: e });
         }

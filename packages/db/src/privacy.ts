@@ -1,5 +1,6 @@
 import type { EventStore, InlineProjection } from './event-store.js';
 import type { KeyStore } from './key-store.js';
+import type { Queryable } from './sql.js';
 
 /**
  * Crypto-shreds a data subject: destroys their key, records the tombstone and appends `SubjectErased`
@@ -68,4 +69,20 @@ export const expireTechnicalData = async (
     }
     return { keysDestroyed, olderThanDay };
   });
+};
+
+/**
+ * Retention of rate-limit state: rows (HMAC keys only) untouched for a day and no longer blocking go.
+ * Returns how many were removed.
+ */
+export const purgeRateLimits = async (
+  db: Queryable,
+  now: Date,
+  olderThanSeconds = 24 * 3600,
+): Promise<number> => {
+  const r = await db`delete from rate_limits
+                      where updated_at < ${new Date(now.getTime() - olderThanSeconds * 1000)}
+                        and (blocked_until is null or blocked_until < ${now})
+                      returning key`;
+  return r.length;
 };

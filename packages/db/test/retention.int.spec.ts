@@ -4,7 +4,7 @@ import { REDACTED } from '@tia/domain';
 import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
 import type { Persistence } from '../src/factory.js';
 import type { NewEvent } from '../src/event-store.js';
-import { eraseSubject, expireTechnicalData } from '../src/privacy.js';
+import { eraseSubject, expireTechnicalData, purgeRateLimits } from '../src/privacy.js';
 
 let db: TestDatabase;
 let p: Persistence;
@@ -64,5 +64,16 @@ describe('technical data retention (P18, P32)', () => {
     expect(aliceEvents.map((e) => e.data.ipPrefix)).toEqual([REDACTED, REDACTED]);
     const [b] = await p.store.readStream(`user-${bob}`);
     expect(b!.data.ipPrefix).toBe('203.0.113.0/24');
+  });
+
+  it('purges rate-limit rows untouched for a day unless they still block', async () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    await db.sql`insert into rate_limits (key, failures, window_started_at, blocked_until, updated_at) values
+      ('old', 3, '2026-11-28T00:00:00Z', null, '2026-11-28T00:00:00Z'),
+      ('old-but-blocked', 9, '2026-11-28T00:00:00Z', '2026-12-01T00:00:00Z', '2026-11-28T00:00:00Z'),
+      ('recent', 1, '2026-11-30T11:00:00Z', null, '2026-11-30T11:00:00Z')`;
+    expect(await purgeRateLimits(db.sql, now)).toBe(1);
+    const left = await db.sql<{ key: string }[]>`select key from rate_limits order by key`;
+    expect(left.map((r) => r.key)).toEqual(['old-but-blocked', 'recent']);
   });
 });

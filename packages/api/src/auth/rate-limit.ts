@@ -97,12 +97,4 @@ export class RateLimiter {
   async reset(db: Queryable, key: string): Promise<void> {
     await db`delete from rate_limits where key = ${key}`;
   }
-
-  /** Retention: drops keys idle for longer than `olderThanSeconds`. */
-  async purge(db: Queryable, now: Date, olderThanSeconds = 24 * 3600): Promise<number> {
-    const r =
-      await db`delete from rate_limits where updated_at < ${new Date(now.getTime() - olderThanSeconds * 1000)}
-                       and (blocked_until is null or blocked_until < ${now}) returning key`;
-    return r.length;
-  }
 }
