@@ -156,7 +156,7 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
   it('loses nothing while the broker is unreachable: the relay resumes from its checkpoint', async () => {
     const name = `relay:test-${randomUUID()}`;
     await db.sql`insert into consumer_checkpoints (consumer, transaction_id, global_position)
-                 select ${name}, coalesce(max(transaction_id), '0'), 0 from events`;
+                 select ${name}, coalesce(max(transaction_id), '0'), coalesce(max(global_position), 0) from events`;
     const before = await readCheckpoint(db.sql, name);
     const payloads = ['x1', 'x2', 'x3'];
     for (const x of payloads) await p.store.append(`diag-${randomUUID()}`, 0, [ping(x)]);
@@ -180,8 +180,21 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
     await r1;
     expect(await readCheckpoint(db.sql, name)).toEqual(before);
 
-    // Broker back: everything appended meanwhile is published, in order.
-    const producer = createKafka(cfg, silentLogger).producer({ idempotent: true, maxInFlightRequests: 1 });
+    // Broker back: everything appended meanwhile is published, in order (one partition, made before the
+    // relay runs, so the order on the topic is the relay's order).
+    const kafka = new Kafka({ clientId: 'peek2', brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: `${cfg.topicPrefix}resumed.diagnostics`, numPartitions: 1 }],
+    });
+    await admin.disconnect();
+    const producer = createKafka(cfg, silentLogger).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     await producer.connect();
     const ac2 = new AbortController();
     const r2 = runRelay({
@@ -193,14 +206,6 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
       signal: ac2.signal,
       name,
     });
-    const kafka = new Kafka({ clientId: 'peek2', brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: `${cfg.topicPrefix}resumed.diagnostics`, numPartitions: 1 }],
-    });
-    await admin.disconnect();
     const peek = kafka.consumer({ groupId: `${cfg.topicPrefix}peek2` });
     const got: string[] = [];
     await peek.connect();
