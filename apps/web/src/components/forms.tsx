@@ -300,3 +300,45 @@ export function RetryNotice({ seconds }: { seconds: number }) {
     </p>
   );
 }
+
+type CodeFieldProps = Omit<
+  FieldProps,
+  'value' | 'onChange' | 'inputMode' | 'autoComplete' | 'pattern' | 'maxLength'
+> & { value: string; onChange: (digits: string) => void };
+
+/** A 6-digit one-time code: numeric keypad, the platform's code autofill, digits only. */
+export function CodeField({ onChange, className, ...rest }: CodeFieldProps) {
+  return (
+    <Field
+      {...rest}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9]*"
+      maxLength={6}
+      className={className ?? 'input code'}
+      onChange={(e) => onChange(e.target.value.replace(/\D/g, '').slice(0, 6))}
+    />
+  );
+}
+
+type DateOfBirthFieldProps = Omit<FieldProps, 'name' | 'type' | 'label' | 'value' | 'onChange'> & {
+  value: string;
+  onChange: (date: string) => void;
+};
+
+/** Date of birth (sign-up age gate): a native date input that cannot pick a future day. */
+export function DateOfBirthField({ onChange, ...rest }: DateOfBirthFieldProps) {
+  return (
+    <Field
+      name="dateOfBirth"
+      type="date"
+      label="Date of birth"
+      autoComplete="bday"
+      required
+      max={new Date().toISOString().slice(0, 10)}
+      className="input narrow"
+      {...rest}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}

@@ -13,6 +13,7 @@ import {
   summaryItems,
   useCountdown,
   type Problems,
+  CodeField,
 } from '../../../components/forms';
 
 export function MfaForm() {
@@ -87,18 +88,13 @@ export function MfaForm() {
           error={problems.fields.code}
         />
       ) : (
-        <Field
+        <CodeField
           key="totp"
           id={id}
           name="code"
           label="Authentication code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]*"
-          maxLength={6}
-          className="input code"
           value={code}
-          onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
+          onChange={setCode}
           error={problems.fields.code}
         />
       )}

@@ -20,6 +20,7 @@ import {
   summaryItems,
   useCountdown,
   type Problems,
+  DateOfBirthField,
 } from '../../../components/forms';
 
 /** Server field path → input id. */
@@ -130,19 +131,12 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
         onChange={setPassword}
         error={f.password}
       />
-      <Field
+      <DateOfBirthField
         id={IDS.dateOfBirth!}
-        name="dateOfBirth"
-        type="date"
-        label="Date of birth"
         hint="You must be at least 16 to use TrueInterviewAI."
-        autoComplete="bday"
-        required
-        max={new Date().toISOString().slice(0, 10)}
         value={dob}
-        onChange={(e) => setDob(e.target.value)}
+        onChange={setDob}
         error={f.dateOfBirth}
-        className="input narrow"
       />
 
       <ConsentFieldset

@@ -13,6 +13,7 @@ import {
   summaryItems,
   useCountdown,
   type Problems,
+  CodeField,
 } from '../../../components/forms';
 
 const IDS = { email: 'verify-email', code: 'verify-code' };
@@ -91,19 +92,14 @@ export function VerifyForm({ initialEmail }: { initialEmail: string }) {
           error={shown.fields.email}
         />
       )}
-      <Field
+      <CodeField
         id={IDS.code}
         name="code"
         label="Confirmation code"
         hint="6 digits, for example 123456."
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        pattern="[0-9]*"
-        maxLength={6}
         required
-        className="input code"
         value={code}
-        onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
+        onChange={setCode}
         error={shown.fields.code}
       />
       <div className="form-actions">

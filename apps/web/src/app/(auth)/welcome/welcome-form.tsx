@@ -12,12 +12,12 @@ import {
 } from '../../../components/auth/consent-fieldset';
 import {
   ErrorSummary,
-  Field,
   NO_PROBLEMS,
   problemsOf,
   Submit,
   summaryItems,
   type Problems,
+  DateOfBirthField,
 } from '../../../components/forms';
 
 /** Server field path → input id. */
@@ -106,19 +106,12 @@ export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
   return (
     <form noValidate onSubmit={onSubmit} className="form" aria-describedby="welcome-privacy">
       <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
-      <Field
+      <DateOfBirthField
         id={IDS.dateOfBirth!}
-        name="dateOfBirth"
-        type="date"
-        label="Date of birth"
         hint="You must be at least 16 to use TrueInterviewAI. If you are younger, we erase the account."
-        autoComplete="bday"
-        required
-        max={new Date().toISOString().slice(0, 10)}
         value={dob}
-        onChange={(e) => setDob(e.target.value)}
+        onChange={setDob}
         error={f.dateOfBirth}
-        className="input narrow"
       />
 
       <ConsentFieldset

@@ -7,7 +7,6 @@ import { api } from '../../../../components/auth/api';
 import { QrCode } from '../../../../components/auth/qr-code';
 import {
   ErrorSummary,
-  Field,
   NO_PROBLEMS,
   problemsOf,
   RetryNotice,
@@ -15,6 +14,7 @@ import {
   summaryItems,
   useCountdown,
   type Problems,
+  CodeField,
 } from '../../../../components/forms';
 
 function groups(secret: string): string {
@@ -110,17 +110,12 @@ export function Enrolment() {
         <form noValidate onSubmit={onConfirm} className="form">
           {summary}
           <RetryNotice seconds={wait} />
-          <Field
+          <CodeField
             id="enrol-code"
             name="code"
             label="Enter the 6-digit code your app now shows"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]*"
-            maxLength={6}
-            className="input code"
             value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
+            onChange={setCode}
             error={problems.fields.code}
           />
           <div className="form-actions">

@@ -14,6 +14,7 @@ import {
   summaryItems,
   useCountdown,
   type Problems,
+  CodeField,
 } from '../../../../components/forms';
 
 const IDS = { email: 'rc-email', code: 'rc-code', newPassword: 'rc-password' };
@@ -75,18 +76,13 @@ export function ResetConfirmForm({ initialEmail }: { initialEmail: string }) {
         onChange={(e) => setEmail(e.target.value)}
         error={problems.fields.email}
       />
-      <Field
+      <CodeField
         id={IDS.code}
         name="code"
         label="Code from the email"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        pattern="[0-9]*"
-        maxLength={6}
         required
-        className="input code"
         value={code}
-        onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
+        onChange={setCode}
         error={problems.fields.code}
       />
       <PasswordField
