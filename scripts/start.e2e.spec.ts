@@ -80,7 +80,11 @@ describe('npm start', () => {
       expect(home.status).toBe(200);
       expect(await home.text()).toMatch(/TrueInterview/);
     } finally {
-      process.kill(-child.pid!, 'SIGINT');
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+      } catch {
+        // already gone (it failed to start): let the original error speak
+      }
     }
     expect(await exit).toBe(0);
     const logs = out.join('');
