@@ -11,4 +11,5 @@ export * from './projections.js';
 export * from './health.js';
 export * from './privacy.js';
 export * from './factory.js';
+export * from './blob-store.js';
 export * from './read-models/index.js';

@@ -1,5 +1,6 @@
 import type { EventStore, InlineProjection } from './event-store.js';
 import type { KeyStore } from './key-store.js';
+import { PostgresBlobStore } from './blob-store.js';
 import type { Queryable } from './sql.js';
 
 /**
@@ -20,6 +21,8 @@ export const eraseSubject = async (
     const alreadyErased = await deps.keys.isErased(tx, cmd.subjectId);
     const { keyExisted } = await deps.keys.destroy(tx, cmd.subjectId, cmd.reason);
     await deps.keys.destroyTechnicalOf(tx, cmd.subjectId);
+    // Audio still waiting for transcription goes too (bytes and per-recording keys).
+    await new PostgresBlobStore(deps.keys).deleteAllOf(tx, cmd.subjectId);
     if (!alreadyErased) {
       await deps.store.append(
         `privacy-${cmd.subjectId}`,

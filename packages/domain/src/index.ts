@@ -4,6 +4,8 @@ export * from './events/catalog.js';
 export * from './events/usage.js';
 export * from './events/identity.js';
 export * from './events/staff.js';
+export * from './events/practice.js';
+export * as recording from './practice/recording.js';
 export * as consent from './consent/consent.js';
 export * as identity from './identity/index.js';
 export * as staffAccess from './staff/index.js';

@@ -2,12 +2,13 @@ import { accountsProjection } from './accounts.js';
 import { activityProjection } from './activity.js';
 import { consentsProjection } from './consents.js';
 import { roleGrantsProjection } from './role-grants.js';
+import { practiceProjection } from './practice.js';
 
 /** Needs the server's email-lookup HMAC, so it is built by the API (not in the lists below). */
 export { accountsProjection };
-export { activityProjection, consentsProjection, roleGrantsProjection };
+export { activityProjection, consentsProjection, roleGrantsProjection, practiceProjection };
 /** Projections kept up to date inside each append's transaction. */
-export const INLINE_PROJECTIONS = [consentsProjection, roleGrantsProjection] as const;
+export const INLINE_PROJECTIONS = [consentsProjection, roleGrantsProjection, practiceProjection] as const;
 /** Projections kept up to date asynchronously by the worker. */
 export const ASYNC_PROJECTIONS = [activityProjection] as const;
 export const ALL_PROJECTIONS = [...INLINE_PROJECTIONS, ...ASYNC_PROJECTIONS] as const;

@@ -3,6 +3,7 @@ import { defineEvent, createRegistry } from './registry.js';
 import { pii } from './pii.js';
 import { IDENTITY_EVENTS } from './identity.js';
 import { STAFF_EVENTS } from './staff.js';
+import { PRACTICE_EVENTS } from './practice.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -110,6 +111,7 @@ export const ALL_EVENTS = [
   TechnicalDataExpired,
   ...STAFF_EVENTS,
   ...IDENTITY_EVENTS,
+  ...PRACTICE_EVENTS,
 ] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);

@@ -25,5 +25,14 @@ export const USAGE_RECORD = {
   'staff roles and access reviews': ['RoleGranted', 'RoleRevoked', 'AccessReviewed'],
   'two-factor authentication': ['MfaEnrolled', 'MfaRecoveryCodeUsed'],
   'sign in with Google': ['GoogleAccountLinked'],
+  'practise interview answers': ['PracticeSessionStarted', 'RecordingUploaded'],
+  'transcribe an answer and delete its audio': [
+    'TranscriptProduced',
+    'AudioDeleted',
+    'TranscriptionFailed',
+    'RecordingProcessingSkipped',
+  ],
+  'score an answer and give feedback': ['FeedbackScored'],
+  'restrict processing of my data': ['ProcessingRestricted', 'ProcessingRestrictionLifted'],
   'operate the service (no personal data)': ['DiagnosticPinged'],
 } as const satisfies Record<string, readonly (typeof ALL_EVENTS)[number]['type'][]>;
