@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
     // The workspace packages use TypeScript's ESM style (`import './x.js'` for x.ts). Webpack maps that;
     // Turbopack (Next 16.4) cannot yet, which is why the scripts build with `--webpack`.
     extensionAlias: { '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'] },
+    // The proxy buffers request bodies up to this size and silently cuts the rest. Above the upload route's own
+    // 10 MiB limit, so an oversized answer reaches the route whole and gets its clear 413.
+    proxyClientMaxBodySize: '12mb',
   },
 };
 

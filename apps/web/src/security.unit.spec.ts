@@ -42,6 +42,9 @@ describe('CSP', () => {
       expect(prod).toContain(d);
     }
     expect(prod).not.toContain('unsafe');
+    // Replaying a recorded answer (an in-memory Blob) needs blob: media, and nothing wider.
+    expect(prod).toContain("media-src 'self' blob:");
+    expect(prod).not.toMatch(/media-src[^;]*(\*|https?:|data:)/);
     const dev = pageCsp('abc', { dev: true });
     expect(dev).toContain("'unsafe-eval'");
     expect(dev).toContain("style-src 'self' 'unsafe-inline'");
@@ -49,11 +52,14 @@ describe('CSP', () => {
 });
 
 describe('Permissions-Policy', () => {
-  it('denies camera and microphone except in the practice room', () => {
-    expect(permissionsPolicy('/')).toContain('camera=(), microphone=()');
-    expect(permissionsPolicy('/practice')).toContain('camera=(self), microphone=(self)');
-    expect(permissionsPolicy('/practice/abc')).toContain('camera=(self)');
-    expect(permissionsPolicy('/practiceroom')).toContain('camera=()');
+  it('allows camera and microphone for this origin only, on every page (client-side navigation keeps the first policy)', () => {
+    for (const p of ['/', '/account', '/practice', '/practice/abc', '/practice/answers/x']) {
+      const policy = permissionsPolicy(p);
+      expect(policy).toContain('camera=(self), microphone=(self)');
+      expect(policy).not.toMatch(/camera=\*|microphone=\*/);
+      expect(policy).toContain('geolocation=()');
+      expect(policy).toContain('display-capture=()');
+    }
   });
 });
 
@@ -103,6 +109,18 @@ describe('CSRF check', () => {
       csrfRejection(req('POST', { origin: 'https://trueinterview.test' }), 'https://trueinterview.test'),
     ).toBeNull();
     expect(ownOrigin(req('POST', {}), undefined)).toBe('http://app.test:3000');
+  });
+
+  it('guards the recording upload (POST /api/recordings) like every other state-changing API call', () => {
+    const upload = (headers: Record<string, string>) => req('POST', headers, '/api/recordings');
+    expect(csrfRejection(upload({}), undefined)).toBe('missing Origin header');
+    expect(csrfRejection(upload({ origin: 'https://evil.test' }), undefined)).toMatch(/does not match/);
+    expect(
+      csrfRejection(upload({ origin: 'http://app.test:3000', 'sec-fetch-site': 'cross-site' }), undefined),
+    ).toBe('cross-site request');
+    expect(
+      csrfRejection(upload({ origin: 'http://app.test:3000', 'sec-fetch-site': 'same-origin' }), undefined),
+    ).toBeNull();
   });
 
   it('exempts only the CSP report endpoint (it just logs)', () => {

@@ -14,7 +14,9 @@ export type AppErrorCode =
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'PAYMENT_REQUIRED'
+  | 'UNSUPPORTED_MEDIA_TYPE';
 
 /** One user-readable problem with one input field. `path` is '' for form-level problems. */
 export interface FieldIssue {
@@ -89,6 +91,22 @@ export class PayloadTooLarge extends AppError {
   }
 }
 
+/** The free trial (or the plan) has no answers left. */
+export class PaymentRequired extends AppError {
+  readonly code = 'PAYMENT_REQUIRED' as const;
+  constructor(message = 'You have used all the answers of your plan.') {
+    super(message);
+  }
+}
+
+/** The uploaded bytes are not something we accept (e.g. a video, or not audio at all). */
+export class UnsupportedMediaType extends AppError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE' as const;
+  constructor(message = 'This kind of file is not supported.') {
+    super(message);
+  }
+}
+
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
 
 const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -99,6 +117,8 @@ const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   UNAUTHENTICATED: 'UNAUTHORIZED',
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
 const HTTP_STATUS: Record<AppErrorCode, number> = {
@@ -109,6 +129,8 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   UNAUTHENTICATED: 401,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  PAYMENT_REQUIRED: 402,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
 /** Zod issues → a flat, user-readable field list (`a.b.0` paths, one entry per issue). */

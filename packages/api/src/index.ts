@@ -36,6 +36,19 @@ export {
 } from './auth/google-sign-in.js';
 export * from './errors.js';
 export {
+  handleRecordingUpload,
+  MAX_RECORDING_BYTES,
+  redactJobQuestions,
+  revealQuestion,
+  sniffAudio,
+  type RecordingDetail,
+  type RecordingSummary,
+  type SniffResult,
+  type UploadBody,
+  type UploadRequest,
+  type UploadResponse,
+} from './practice/index.js';
+export {
   createJsonLogger,
   serializeError,
   silentLogger,

@@ -2,6 +2,7 @@ import { adminRouter } from './routers/admin.js';
 import { authRouter } from './routers/auth.js';
 import { complianceRouter } from './routers/compliance.js';
 import { mfaRouter } from './routers/mfa.js';
+import { practiceRouter } from './routers/practice.js';
 import { systemRouter } from './routers/system.js';
 import { router } from './trpc.js';
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   mfa: mfaRouter,
   admin: adminRouter,
   compliance: complianceRouter,
+  practice: practiceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,7 +15,8 @@ create table audio_blobs (
 create index audio_blobs_owner on audio_blobs (owner_id);
 create index audio_blobs_created on audio_blobs (created_at);
 
--- Read model: a candidate's practice sessions (the questions are bank/template text, not personal data).
+-- Read model: a candidate's practice sessions. Job-track questions carry placeholders ({{title}}, {{term:i}}) for
+-- what the candidate typed; the words themselves stay encrypted in PracticeSessionStarted.
 create table rm_practice_sessions (
   session_id     text primary key,
   user_id        text not null,

@@ -69,7 +69,13 @@ export interface PollingConsumerOptions {
   sql: Sql;
   store: EventStore;
   /** Handles one batch inside the transaction that also moves the checkpoint. */
-  handleBatch: (tx: TxSql, events: StoredEvent[]) => Promise<void>;
+  handleBatch?: (tx: TxSql, events: StoredEvent[]) => Promise<void>;
+  /**
+   * Instead of `handleBatch`: handles each event on its own, with no transaction open (for slow work such as
+   * transcription, which must not hold a transaction — consumers' horizon waits for open ones). The handler
+   * must be idempotent (inbox); the checkpoint moves after the batch.
+   */
+  handleEach?: (event: StoredEvent) => Promise<void>;
   types?: readonly string[];
   batchSize?: number;
   pollMs?: number;
@@ -85,7 +91,38 @@ export interface PollingConsumerOptions {
  * advisory lock on a reserved connection; other instances wait as standbys), gap-free batches, checkpoint
  * moved in the same transaction as the batch's effects, heartbeat for health.
  */
+/** One batch of `handleEach`: read, handle each event (no transaction held), then move the checkpoint. */
+const eachOutsideTx = async (
+  o: PollingConsumerOptions,
+  handleEach: (event: StoredEvent) => Promise<void>,
+): Promise<{ events: StoredEvent[]; next: Checkpoint }> => {
+  // The advisory lock makes this instance the only one moving this checkpoint: no row lock needed.
+  const at = await readCheckpoint(o.sql, o.name);
+  const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, {
+    ...(o.types ? { types: o.types } : {}),
+  });
+  let done = 0;
+  for (const e of events) {
+    if (o.signal.aborted) break;
+    await handleEach(e);
+    done++;
+  }
+  const reached = done === events.length ? next : checkpointOf(events[done - 1]);
+  if (
+    reached &&
+    (done > 0 || next.transactionId !== at.transactionId || next.globalPosition !== at.globalPosition)
+  ) {
+    await writeCheckpoint(o.sql, o.name, reached, done);
+  }
+  return { events: events.slice(0, done), next: reached ?? at };
+};
+
+const checkpointOf = (e: StoredEvent | undefined): Checkpoint | null =>
+  e ? { transactionId: e.transactionId, globalPosition: e.globalPosition } : null;
+
 export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<void> => {
+  if (!o.handleBatch === !o.handleEach)
+    throw new Error('runPollingConsumer needs exactly one of handleBatch, handleEach');
   const instance = randomUUID();
   const log = o.log.child({ consumer: o.name, instance });
   const lockConn = await o.sql.reserve();
@@ -103,22 +140,24 @@ export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<voi
     let failures = 0;
     while (!o.signal.aborted) {
       try {
-        const handled = await o.sql.begin(async (tx) => {
-          const at = await readCheckpoint(tx, o.name, true);
-          const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, {
-            ...(o.types ? { types: o.types } : {}),
-            db: tx,
-          });
-          if (events.length > 0) await o.handleBatch(tx, events);
-          if (
-            events.length > 0 ||
-            next.transactionId !== at.transactionId ||
-            next.globalPosition !== at.globalPosition
-          ) {
-            await writeCheckpoint(tx, o.name, next, events.length);
-          }
-          return { events, next };
-        });
+        const handled = o.handleEach
+          ? await eachOutsideTx(o, o.handleEach)
+          : await o.sql.begin(async (tx) => {
+              const at = await readCheckpoint(tx, o.name, true);
+              const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, {
+                ...(o.types ? { types: o.types } : {}),
+                db: tx,
+              });
+              if (events.length > 0) await o.handleBatch!(tx, events);
+              if (
+                events.length > 0 ||
+                next.transactionId !== at.transactionId ||
+                next.globalPosition !== at.globalPosition
+              ) {
+                await writeCheckpoint(tx, o.name, next, events.length);
+              }
+              return { events, next };
+            });
         failures = 0;
         if (handled.events.length > 0) o.onCommitted?.(handled.events, handled.next);
         if (Date.now() - lastBeat > 2000) {

@@ -4,6 +4,7 @@ import {
   accountsProjection,
   createPersistence,
   INLINE_PROJECTIONS,
+  type BlobStore,
   type EventStore,
   type InlineProjection,
   type KeyStore,
@@ -20,6 +21,8 @@ export interface AuthServices {
   sql: Sql;
   keys: KeyStore;
   store: EventStore;
+  /** Audio answers waiting for transcription, encrypted per recording (`createPersistence` builds it). */
+  blobs: BlobStore;
   /** Inline projections for every identity append (consents, role grants, accounts). */
   inline: readonly InlineProjection[];
   sessions: Sessions;

@@ -9,5 +9,6 @@ export * from './job-questions';
 export * from './annotate';
 export * from './rubric';
 export * from './schemas';
+export * from './job-redaction';
 export { createRng, hashString, mulberry32, shuffle, type Seed } from './prng';
 export type { Span } from './text';

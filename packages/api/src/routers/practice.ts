@@ -1,0 +1,57 @@
+import type { Context } from '../context.js';
+import { authOf } from '../identity/common.js';
+import {
+  CANDIDATE,
+  getHistory,
+  getRecording,
+  getRestriction,
+  getSession,
+  getTrial,
+  recordingInput,
+  restrictionInput,
+  sessionInput,
+  setRestriction,
+  startInput,
+  startSession,
+  tracks,
+  type Actor,
+} from '../practice/service.js';
+import { procedure, router } from '../trpc.js';
+
+const actorOf = (ctx: Pick<Context, 'requestId'> & { session: { userId: string } }): Actor => ({
+  userId: ctx.session.userId,
+  requestId: ctx.requestId,
+});
+
+/** A candidate's interview practice (docs/practice.md). The audio itself arrives over POST /api/recordings. */
+export const practiceRouter = router({
+  /** The tracks, their competencies and the question bank version. */
+  tracks: procedure(CANDIDATE).query(() => tracks()),
+
+  /** Starts a session: questions picked from the bank or generated from the job description. */
+  start: procedure(CANDIDATE)
+    .input(startInput)
+    .mutation(({ ctx, input }) => startSession(authOf(ctx), actorOf(ctx), input)),
+
+  /** One of the caller's sessions with its questions and the answers given so far. */
+  session: procedure(CANDIDATE)
+    .input(sessionInput)
+    .query(({ ctx, input }) => getSession(authOf(ctx), actorOf(ctx), input)),
+
+  /** One answer: status, deletion receipt, transcript and feedback. */
+  recording: procedure(CANDIDATE)
+    .input(recordingInput)
+    .query(({ ctx, input }) => getRecording(authOf(ctx), actorOf(ctx), input)),
+
+  /** All answers (newest first), the trial and the progress series. */
+  history: procedure(CANDIDATE).query(({ ctx }) => getHistory(authOf(ctx), actorOf(ctx))),
+
+  trial: procedure(CANDIDATE).query(({ ctx }) => getTrial(authOf(ctx), actorOf(ctx))),
+
+  /** Whether processing is restricted (answers stored, not analysed), and since when. */
+  restriction: procedure(CANDIDATE).query(({ ctx }) => getRestriction(authOf(ctx).sql, ctx.session.userId)),
+
+  setRestriction: procedure(CANDIDATE)
+    .input(restrictionInput)
+    .mutation(({ ctx, input }) => setRestriction(authOf(ctx), actorOf(ctx), input)),
+});

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { eventRegistry } from '../events/catalog.js';
+import {
+  decide,
+  evolve,
+  fold,
+  initialState,
+  RecordingRuleViolated,
+  type FeedbackData,
+  type RecordingEvent,
+  type TranscriptData,
+  type Upload,
+} from './recording.js';
+
+const T0 = '2026-11-30T10:00:00.000Z';
+const T1 = '2026-11-30T10:00:05.000Z';
+const T2 = '2026-11-30T10:00:06.000Z';
+
+const upload: Upload = {
+  recordingId: 'r1',
+  sessionId: 's1',
+  userId: 'u1',
+  questionId: 'cb-teamwork-01',
+  container: 'webm',
+  mimeType: 'audio/webm;codecs=opus',
+  bytes: 12_345,
+  durationSeconds: 11,
+  sha256: 'a'.repeat(64),
+  uploadedAt: T0,
+};
+const transcript: TranscriptData = {
+  text: 'ask not what your country can do for you',
+  words: [{ word: 'ask', start: 0.1, end: 0.4 }],
+  engine: { name: 'pocketsphinx', model: 'en-us' },
+  audioSeconds: 11,
+  engineMs: 2300,
+};
+const feedback: FeedbackData = {
+  competency: 'teamwork',
+  rubricVersion: 'v1',
+  overall: 62,
+  scores: { star: 3 },
+  criteria: [],
+  metrics: {},
+  engine: { name: 'rubric', model: null },
+  llmTips: null,
+};
+const uploaded: RecordingEvent[] = [{ type: 'RecordingUploaded', data: upload }];
+const transcribed = [
+  ...uploaded,
+  ...decide({ type: 'CompleteTranscription', transcript, blobExisted: true, now: T1 }, fold(uploaded)),
+];
+
+describe('recording decider', () => {
+  it('Given nothing, When audio is uploaded, Then RecordingUploaded (valid against the event schema)', () => {
+    const events = decide({ type: 'Upload', upload }, initialState);
+    expect(events).toEqual(uploaded);
+    expect(() => eventRegistry.validate('RecordingUploaded', events[0]!.data)).not.toThrow();
+  });
+
+  it('Given an upload, When the same bytes are uploaded again, Then nothing; different bytes are refused', () => {
+    expect(decide({ type: 'Upload', upload }, fold(uploaded))).toEqual([]);
+    expect(() =>
+      decide({ type: 'Upload', upload: { ...upload, sha256: 'b'.repeat(64) } }, fold(uploaded)),
+    ).toThrow(RecordingRuleViolated);
+  });
+
+  it('Given an upload, When transcribed, Then TranscriptProduced and AudioDeleted (reason transcribed) together', () => {
+    const events = decide(
+      { type: 'CompleteTranscription', transcript, blobExisted: true, now: T1 },
+      fold(uploaded),
+    );
+    expect(events.map((e) => e.type)).toEqual(['TranscriptProduced', 'AudioDeleted']);
+    expect(events[1]!.data).toMatchObject({
+      reason: 'transcribed',
+      uploadedAt: T0,
+      transcribedAt: T1,
+      deletedAt: T1,
+      sha256: upload.sha256,
+      blobExisted: true,
+    });
+    for (const e of events) expect(() => eventRegistry.validate(e.type, e.data)).not.toThrow();
+    expect(fold(transcribed)).toMatchObject({ kind: 'transcribed', transcribedAt: T1, audioDeletedAt: T1 });
+  });
+
+  it('Given a transcript, When transcription completes again (redelivery), Then nothing', () => {
+    expect(
+      decide({ type: 'CompleteTranscription', transcript, blobExisted: false, now: T2 }, fold(transcribed)),
+    ).toEqual([]);
+  });
+
+  it.each(['consent_withdrawn', 'processing_restricted', 'subject_erased'] as const)(
+    'Given an upload, When processing is skipped (%s), Then the audio is deleted with that reason',
+    (reason) => {
+      const events = decide({ type: 'SkipProcessing', reason, blobExisted: true, now: T1 }, fold(uploaded));
+      expect(events.map((e) => e.type)).toEqual(['RecordingProcessingSkipped', 'AudioDeleted']);
+      expect(events[1]!.data).toMatchObject({ reason, transcribedAt: null });
+      const s = fold([...uploaded, ...events]);
+      expect(s).toMatchObject({ kind: 'ended', reason });
+      // Once ended, nothing else happens to it.
+      expect(decide({ type: 'CompleteTranscription', transcript, blobExisted: false, now: T2 }, s)).toEqual(
+        [],
+      );
+      expect(decide({ type: 'ExpireAudio', blobExisted: false, now: T2 }, s)).toEqual([]);
+    },
+  );
+
+  it('Given an upload, When transcription fails for good, Then TranscriptionFailed and AudioDeleted', () => {
+    const events = decide(
+      {
+        type: 'FailTranscription',
+        engine: 'pocketsphinx',
+        error: 'x'.repeat(5000),
+        blobExisted: true,
+        now: T1,
+      },
+      fold(uploaded),
+    );
+    expect(events.map((e) => e.type)).toEqual(['TranscriptionFailed', 'AudioDeleted']);
+    expect((events[0]!.data as { error: string }).error).toHaveLength(2000);
+    expect(events[1]!.data).toMatchObject({ reason: 'transcription_failed' });
+  });
+
+  it('Given an upload never transcribed, When the sweeper expires it, Then AudioDeleted (max_age_exceeded)', () => {
+    const events = decide({ type: 'ExpireAudio', blobExisted: true, now: T2 }, fold(uploaded));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ reason: 'max_age_exceeded', transcribedAt: null });
+    expect(decide({ type: 'ExpireAudio', blobExisted: false, now: T2 }, fold(transcribed))).toEqual([]);
+  });
+
+  it('Given a transcript, When scored, Then FeedbackScored once', () => {
+    const events = decide({ type: 'ScoreFeedback', feedback, now: T2 }, fold(transcribed));
+    expect(events.map((e) => e.type)).toEqual(['FeedbackScored']);
+    expect(() => eventRegistry.validate('FeedbackScored', events[0]!.data)).not.toThrow();
+    const s = fold([...transcribed, ...events]);
+    expect(s.kind).toBe('scored');
+    expect(decide({ type: 'ScoreFeedback', feedback, now: T2 }, s)).toEqual([]);
+    expect(decide({ type: 'ScoreFeedback', feedback, now: T2 }, fold(uploaded))).toEqual([]);
+  });
+
+  it('Given nothing, When anything but an upload arrives, Then it is refused', () => {
+    expect(() => decide({ type: 'ExpireAudio', blobExisted: false, now: T0 }, initialState)).toThrow(
+      RecordingRuleViolated,
+    );
+    expect(evolve(initialState, { type: 'TranscriptionFailed', data: {} as never })).toBe(initialState);
+  });
+});
