@@ -82,7 +82,7 @@ export const practiceProjection: Projection = {
                    where recording_id = ${d.recordingId} and status = 'uploaded'`;
           break;
         case 'AudioDeleted': {
-          const reason = d.reason as string;
+          const reason = d.reason;
           const status =
             reason === 'transcribed'
               ? null
@@ -98,7 +98,7 @@ export const practiceProjection: Projection = {
           break;
         }
         case 'TranscriptionFailed':
-          await tx`update ${recordings} set status_detail = ${'Transcription failed: ' + (d.error as string)}
+          await tx`update ${recordings} set status_detail = ${'Transcription failed: ' + (d.error)}
                    where recording_id = ${d.recordingId}`;
           break;
         case 'RecordingProcessingSkipped':
