@@ -16,7 +16,17 @@ import {
   type NewEvent,
 } from '@tia/db';
 import { createTestDatabase, TEST_MASTER_KEY } from '@tia/db/testing';
-import { KafkaTransport, EmbeddedTransport, type Handler, type Transport } from '@tia/worker';
+import {
+  KafkaTransport,
+  EmbeddedTransport,
+  feedbackHandler,
+  transcriptionHandler,
+  type Handler,
+  type Transport,
+} from '@tia/worker';
+import { givenCandidate, givenUpload, inline, ScriptedEngine } from '@tia/worker/testing';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const T = new Date().toISOString();
@@ -266,6 +276,113 @@ try {
       line('pipeline_embedded_latency_p50', pct(elat, 50), 'ms', pct(elat, 50) / 100, '<=100ms');
       line('pipeline_embedded_latency_p99', pct(elat, 99), 'ms', pct(elat, 99) / 500, '<=500ms');
     }
+    await fresh.drop();
+  }
+
+  // 5. Practice pipeline overhead: upload committed → FeedbackScored committed, minus the speech engine's time
+  //    (a scripted engine answers at once; ffmpeg decoding, the consent checks, both handlers, the blob deletion
+  //    and the relay hops are what is measured). Baseline: the no-op one-hop pipeline of the same transport.
+  {
+    const kafkaUp = await reachable(brokers[0]!);
+    const prefix = `benchp${randomBytes(3).toString('hex')}.`;
+    const audio = readFileSync(path.resolve(import.meta.dirname, '../../shared/fixtures/speech/jfk.wav'));
+    const fresh = await createTestDatabase();
+    const p3 = createPersistence(fresh.sql, TEST_MASTER_KEY);
+    const engine = new ScriptedEngine({
+      text: 'when i was leading a team of five i rebuilt the report and we cut the time by forty percent',
+      words: [],
+    });
+    const mkTransport = (handlers: Handler[], onOutcome: (h: string, id: string) => void): Transport =>
+      kafkaUp
+        ? new KafkaTransport({
+            sql: fresh.sql,
+            store: p3.store,
+            log: silentLogger,
+            handlers,
+            cfg: { brokers, clientId: 'bench', topicPrefix: prefix },
+            onOutcome: (h, id) => onOutcome(h, id),
+          })
+        : new EmbeddedTransport({
+            sql: fresh.sql,
+            store: p3.store,
+            log: silentLogger,
+            handlers,
+            onOutcome: (h, id) => onOutcome(h, id),
+          });
+    // Baseline: append → no-op handler, one hop, same transport and database.
+    const base: number[] = [];
+    {
+      const sent = new Map<string, number>();
+      const t = mkTransport(
+        [{ name: 'noop', types: ['DiagnosticPinged'], handle: async () => Promise.resolve() }],
+        (_h, id) => {
+          const s0 = sent.get(id);
+          if (s0 !== undefined) base.push(performance.now() - s0);
+        },
+      );
+      await t.start();
+      await new Promise((r) => setTimeout(r, 2000));
+      for (let i = 0; i < 60; i++) {
+        const e = ping();
+        await p3.store.append(`diag-${randomUUID()}`, 0, [e]);
+        sent.set(e.eventId, performance.now());
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const end = Date.now() + 30_000;
+      while (base.length < 60 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await t.stop();
+    }
+    const n = 40;
+    const done = new Map<string, number>(); // TranscriptProduced event id → when its feedback committed
+    const t = mkTransport(
+      [
+        transcriptionHandler({ blobs: p3.blobs, inline, engine }),
+        feedbackHandler({ blobs: p3.blobs, inline, enricher: null }),
+      ],
+      (h, id) => {
+        if (h === 'feedback') done.set(id, performance.now());
+      },
+    );
+    await t.start();
+    await new Promise((r) => setTimeout(r, 2000));
+    const who = await givenCandidate(p3);
+    const started = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const s0 = performance.now();
+      const id = await givenUpload(p3, who, audio);
+      started.set(id, s0);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const end = Date.now() + 120_000;
+    while (done.size < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    await t.stop();
+    const rows = await fresh.sql<{ event_id: string; recording_id: string; engine_ms: number }[]>`
+      select event_id::text, data->>'recordingId' as recording_id, (data->>'engineMs')::int as engine_ms
+        from events where type = 'TranscriptProduced'`;
+    const overhead: number[] = [];
+    for (const r of rows) {
+      const s0 = started.get(r.recording_id);
+      const f = done.get(r.event_id);
+      if (s0 !== undefined && f !== undefined) overhead.push(f - s0 - r.engine_ms);
+    }
+    const via = kafkaUp ? 'kafka' : 'embedded';
+    console.log(
+      `# practice pipeline: ${overhead.length}/${n} answers scored via ${via}; 11 s clip, scripted engine`,
+    );
+    line(
+      `practice_overhead_${via}_p50`,
+      pct(overhead, 50),
+      'ms',
+      pct(overhead, 50) / Math.max(0.01, pct(base, 50)),
+      '<=1000ms',
+    );
+    line(
+      `practice_overhead_${via}_p99`,
+      pct(overhead, 99),
+      'ms',
+      pct(overhead, 99) / Math.max(0.01, pct(base, 99)),
+      '<=3000ms',
+    );
     await fresh.drop();
   }
 } finally {

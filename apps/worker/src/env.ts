@@ -1,29 +1,37 @@
 import { z } from 'zod';
+import { speechEnvSchema } from './speech/config.js';
+import { llmEnvSchema } from './feedback/llm.js';
 
-const Env = z.object({
-  DATABASE_URL: z.string().url({ message: 'DATABASE_URL must be a postgres:// URL' }),
-  MASTER_KEY: z.string().min(40, 'MASTER_KEY must be 32 bytes, base64 (openssl rand -base64 32)'),
-  KAFKA_BROKERS: z
-    .string()
-    .optional()
-    .transform((v) =>
-      v
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined,
-    ),
-  KAFKA_CLIENT_ID: z.string().default('trueinterview-worker'),
-  KAFKA_TOPIC_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9._-]*$/)
-    .default('tia.'),
-  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  /** Technical data (truncated IP, browser family) is kept this many days, then its keys are destroyed. */
-  TECHNICAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-});
+const Env = z
+  .object({
+    DATABASE_URL: z.string().url({ message: 'DATABASE_URL must be a postgres:// URL' }),
+    MASTER_KEY: z.string().min(40, 'MASTER_KEY must be 32 bytes, base64 (openssl rand -base64 32)'),
+    KAFKA_BROKERS: z
+      .string()
+      .optional()
+      .transform((v) =>
+        v
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : undefined,
+      ),
+    KAFKA_CLIENT_ID: z.string().default('trueinterview-worker'),
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9._-]*$/)
+      .default('tia.'),
+    WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Technical data (truncated IP, browser family) is kept this many days, then its keys are destroyed. */
+    TECHNICAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** Audio older than this is deleted whatever happened (normally it goes seconds after upload). */
+    AUDIO_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    AUDIO_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .extend(speechEnvSchema.shape)
+  .extend(llmEnvSchema.shape);
 export type WorkerEnv = z.infer<typeof Env>;
 
 /** Validates the worker's environment once, at start-up; a clear message per bad variable. */

@@ -5,3 +5,4 @@ export * from './transport/process.js';
 export * from './transport/embedded.js';
 export * from './transport/kafka.js';
 export * from './handlers/diagnostics.js';
+export * from './handlers/practice.js';

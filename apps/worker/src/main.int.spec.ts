@@ -52,4 +52,14 @@ describe('worker process', () => {
     expect(await w.exit).toBe(0);
     expect(w.lines.some((l) => l.includes('"worker stopped"'))).toBe(true);
   });
+
+  it('refuses to start with a clear message when no speech engine is configured or reachable', async () => {
+    const base = { DATABASE_URL: db.url, MASTER_KEY: TEST_MASTER_KEY.toString('base64') };
+    const unset = run({ ...base, TRANSCRIPTION_ENGINE: 'whisper-http' });
+    expect(await unset.exit).not.toBe(0);
+    expect(unset.lines.join('\n')).toMatch(/WHISPER_URL/);
+    const down = run({ ...base, TRANSCRIPTION_ENGINE: 'whisper-http', WHISPER_URL: 'http://127.0.0.1:9' });
+    expect(await down.exit).not.toBe(0);
+    expect(down.lines.join('\n')).toMatch(/not ready.*127\.0\.0\.1:9/s);
+  });
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import {
+  asInline,
   ASYNC_PROJECTIONS,
+  INLINE_PROJECTIONS,
   createPersistence,
   createSql,
   expireTechnicalData,
@@ -18,7 +20,10 @@ import type { WorkerEnv } from './env.js';
 import { EmbeddedTransport } from './transport/embedded.js';
 import { KafkaTransport } from './transport/kafka.js';
 import type { Handler, Transport } from './transport/port.js';
-import { HANDLERS } from './handlers/diagnostics.js';
+import { diagnosticsHandler } from './handlers/diagnostics.js';
+import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
+import { assertEngineReady, createTranscriptionEngine } from './speech/config.js';
+import { createFeedbackEnricher } from './feedback/llm.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -29,13 +34,30 @@ export interface RunningWorker {
 export const startWorker = async (
   env: WorkerEnv,
   log: Logger,
-  handlers: readonly Handler[] = HANDLERS,
+  /** Replaces the default handlers (diagnostics, transcription, feedback): tests. */
+  handlersOverride?: readonly Handler[],
 ): Promise<RunningWorker> => {
+  // The speech engine must be usable before anything starts: a clear error beats a queue of failures.
+  const engine = handlersOverride ? null : createTranscriptionEngine(env);
+  if (engine) await assertEngineReady(engine);
+  const enricher = handlersOverride ? null : createFeedbackEnricher(env);
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
   const { applied } = await migrate(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
-  const { store, keys } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
+  const { store, keys, blobs } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
+  const inline = INLINE_PROJECTIONS.map(asInline);
   const ac = new AbortController();
+  const handlers: readonly Handler[] = handlersOverride ?? [
+    diagnosticsHandler,
+    transcriptionHandler({ blobs, inline, engine: engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
+    feedbackHandler({ blobs, inline, enricher }),
+  ];
+  if (engine) {
+    log.info('speech and feedback engines', {
+      transcription: { name: engine.name, model: engine.model },
+      feedback: enricher ? { name: 'rubric+llm', model: enricher.model } : { name: 'rubric', model: null },
+    });
+  }
 
   const transport: Transport = env.KAFKA_BROKERS
     ? new KafkaTransport({
@@ -85,6 +107,26 @@ export const startWorker = async (
           log.error('retention run failed', { error: e });
         }
         await sleep(3_600_000, ac.signal);
+      }
+    })(),
+  );
+
+  // No audio outlives AUDIO_MAX_AGE_MINUTES, whatever happened to its transcription.
+  loops.push(
+    (async () => {
+      while (!ac.signal.aborted) {
+        try {
+          const swept = await sweepAudio({
+            blobs,
+            inline,
+            store,
+            maxAgeMs: env.AUDIO_MAX_AGE_MINUTES * 60_000,
+          });
+          if (swept > 0) log.warn('audio past its maximum age deleted', { swept });
+        } catch (e) {
+          log.error('audio sweep failed', { error: e });
+        }
+        await sleep(env.AUDIO_SWEEP_SECONDS * 1000, ac.signal);
       }
     })(),
   );

@@ -12,5 +12,3 @@ export const diagnosticsHandler: Handler = {
     return Promise.resolve();
   },
 };
-
-export const HANDLERS: readonly Handler[] = [diagnosticsHandler];

@@ -1,4 +1,11 @@
-import { runPollingConsumer, type EventStore, type Logger, type Sql } from '@tia/db';
+import {
+  runPollingConsumer,
+  type EventStore,
+  type Logger,
+  type Sql,
+  type StoredEvent,
+  type TxSql,
+} from '@tia/db';
 import type { Handler, Transport } from './port.js';
 import { consumerName, processEvent, type Outcome } from './process.js';
 
@@ -36,26 +43,43 @@ export class EmbeddedTransport implements Transport {
           log,
           signal,
           types: h.types,
-          batchSize: 20,
+          batchSize: h.prepare ? 5 : 20,
           pollMs: this.deps.pollMs ?? 25,
           mode: this.mode,
-          handleBatch: async (tx, events) => {
-            for (const e of events) {
-              const outcome = await processEvent(h, e, {
-                store: this.deps.store,
-                log,
-                signal,
-                ...(this.deps.baseDelayMs !== undefined ? { baseDelayMs: this.deps.baseDelayMs } : {}),
-                atomic: (fn) => tx.savepoint(fn),
-                heartbeat: () => Promise.resolve(),
-              });
-              this.deps.onOutcome?.(h.name, e.eventId, outcome);
-            }
-          },
+          ...(h.prepare
+            ? { handleEach: (e: StoredEvent) => this.processAlone(h, e, log, signal) }
+            : {
+                handleBatch: async (tx: TxSql, events: StoredEvent[]) => {
+                  for (const e of events) {
+                    const outcome = await processEvent(h, e, {
+                      store: this.deps.store,
+                      log,
+                      signal,
+                      ...(this.deps.baseDelayMs !== undefined ? { baseDelayMs: this.deps.baseDelayMs } : {}),
+                      atomic: (fn) => tx.savepoint(fn),
+                      heartbeat: () => Promise.resolve(),
+                    });
+                    this.deps.onOutcome?.(h.name, e.eventId, outcome);
+                  }
+                },
+              }),
         }),
       );
     }
     return Promise.resolve();
+  }
+
+  /** A handler with slow `prepare` work: each event in its own transaction, none open while it prepares. */
+  private async processAlone(h: Handler, e: StoredEvent, log: Logger, signal: AbortSignal): Promise<void> {
+    const outcome = await processEvent(h, e, {
+      store: this.deps.store,
+      log,
+      signal,
+      ...(this.deps.baseDelayMs !== undefined ? { baseDelayMs: this.deps.baseDelayMs } : {}),
+      atomic: (fn) => this.deps.sql.begin(fn),
+      heartbeat: () => Promise.resolve(),
+    });
+    this.deps.onOutcome?.(h.name, e.eventId, outcome);
   }
 
   async stop(): Promise<void> {

@@ -9,13 +9,28 @@ export interface HandlerContext {
   heartbeat: () => Promise<void>;
 }
 
+export interface PrepareContext {
+  store: EventStore;
+  log: Logger;
+  heartbeat: () => Promise<void>;
+  /** 1-based attempt number, and how many there will be before the event is dead-lettered. */
+  attempt: number;
+  maxAttempts: number;
+  signal?: AbortSignal;
+}
+
 /** An idempotent event handler; the transport decides where events come from. */
-export interface Handler {
+export interface Handler<P = unknown> {
   readonly name: string;
   readonly types: readonly string[];
   /** Attempts before the event is dead-lettered (default 5). */
   readonly maxAttempts?: number;
-  handle(event: RecordedEvent, ctx: HandlerContext): Promise<void>;
+  /**
+   * Slow work (speech recognition, remote APIs) done with NO transaction open, before `handle`; it may run
+   * again on a redelivery. Its result is handed to `handle`, which decides and writes in the transaction.
+   */
+  prepare?(event: RecordedEvent, ctx: PrepareContext): Promise<P>;
+  handle(event: RecordedEvent, ctx: HandlerContext & { prepared?: P }): Promise<void>;
 }
 
 export interface TransportStatus {

@@ -17,6 +17,12 @@ export interface ProcessDeps {
 
 export const consumerName = (h: Handler) => `handler:${h.name}`;
 
+const alreadyProcessed = async (store: EventStore, consumer: string, eventId: string): Promise<boolean> => {
+  const r =
+    await store.sql`select 1 from consumer_inbox where consumer = ${consumer} and event_id = ${eventId}`;
+  return r.length > 0;
+};
+
 /**
  * Delivers one event to one handler exactly once in effect: inbox row + effects in one transaction,
  * retries with exponential backoff, then the dead-letter path so one poison event cannot stall the rest.
@@ -27,10 +33,34 @@ export const processEvent = async (h: Handler, event: StoredEvent, d: ProcessDep
   let lastError: Error = new Error('not attempted');
   for (let attempt = 1; attempt <= max; attempt++) {
     try {
+      let prepared: unknown;
+      if (h.prepare) {
+        // Slow work runs before any transaction is open; a redelivered event skips it.
+        if (await alreadyProcessed(d.store, consumer, event.eventId)) return 'duplicate';
+        const [decoded] = await d.store.decode([event]);
+        // Keep group membership alive while the slow work runs (Kafka's session timeout is 30 s).
+        const beat = setInterval(() => void d.heartbeat().catch(() => undefined), 3000);
+        prepared = await h
+          .prepare(decoded!, {
+            store: d.store,
+            log: d.log,
+            heartbeat: d.heartbeat,
+            attempt,
+            maxAttempts: max,
+            ...(d.signal ? { signal: d.signal } : {}),
+          })
+          .finally(() => clearInterval(beat));
+      }
       return (await d.atomic(async (tx) => {
         if (!(await claimInbox(tx, consumer, event.eventId))) return 'duplicate' as const;
         const [decoded] = await d.store.decode([event], tx);
-        await h.handle(decoded!, { tx, store: d.store, log: d.log, heartbeat: d.heartbeat });
+        await h.handle(decoded!, {
+          tx,
+          store: d.store,
+          log: d.log,
+          heartbeat: d.heartbeat,
+          ...(h.prepare ? { prepared } : {}),
+        });
         return 'processed' as const;
       })) as Outcome;
     } catch (e) {

@@ -55,8 +55,10 @@ export const findAccountByEmail = async (
   db: Queryable = a.sql,
 ): Promise<AccountRow | null> => {
   const rows = await db<Parameters<typeof rowOf>[0][]>`
-    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_remaining, r.trial_total, u.profile_complete
+    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_total, u.profile_complete,
+           greatest(r.trial_total - coalesce(t.used, 0), 0)::int as trial_remaining
       from rm_accounts r left join auth_users u on u.id = r.user_id
+      left join rm_trial_usage t on t.user_id = r.user_id
      where r.email_lookup = ${a.emailLookup(email)}`;
   return rows[0] ? rowOf(rows[0]) : null;
 };
@@ -67,8 +69,10 @@ export const findAccountById = async (
   db: Queryable = a.sql,
 ): Promise<AccountRow | null> => {
   const rows = await db<Parameters<typeof rowOf>[0][]>`
-    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_remaining, r.trial_total, u.profile_complete
+    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_total, u.profile_complete,
+           greatest(r.trial_total - coalesce(t.used, 0), 0)::int as trial_remaining
       from rm_accounts r left join auth_users u on u.id = r.user_id
+      left join rm_trial_usage t on t.user_id = r.user_id
      where r.user_id = ${userId}`;
   return rows[0] ? rowOf(rows[0]) : null;
 };

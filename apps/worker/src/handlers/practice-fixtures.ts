@@ -1,0 +1,139 @@
+/**
+ * Test fixtures for the practice pipeline: a candidate with consent, a session, and an uploaded recording
+ * (blob + RecordingUploaded in one transaction, as the upload endpoint does).
+ */
+import { randomUUID } from 'node:crypto';
+import { asInline, INLINE_PROJECTIONS, sha256Hex, type Persistence } from '@tia/db';
+import { pickQuestions, QUESTION_BANK_VERSION, recording } from '@tia/domain';
+import type { Transcript, TranscriptionEngine } from '../speech/port.js';
+
+export const inline = INLINE_PROJECTIONS.map(asInline);
+
+export const givenCandidate = async (p: Persistence, opts: { consent?: boolean } = {}) => {
+  const userId = randomUUID();
+  const now = new Date().toISOString();
+  if (opts.consent !== false) {
+    await p.store.append(
+      `privacy-${userId}`,
+      'any',
+      [
+        {
+          eventId: randomUUID(),
+          type: 'ConsentGiven',
+          data: { subjectId: userId, purpose: 'recording_feedback', policyVersion: 'test', givenAt: now },
+          metadata: { occurredAt: now },
+        },
+      ],
+      { inline },
+    );
+  }
+  const sessionId = randomUUID();
+  const questions = pickQuestions({ track: 'competency', count: 1, seed: sessionId }).map((q) => ({
+    id: q.id,
+    competency: q.competency,
+    kind: q.kind,
+    text: q.text,
+    strongAnswerShows: [...q.strongAnswerShows],
+    expectsStar: q.expectsStar,
+  }));
+  await p.store.append(
+    recording.practiceStream(sessionId),
+    0,
+    [
+      {
+        eventId: randomUUID(),
+        type: 'PracticeSessionStarted',
+        data: {
+          sessionId,
+          userId,
+          track: 'competency',
+          jobTitle: null,
+          jobDescription: null,
+          keyTerms: [],
+          questions,
+          questionBankVersion: QUESTION_BANK_VERSION,
+          answerTimeLimitSeconds: 120,
+          startedAt: now,
+        },
+        metadata: { occurredAt: now },
+      },
+    ],
+    { inline },
+  );
+  return { userId, sessionId, questionId: questions[0]!.id };
+};
+
+export const givenUpload = async (
+  p: Persistence,
+  who: { userId: string; sessionId: string; questionId: string },
+  audio: Buffer,
+  mimeType = 'audio/wav',
+) => {
+  const recordingId = randomUUID();
+  const now = new Date().toISOString();
+  await p.sql.begin(async (tx) => {
+    await p.blobs.put(tx, { recordingId, ownerId: who.userId, data: audio, mimeType });
+    const events = recording.decide(
+      {
+        type: 'Upload',
+        upload: {
+          recordingId,
+          ...who,
+          container: 'wav',
+          mimeType,
+          bytes: audio.length,
+          durationSeconds: 11,
+          sha256: sha256Hex(audio),
+          uploadedAt: now,
+        },
+      },
+      recording.initialState,
+    );
+    await p.store.append(
+      recording.recordingStream(recordingId),
+      0,
+      events.map((e) => ({
+        eventId: randomUUID(),
+        type: e.type,
+        data: e.data as unknown as Record<string, unknown>,
+        metadata: { occurredAt: now },
+      })),
+      { tx, inline },
+    );
+  });
+  return recordingId;
+};
+
+/**
+ * A speech engine for pipeline tests that are about the lifecycle, not recognition: answers a fixed
+ * transcript, counts calls, and can be held (gate) or made to fail.
+ */
+export class ScriptedEngine implements TranscriptionEngine {
+  readonly name = 'scripted';
+  readonly model = 'test';
+  calls = 0;
+  private gate: Promise<void> | null = null;
+  private open: (() => void) | null = null;
+  failWith: Error | null = null;
+  entered: (() => void) | null = null;
+
+  constructor(private readonly result: Transcript) {}
+
+  hold(): void {
+    this.gate = new Promise((r) => (this.open = r));
+  }
+  release(): void {
+    this.open?.();
+    this.gate = null;
+  }
+  check(): Promise<void> {
+    return Promise.resolve();
+  }
+  async transcribe(): Promise<Transcript> {
+    this.calls++;
+    this.entered?.();
+    if (this.gate) await this.gate;
+    if (this.failWith) throw this.failWith;
+    return this.result;
+  }
+}

@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import type { BlobStore, EventStore, InlineProjection, Queryable, RecordedEvent, TxSql } from '@tia/db';
+import {
+  COMPETENCY_IDS,
+  getCompetency,
+  recording,
+  revealOr,
+  revealQuestion,
+  scoreAnswer,
+  type AnswerScore,
+  type CompetencyId,
+  type PracticeQuestion,
+} from '@tia/domain';
+import { decodeToWav16k } from '../speech/decode.js';
+import { PermanentTranscriptionError, type TranscriptionEngine } from '../speech/port.js';
+import type { FeedbackEnricher } from '../feedback/llm.js';
+import type { Handler } from '../transport/port.js';
+
+type RecordingEvent = recording.RecordingEvent;
+type SkipReason = recording.SkipReason;
+
+export interface PracticeDeps {
+  blobs: BlobStore;
+  /** Inline projections passed to every append (the practice read models among them). */
+  inline: readonly InlineProjection[];
+  clock?: () => Date;
+}
+
+const nowIso = (d: PracticeDeps) => (d.clock ?? (() => new Date()))().toISOString();
+
+/** Why processing must not happen for this subject right now, or null when it may. */
+export const processingBlock = async (db: Queryable, userId: string): Promise<SkipReason | null> => {
+  const rows = await db<{ erased: boolean; restricted: boolean; consent: string | null }[]>`
+    select exists (select 1 from erased_subjects where subject_id = ${userId}) as erased,
+           exists (select 1 from rm_restrictions where subject_id = ${userId}) as restricted,
+           (select status from rm_consents where subject_id = ${userId} and purpose = 'recording_feedback') as consent`;
+  const r = rows[0]!;
+  if (r.erased) return 'subject_erased';
+  if (r.restricted) return 'processing_restricted';
+  if (r.consent !== 'given') return 'consent_withdrawn';
+  return null;
+};
+
+const toDomainEvents = (events: readonly RecordedEvent[]): RecordingEvent[] =>
+  events.map((e) => ({ type: e.type, data: e.data }) as RecordingEvent);
+
+/** The recording's state and stream version, read in `db` (the handler's transaction). */
+export const loadRecording = async (store: EventStore, db: Queryable, recordingId: string) => {
+  const events = await store.readStream(recording.recordingStream(recordingId), { db });
+  return {
+    state: recording.fold(toDomainEvents(events)),
+    version: events.length === 0 ? 0 : events[events.length - 1]!.streamVersion,
+  };
+};
+
+/** Appends what the decider decided, deleting the blob (and its key) in the same transaction when it ends. */
+export const commitDecision = async (
+  deps: PracticeDeps,
+  store: EventStore,
+  tx: TxSql,
+  recordingId: string,
+  version: number,
+  events: readonly RecordingEvent[],
+  meta: { causationId?: string },
+): Promise<void> => {
+  if (events.some((e) => e.type === 'AudioDeleted')) await deps.blobs.delete(tx, recordingId);
+  if (events.length === 0) return;
+  const occurredAt = nowIso(deps);
+  await store.append(
+    recording.recordingStream(recordingId),
+    version,
+    events.map((e) => ({
+      eventId: randomUUID(),
+      type: e.type,
+      data: e.data as unknown as Record<string, unknown>,
+      metadata: {
+        occurredAt,
+        actor: { kind: 'system' as const, id: 'worker' },
+        ...(meta.causationId ? { causationId: meta.causationId } : {}),
+      },
+    })),
+    { tx, inline: deps.inline },
+  );
+};
+
+type Prepared =
+  | { kind: 'blocked'; reason: SkipReason }
+  | { kind: 'gone' }
+  | { kind: 'transcript'; transcript: recording.TranscriptData }
+  | { kind: 'failed'; error: string };
+
+/**
+ * RecordingUploaded → transcript. Outside any transaction: checks consent/restriction/erasure, decrypts the
+ * audio, decodes it to 16 kHz mono PCM and runs the speech engine. Then, in one transaction: checks again (a
+ * withdrawal during transcription wins), appends TranscriptProduced + AudioDeleted and deletes the blob and its
+ * key — the audio does not outlive the commit of its transcript. A permanent failure (or the last attempt)
+ * deletes the audio too, with the reason.
+ */
+export const transcriptionHandler = (
+  deps: PracticeDeps & { engine: TranscriptionEngine; timeoutMs?: number },
+): Handler<Prepared> => ({
+  name: 'transcription',
+  types: ['RecordingUploaded'],
+  maxAttempts: 3,
+  prepare: async (event, ctx) => {
+    const { userId, recordingId } = event.data as { userId: string; recordingId: string };
+    const blocked = await processingBlock(ctx.store.sql, userId);
+    if (blocked) return { kind: 'blocked', reason: blocked };
+    const blob = await deps.blobs.get(ctx.store.sql, recordingId);
+    if (!blob) return { kind: 'gone' };
+    try {
+      const signal = AbortSignal.any([
+        ...(ctx.signal ? [ctx.signal] : []),
+        AbortSignal.timeout(deps.timeoutMs ?? 120_000),
+      ]);
+      const { wav, seconds } = await decodeToWav16k(blob.data, { signal });
+      const started = performance.now();
+      const t = await deps.engine.transcribe(wav, { signal });
+      const engineMs = Math.round(performance.now() - started);
+      ctx.log.info('recording transcribed', {
+        recordingId,
+        engine: deps.engine.name,
+        audioSeconds: seconds,
+        engineMs,
+        words: t.words.length,
+      });
+      return {
+        kind: 'transcript',
+        transcript: {
+          text: t.text,
+          words: t.words,
+          engine: { name: deps.engine.name, model: deps.engine.model },
+          audioSeconds: Math.round(seconds * 100) / 100,
+          engineMs,
+        },
+      };
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      if (e instanceof PermanentTranscriptionError || ctx.attempt >= ctx.maxAttempts) {
+        ctx.log.warn('transcription failed for good', { recordingId, error, attempt: ctx.attempt });
+        return { kind: 'failed', error };
+      }
+      throw e;
+    }
+  },
+  handle: async (event, ctx) => {
+    const { userId, recordingId } = event.data as { userId: string; recordingId: string };
+    const prepared = ctx.prepared ?? { kind: 'gone' as const };
+    const { state, version } = await loadRecording(ctx.store, ctx.tx, recordingId);
+    const now = nowIso(deps);
+    const blobExisted = await deps.blobs.exists(ctx.tx, recordingId);
+    const blocked = await processingBlock(ctx.tx, userId);
+    let cmd: recording.RecordingCommand;
+    if (blocked) cmd = { type: 'SkipProcessing', reason: blocked, blobExisted, now };
+    else if (prepared.kind === 'blocked')
+      cmd = { type: 'SkipProcessing', reason: prepared.reason, blobExisted, now };
+    else if (prepared.kind === 'transcript')
+      cmd = { type: 'CompleteTranscription', transcript: prepared.transcript, blobExisted, now };
+    else if (prepared.kind === 'failed')
+      cmd = { type: 'FailTranscription', engine: deps.engine.name, error: prepared.error, blobExisted, now };
+    else
+      cmd = {
+        type: 'FailTranscription',
+        engine: deps.engine.name,
+        error: 'The audio was no longer available.',
+        blobExisted,
+        now,
+      };
+    const events = recording.decide(cmd, state);
+    await commitDecision(deps, ctx.store, ctx.tx, recordingId, version, events, {
+      causationId: event.eventId,
+    });
+    if (events.length > 0)
+      ctx.log.info('recording processed', { recordingId, decided: events.map((e) => e.type) });
+  },
+});
+
+/** What the rubric needs from the session: the question and the job's key terms. */
+const sessionContext = async (store: EventStore, db: Queryable, sessionId: string, questionId: string) => {
+  const [started] = await store.readStream(recording.practiceStream(sessionId), { db });
+  if (!started || started.type !== 'PracticeSessionStarted') return null;
+  const d = started.data as { questions: PracticeQuestion[]; keyTerms: unknown; jobTitle: unknown };
+  const stored = d.questions.find((q) => q.id === questionId);
+  if (!stored) return null;
+  const keyTerms = revealOr(d.keyTerms as string[], []);
+  const jobTitle = revealOr(d.jobTitle as string | null, null);
+  // Job-track questions are stored with placeholders for what the candidate typed: put the words back.
+  return { question: revealQuestion(stored, { jobTitle, keyTerms }), keyTerms };
+};
+
+const scoreTranscript = async (store: EventStore, db: Queryable, t: Record<string, unknown>) => {
+  const ctx = await sessionContext(store, db, t.sessionId as string, t.questionId as string);
+  if (!ctx) return null;
+  const text = revealOr(t.text as string, '');
+  const words = revealOr(t.words as recording.TranscriptData['words'], []);
+  const score = scoreAnswer({
+    transcript: text,
+    words,
+    durationSeconds: Math.min(3600, (t.audioSeconds as number) ?? 0),
+    question: {
+      id: ctx.question.id,
+      text: ctx.question.text,
+      competency: ctx.question.competency,
+      expectsStar: ctx.question.expectsStar,
+    },
+    jobKeyTerms: ctx.keyTerms,
+  });
+  return { score, question: ctx.question, text };
+};
+
+const toFeedback = (
+  score: AnswerScore,
+  competency: CompetencyId,
+  llm: { model: string; tips: string[] } | null,
+): recording.FeedbackData => ({
+  competency,
+  rubricVersion: score.rubricVersion,
+  overall: Math.round(score.overall),
+  scores: Object.fromEntries(score.criteria.map((c) => [c.id, c.score])),
+  criteria: score.criteria.map((c) => ({
+    id: c.id,
+    label: c.label,
+    score: c.score,
+    weight: c.weight,
+    reason: c.reason,
+    evidence: c.evidence.slice(0, 50).map((e) => ({
+      start: e.start,
+      end: e.end,
+      text: e.text.slice(0, 2000),
+      ...(e.label ? { label: e.label } : {}),
+    })),
+    tip: c.tip,
+  })),
+  metrics: { ...score.metrics },
+  engine: llm ? { name: 'rubric+llm', model: llm.model } : { name: 'rubric', model: null },
+  llmTips: llm ? llm.tips : null,
+});
+
+type FeedbackPrepared = { llm: { model: string; tips: string[] } | null };
+
+/**
+ * TranscriptProduced → FeedbackScored: the deterministic rubric, optionally enriched by a language model (its
+ * call runs outside the transaction; when it fails the feedback says it came from the rubric alone).
+ */
+export const feedbackHandler = (
+  deps: PracticeDeps & { enricher?: FeedbackEnricher | null },
+): Handler<FeedbackPrepared> => ({
+  name: 'feedback',
+  types: ['TranscriptProduced'],
+  prepare: async (event, ctx) => {
+    const enricher = deps.enricher;
+    if (!enricher) return { llm: null };
+    if ((await processingBlock(ctx.store.sql, event.data.userId as string)) !== null) return { llm: null };
+    const scored = await scoreTranscript(ctx.store, ctx.store.sql, event.data);
+    if (!scored || scored.text.trim() === '') return { llm: null };
+    try {
+      const tips = await enricher.enrich(
+        {
+          question: scored.question.text,
+          competency: getCompetency(scored.question.competency).label,
+          transcript: scored.text,
+          criteria: scored.score.criteria.map((c) => ({
+            id: c.id,
+            label: c.label,
+            score: c.score,
+            reason: c.reason,
+            tip: c.tip,
+          })),
+        },
+        ctx.signal ? { signal: ctx.signal } : {},
+      );
+      return { llm: { model: enricher.model, tips } };
+    } catch (e) {
+      ctx.log.warn('language model tips unavailable; rubric feedback only', {
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return { llm: null };
+    }
+  },
+  handle: async (event, ctx) => {
+    const recordingId = event.data.recordingId as string;
+    if ((await processingBlock(ctx.tx, event.data.userId as string)) !== null) {
+      ctx.log.info('feedback not scored: processing is blocked for this subject', { recordingId });
+      return;
+    }
+    const { state, version } = await loadRecording(ctx.store, ctx.tx, recordingId);
+    if (state.kind !== 'transcribed') return;
+    const scored = await scoreTranscript(ctx.store, ctx.tx, event.data);
+    if (!scored) {
+      ctx.log.warn('feedback not scored: session or question not found', { recordingId });
+      return;
+    }
+    const competency = COMPETENCY_IDS.includes(scored.question.competency)
+      ? scored.question.competency
+      : COMPETENCY_IDS[0];
+    const events = recording.decide(
+      {
+        type: 'ScoreFeedback',
+        feedback: toFeedback(scored.score, competency, ctx.prepared?.llm ?? null),
+        now: nowIso(deps),
+      },
+      state,
+    );
+    await commitDecision(deps, ctx.store, ctx.tx, recordingId, version, events, {
+      causationId: event.eventId,
+    });
+  },
+});
+
+/**
+ * Whatever happened, no audio outlives `maxAgeMs`: deletes older blobs (and keys) and records AudioDeleted
+ * (max_age_exceeded) for recordings that never got a transcript. Returns how many blobs went.
+ */
+export const sweepAudio = async (
+  deps: PracticeDeps & { store: EventStore; maxAgeMs: number },
+): Promise<number> => {
+  const now = (deps.clock ?? (() => new Date()))();
+  const old = await deps.blobs.olderThan(deps.store.sql, new Date(now.getTime() - deps.maxAgeMs));
+  let swept = 0;
+  for (const b of old) {
+    await deps.store.sql.begin(async (tx) => {
+      const { state, version } = await loadRecording(deps.store, tx, b.recordingId);
+      const blobExisted = await deps.blobs.exists(tx, b.recordingId);
+      if (!blobExisted) return;
+      const events =
+        state.kind === 'none'
+          ? []
+          : recording.decide({ type: 'ExpireAudio', blobExisted, now: now.toISOString() }, state);
+      await deps.blobs.delete(tx, b.recordingId); // also orphans and already-ended recordings
+      await commitDecision(deps, deps.store, tx, b.recordingId, version, events, {});
+      swept++;
+    });
+  }
+  return swept;
+};
