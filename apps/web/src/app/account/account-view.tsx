@@ -193,8 +193,46 @@ export function AccountView() {
         </section>
       </div>
 
+      {u.roles.includes('candidate') ? <ProcessingRestriction /> : null}
       <ChangePassword />
     </>
+  );
+}
+
+/** Right to restriction: keep my data but stop processing it (uploads refused, pending audio deleted unheard). */
+function ProcessingRestriction() {
+  const utils = api.useUtils();
+  const current = api.practice.restriction.useQuery(undefined, { retry: false });
+  const set = api.practice.setRestriction.useMutation({
+    onSuccess: () => utils.practice.restriction.invalidate(),
+  });
+  if (!current.data) return null;
+  const { restricted, since } = current.data;
+  return (
+    <section className="card" aria-labelledby="restrict-title">
+      <h2 id="restrict-title">Pause processing of my data</h2>
+      <p>
+        {restricted
+          ? `Processing is paused${since ? ` since ${new Date(since).toLocaleString()}` : ''}. We keep your data but do not analyse it: new answers cannot be uploaded, and any answer still waiting is deleted without being transcribed.`
+          : 'You can ask us to keep your data but stop processing it (for example while you check something with us). New answers are then refused, and answers still waiting for transcription are deleted unheard.'}
+      </p>
+      {set.error ? (
+        <p className="notice bad" role="alert">
+          {problemsOf(set.error).message}
+        </p>
+      ) : null}
+      <button
+        type="button"
+        className={restricted ? 'button' : 'button secondary'}
+        disabled={set.isPending}
+        onClick={() => set.mutate({ restricted: !restricted })}
+      >
+        {set.isPending ? 'Saving…' : restricted ? 'Resume processing' : 'Pause processing'}
+      </button>
+      <p role="status" className="fine-print">
+        {set.isSuccess ? (restricted ? 'Processing is paused.' : 'Processing resumed.') : ''}
+      </p>
+    </section>
   );
 }
 
