@@ -11,7 +11,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_MASTER_KEY } from '@tia/db/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
 import { expect } from 'vitest';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -155,13 +156,164 @@ export async function startApp(env: Record<string, string>, fixedPort?: number):
   return { base, port, output, stop };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Debian Chromium, headless; `extraArgs` are added to the usual flags (e.g. fake media devices). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
   });
+}
+
+/**
+ * Flags for a fake camera (Chromium's test pattern) and a microphone that plays `wavPath` in a loop, with
+ * the permission prompt auto-accepted.
+ */
+export function fakeMediaArgs(wavPath: string): string[] {
+  if (!existsSync(wavPath)) throw new Error(`fake microphone input not found: ${wavPath}`);
+  return [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wavPath}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ];
+}
+
+// ---- mail: a real SMTP server in the test process -------------------------------------------------------
+
+export interface Mail {
+  to: string[];
+  raw: string;
+}
+
+export interface Mailbox {
+  port: number;
+  inbox: Mail[];
+  /** The 6-digit code of the newest mail to `to` (it stands on its own, indented line). */
+  codeFor(to: string, after?: number, timeoutMs?: number): Promise<string>;
+  /** How many mails went to `to`. */
+  count(to: string): number;
+  close(): Promise<void>;
+}
+
+/** An SMTP server on a free port that keeps every message in memory. */
+export async function startMailbox(): Promise<Mailbox> {
+  const port = await freePort();
+  const inbox: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
+      stream.on('end', () => {
+        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const mailsTo = (to: string) => inbox.filter((m) => m.to.includes(to.toLowerCase()));
+  return {
+    port,
+    inbox,
+    async codeFor(to, after = 0, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const last = mailsTo(to).slice(after).at(-1);
+        const code = last ? /\n[ \t]+(\d{6})[ \t]*\r?\n/.exec(last.raw)?.[1] : undefined;
+        if (code) return code;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`no code mailed to ${to}; inbox: ${JSON.stringify(inbox.map((m) => m.to))}`);
+    },
+    count: (to) => mailsTo(to).length,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * Signs a new candidate up through the real form (only the required consent), confirms the email with the
+ * mailed code, and waits until /account greets them.
+ */
+export async function signUpAndVerify(
+  page: Page,
+  base: string,
+  mailbox: Mailbox,
+  who: { name: string; email: string; password: string; dateOfBirth?: string },
+): Promise<void> {
+  await page.goto(`${base}/signup`, { waitUntil: 'load' });
+  await page.getByLabel('Your name').fill(who.name);
+  await page.getByLabel('Email address').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByLabel('Date of birth').fill(who.dateOfBirth ?? '1990-04-01');
+  await page.locator('#consent-recording').check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/verify\?email=/, { timeout: 20_000 });
+  const code = await mailbox.codeFor(who.email);
+  await page.getByLabel('Confirmation code').fill(code);
+  await page.getByRole('button', { name: 'Confirm email' }).click();
+  await page.waitForURL(`${base}/account`, { timeout: 20_000 });
+  await page.getByRole('heading', { name: new RegExp(`Hello, ${who.name}`) }).waitFor({ timeout: 15_000 });
+}
+
+// ---- worker ---------------------------------------------------------------------------------------------
+
+export const REPO_ROOT = path.resolve(WEB_DIR, '../..');
+
+export interface Worker {
+  output: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker as `npm start` (scripts/start.ts) runs it: `node --import tsx src/main.ts` in apps/worker, with
+ * `env` added (DATABASE_URL, MASTER_KEY, …; no KAFKA_BROKERS means the embedded transport), in its own
+ * process group.
+ */
+export async function startWorker(env: Record<string, string>, readyMs = 60_000): Promise<Worker> {
+  const output: string[] = [];
+  const { KAFKA_BROKERS: _k, ...base } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(REPO_ROOT, 'apps/worker'),
+    env: { ...base, NODE_ENV: 'production', LOG_LEVEL: 'info', ...TEST_SERVER_SECRETS, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const stop = async () => {
+    if (!child.pid || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  // Up once it logs "worker started" (a bad environment makes it exit at once).
+  const deadline = Date.now() + readyMs;
+  while (!output.join('').includes('worker started')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`worker did not start (exit ${child.exitCode}):\n${output.join('').slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { output, stop };
 }
 
 export function nonceOf(csp: string | null): string {
@@ -186,8 +338,9 @@ export async function openWatched(
   url: string,
   width = 1280,
   height = 900,
+  contextOptions: BrowserContextOptions = {},
 ): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width, height } });
+  const context = await browser.newContext({ viewport: { width, height }, ...contextOptions });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('console', (m) => {

@@ -37,16 +37,16 @@ export function pageCsp(nonce: string, opts: { dev: boolean }): string {
 /** API answers are never rendered as documents. */
 export const API_CSP = `default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
 
-/** The practice room is the only place where the browser may ask for the camera and microphone. */
-export function isPracticePath(pathname: string): boolean {
-  return pathname === '/practice' || pathname.startsWith('/practice/');
-}
-
-export function permissionsPolicy(pathname: string): string {
-  const av = isPracticePath(pathname) ? '(self)' : '()';
+/**
+ * Camera and microphone: this origin only (never embedded third parties). Not narrowed to the practice pages:
+ * a Permissions-Policy belongs to the document, and the app navigates client-side, so a page first loaded at
+ * e.g. /account keeps that document's policy when the user then opens /practice — a per-path `camera=()` would
+ * block getUserMedia there. `pathname` is kept for callers and future per-path rules.
+ */
+export function permissionsPolicy(_pathname: string): string {
   return [
-    `camera=${av}`,
-    `microphone=${av}`,
+    'camera=(self)',
+    'microphone=(self)',
     'geolocation=()',
     'payment=()',
     'usb=()',

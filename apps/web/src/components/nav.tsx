@@ -14,6 +14,13 @@ export function SiteNav() {
   const pathname = usePathname();
   const me = api.auth.me.useQuery(undefined, { retry: false, staleTime: 30_000 });
   const signedIn = Boolean(me.data);
+  const candidate = Boolean(me.data?.roles.includes('candidate'));
+  const practice = candidate
+    ? [
+        { href: '/practice', label: 'Practice' },
+        { href: '/practice/history', label: 'History' },
+      ]
+    : [];
   const account = signedIn ? { href: '/account', label: 'Account' } : { href: '/signin', label: 'Sign in' };
   return (
     <nav className="site-nav" aria-label="Main">
@@ -21,6 +28,23 @@ export function SiteNav() {
         {LINKS.map((l) => (
           <li key={l.href}>
             <Link href={l.href} aria-current={pathname === l.href ? 'page' : undefined}>
+              {l.label}
+            </Link>
+          </li>
+        ))}
+        {practice.map((l) => (
+          <li key={l.href}>
+            <Link
+              href={l.href}
+              aria-current={
+                pathname === l.href ||
+                (l.href === '/practice' &&
+                  pathname.startsWith('/practice/') &&
+                  !pathname.startsWith('/practice/history'))
+                  ? 'page'
+                  : undefined
+              }
+            >
               {l.label}
             </Link>
           </li>

@@ -98,7 +98,7 @@ export const practiceProjection: Projection = {
           break;
         }
         case 'TranscriptionFailed':
-          await tx`update ${recordings} set status_detail = ${'Transcription failed: ' + (d.error)}
+          await tx`update ${recordings} set status_detail = ${'Transcription failed: ' + d.error}
                    where recording_id = ${d.recordingId}`;
           break;
         case 'RecordingProcessingSkipped':

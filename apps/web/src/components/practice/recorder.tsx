@@ -1,0 +1,486 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  AUDIO_TYPES,
+  cameraProblem,
+  formatBytes,
+  formatClock,
+  pickMimeType,
+  recordingUnsupported,
+  uploadAudio,
+  UploadError,
+  VIDEO_TYPES,
+  type UploadResult,
+} from './media';
+import { dropVideo, keepVideo } from './video-store';
+
+type Phase = 'off' | 'starting' | 'ready' | 'recording' | 'stopping' | 'recorded' | 'uploading' | 'uploaded';
+
+interface Take {
+  recordingId: string;
+  audio: Blob;
+  video: Blob;
+  videoUrl: string;
+  durationSeconds: number;
+}
+
+export interface RecorderProps {
+  sessionId: string;
+  questionId: string;
+  /** Seconds; recording stops by itself when reached. */
+  timeLimitSeconds: number;
+  /** Called once the audio is accepted by the server (the video stays in this tab's memory). */
+  onUploaded: (result: UploadResult & { durationSeconds: number }) => void;
+  /** Disables recording (e.g. the free trial is used up), with the reason shown. */
+  blockedReason?: string | null;
+}
+
+/**
+ * Records one answer: a live camera preview with a microphone level meter, a timer that stops at the limit,
+ * two MediaRecorders (video+audio kept in memory for replay; audio only, the part that is uploaded),
+ * retake, and upload with progress. The camera is released when the component goes away.
+ */
+export function Recorder({
+  sessionId,
+  questionId,
+  timeLimitSeconds,
+  onUploaded,
+  blockedReason,
+}: RecorderProps) {
+  const [phase, setPhase] = useState<Phase>('off');
+  const [problem, setProblem] = useState<{ title: string; detail: string } | null>(null);
+  const [elapsed, setElapsed] = useState(0);
+  const [take, setTake] = useState<Take | null>(null);
+  const [progress, setProgress] = useState(0);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [announce, setAnnounce] = useState('');
+  const [unsupported, setUnsupported] = useState<string | null>(null);
+
+  const streamRef = useRef<MediaStream | null>(null);
+  const previewRef = useRef<HTMLVideoElement>(null);
+  const meterRef = useRef<HTMLDivElement>(null);
+  const meterFillRef = useRef<HTMLSpanElement>(null);
+  const audioCtxRef = useRef<AudioContext | null>(null);
+  const rafRef = useRef<number | null>(null);
+  const recordersRef = useRef<{ video: MediaRecorder; audio: MediaRecorder } | null>(null);
+  const startedAtRef = useRef(0);
+  const tickRef = useRef<number | null>(null);
+  const takeRef = useRef<Take | null>(null);
+  const submittedRef = useRef(false);
+  const abortRef = useRef<AbortController | null>(null);
+  const stopRef = useRef<() => void>(() => undefined);
+
+  takeRef.current = take;
+
+  useEffect(() => setUnsupported(recordingUnsupported()), []);
+
+  const stopMeter = useCallback(() => {
+    if (rafRef.current !== null) cancelAnimationFrame(rafRef.current);
+    rafRef.current = null;
+    void audioCtxRef.current?.close().catch(() => undefined);
+    audioCtxRef.current = null;
+    if (meterFillRef.current) meterFillRef.current.style.transform = 'scaleX(0)';
+    meterRef.current?.setAttribute('aria-valuenow', '0');
+  }, []);
+
+  const releaseCamera = useCallback(() => {
+    if (tickRef.current !== null) window.clearInterval(tickRef.current);
+    tickRef.current = null;
+    const recs = recordersRef.current;
+    recordersRef.current = null;
+    for (const r of recs ? [recs.video, recs.audio] : []) {
+      if (r.state !== 'inactive') {
+        try {
+          r.stop();
+        } catch {
+          /* already stopped */
+        }
+      }
+    }
+    stopMeter();
+    for (const t of streamRef.current?.getTracks() ?? []) t.stop();
+    streamRef.current = null;
+    if (previewRef.current) previewRef.current.srcObject = null;
+  }, [stopMeter]);
+
+  // Leaving the page: release the camera; a take that was never submitted is discarded.
+  useEffect(
+    () => () => {
+      releaseCamera();
+      abortRef.current?.abort();
+      const t = takeRef.current;
+      if (t && !submittedRef.current) dropVideo(t.recordingId);
+    },
+    [releaseCamera],
+  );
+
+  // A different question: start over (keeping the camera on).
+  useEffect(() => {
+    setTake((t) => {
+      if (t && !submittedRef.current) dropVideo(t.recordingId);
+      return null;
+    });
+    submittedRef.current = false;
+    setElapsed(0);
+    setProgress(0);
+    setUploadError(null);
+    setPhase(streamRef.current ? 'ready' : 'off');
+  }, [questionId]);
+
+  function startMeter(stream: MediaStream) {
+    try {
+      const Ctx =
+        window.AudioContext ??
+        (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+      if (!Ctx) return;
+      const ctx = new Ctx();
+      audioCtxRef.current = ctx;
+      void ctx.resume().catch(() => undefined);
+      const source = ctx.createMediaStreamSource(stream);
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 1024;
+      source.connect(analyser);
+      const data = new Float32Array(analyser.fftSize);
+      let lastAria = 0;
+      const draw = (now: number) => {
+        analyser.getFloatTimeDomainData(data);
+        let sum = 0;
+        for (const v of data) sum += v * v;
+        const rms = Math.sqrt(sum / data.length);
+        // Speech sits around -40…-10 dBFS; map -60…0 dB to 0…100.
+        const db = 20 * Math.log10(Math.max(rms, 1e-6));
+        const level = Math.round(Math.min(100, Math.max(0, ((db + 60) / 60) * 100)));
+        // Setting a CSSOM property is allowed by the CSP (style attributes in markup are not).
+        if (meterFillRef.current) meterFillRef.current.style.transform = `scaleX(${level / 100})`;
+        if (now - lastAria > 500) {
+          lastAria = now;
+          meterRef.current?.setAttribute('aria-valuenow', String(level));
+          meterRef.current?.setAttribute('aria-valuetext', level < 8 ? 'Silent' : `${level} percent`);
+        }
+        rafRef.current = requestAnimationFrame(draw);
+      };
+      rafRef.current = requestAnimationFrame(draw);
+    } catch {
+      /* the meter is a nicety; recording works without it */
+    }
+  }
+
+  async function turnOn() {
+    const why = recordingUnsupported();
+    if (why) {
+      setUnsupported(why);
+      return;
+    }
+    setProblem(null);
+    setPhase('starting');
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+      streamRef.current = stream;
+      if (previewRef.current) {
+        previewRef.current.srcObject = stream;
+        void previewRef.current.play().catch(() => undefined);
+      }
+      startMeter(stream);
+      setPhase('ready');
+      setAnnounce('Camera and microphone are on. Press Start recording when you are ready.');
+    } catch (e) {
+      setProblem(cameraProblem(e));
+      setPhase('off');
+    }
+  }
+
+  function startRecording() {
+    const stream = streamRef.current;
+    if (!stream) return;
+    setProblem(null);
+    setUploadError(null);
+    if (stream.getAudioTracks().length === 0) {
+      setProblem({
+        title: 'No microphone sound.',
+        detail: 'Your browser gave us a camera but no microphone. Connect a microphone and try again.',
+      });
+      return;
+    }
+    let video: MediaRecorder;
+    let audio: MediaRecorder;
+    try {
+      const vType = pickMimeType(VIDEO_TYPES);
+      const aType = pickMimeType(AUDIO_TYPES);
+      video = new MediaRecorder(stream, vType ? { mimeType: vType } : undefined);
+      // Speech needs far less than the browser's default (~128 kbit/s): smaller, faster uploads.
+      audio = new MediaRecorder(new MediaStream(stream.getAudioTracks()), {
+        ...(aType ? { mimeType: aType } : {}),
+        audioBitsPerSecond: 48_000,
+      });
+    } catch (e) {
+      setProblem({
+        title: 'This browser cannot record here.',
+        detail: `MediaRecorder is not supported for this camera or microphone (${(e as Error).message || 'unknown reason'}). Try a current version of Chrome, Edge, Firefox or Safari.`,
+      });
+      return;
+    }
+    const vChunks: Blob[] = [];
+    const aChunks: Blob[] = [];
+    video.ondataavailable = (e) => e.data.size > 0 && vChunks.push(e.data);
+    audio.ondataavailable = (e) => e.data.size > 0 && aChunks.push(e.data);
+    const stopped = (r: MediaRecorder) =>
+      new Promise<void>((res) => r.addEventListener('stop', () => res(), { once: true }));
+    const both = Promise.all([stopped(video), stopped(audio)]);
+    recordersRef.current = { video, audio };
+
+    both.then(
+      () => {
+        const durationSeconds = Math.round((performance.now() - startedAtRef.current) / 100) / 10;
+        if (tickRef.current !== null) window.clearInterval(tickRef.current);
+        tickRef.current = null;
+        recordersRef.current = null;
+        if (!streamRef.current) return; // the page went away
+        const aBlob = new Blob(aChunks, { type: audio.mimeType || aChunks[0]?.type || 'audio/webm' });
+        const vBlob = new Blob(vChunks, { type: video.mimeType || vChunks[0]?.type || 'video/webm' });
+        const recordingId = crypto.randomUUID();
+        const local = keepVideo(recordingId, vBlob);
+        setTake({ recordingId, audio: aBlob, video: vBlob, videoUrl: local.url, durationSeconds });
+        setPhase('recorded');
+        setAnnounce(
+          `Recording stopped after ${Math.round(durationSeconds)} seconds. Watch it back, then submit or record again.`,
+        );
+      },
+      () => undefined,
+    );
+
+    video.start(1000);
+    audio.start(1000);
+    startedAtRef.current = performance.now();
+    setElapsed(0);
+    setPhase('recording');
+    setAnnounce(`Recording. It stops by itself after ${formatClock(timeLimitSeconds)}.`);
+    tickRef.current = window.setInterval(() => {
+      const s = (performance.now() - startedAtRef.current) / 1000;
+      setElapsed(s);
+      if (s >= timeLimitSeconds) stopRef.current();
+    }, 200);
+  }
+
+  function stopRecording() {
+    const recs = recordersRef.current;
+    if (!recs) return;
+    if (tickRef.current !== null) window.clearInterval(tickRef.current);
+    tickRef.current = null;
+    setPhase('stopping');
+    for (const r of [recs.video, recs.audio]) if (r.state !== 'inactive') r.stop();
+  }
+  stopRef.current = stopRecording;
+
+  function retake() {
+    if (take) dropVideo(take.recordingId);
+    setTake(null);
+    setElapsed(0);
+    setProgress(0);
+    setUploadError(null);
+    setPhase(streamRef.current ? 'ready' : 'off');
+    setAnnounce('Recording discarded.');
+  }
+
+  async function submit() {
+    if (!take) return;
+    setUploadError(null);
+    setPhase('uploading');
+    setProgress(0);
+    const q = new URLSearchParams({
+      sessionId,
+      questionId,
+      durationSeconds: String(take.durationSeconds),
+      recordingId: take.recordingId,
+    });
+    const ac = new AbortController();
+    abortRef.current = ac;
+    try {
+      const res = await uploadAudio(`/api/recordings?${q.toString()}`, take.audio, setProgress, ac.signal);
+      submittedRef.current = true;
+      setPhase('uploaded');
+      setAnnounce('Your audio was uploaded. We are transcribing it now.');
+      onUploaded({ ...res, durationSeconds: take.durationSeconds });
+    } catch (e) {
+      if (e instanceof UploadError && e.code === 'ABORTED') return;
+      setUploadError(e instanceof Error ? e.message : 'The upload failed. Please try again.');
+      setPhase('recorded');
+    }
+  }
+
+  const cameraOn = phase !== 'off' && phase !== 'starting';
+  const showReplay = take && (phase === 'recorded' || phase === 'uploading' || phase === 'uploaded');
+  const remaining = Math.max(0, timeLimitSeconds - elapsed);
+  const blocked = Boolean(blockedReason);
+
+  return (
+    <section className="recorder" aria-label="Record your answer">
+      <p className="visually-hidden" aria-live="polite">
+        {announce}
+      </p>
+
+      {unsupported ? (
+        <div className="notice bad" role="alert">
+          <p>
+            <strong>Recording is not available.</strong> {unsupported}
+          </p>
+        </div>
+      ) : null}
+
+      {problem ? (
+        <div className="notice bad" role="alert">
+          <p>
+            <strong>{problem.title}</strong> {problem.detail}
+          </p>
+        </div>
+      ) : null}
+
+      <div className="stage">
+        {/* The live preview stays mounted (hidden during replay) so the camera keeps running for a retake. */}
+        <video
+          ref={previewRef}
+          className={`stage-video mirror${showReplay ? ' is-hidden' : ''}`}
+          muted
+          playsInline
+          autoPlay
+          aria-label="Live camera preview"
+        />
+        {showReplay ? (
+          <video
+            key={take.videoUrl}
+            className="stage-video"
+            data-testid="replay"
+            src={take.videoUrl}
+            controls
+            playsInline
+            aria-label="Replay of your answer (kept on this device only)"
+          />
+        ) : null}
+        {!cameraOn && !showReplay ? (
+          <div className="stage-placeholder">
+            <p>{phase === 'starting' ? 'Asking for your camera and microphone…' : 'Camera is off.'}</p>
+          </div>
+        ) : null}
+        {phase === 'recording' ? (
+          <span className="rec-badge" aria-hidden="true">
+            REC
+          </span>
+        ) : null}
+      </div>
+
+      <div className="recorder-bar">
+        <div className="meter-wrap">
+          <span className="meter-label" id={`meter-${questionId}`}>
+            Microphone
+          </span>
+          <div
+            ref={meterRef}
+            className="meter"
+            role="meter"
+            aria-labelledby={`meter-${questionId}`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={0}
+            aria-valuetext="Silent"
+          >
+            <span ref={meterFillRef} className="meter-fill" />
+          </div>
+        </div>
+        <p
+          className="timer num"
+          aria-label={`Recorded ${formatClock(elapsed)} of ${formatClock(timeLimitSeconds)}`}
+        >
+          <span data-testid="timer">
+            {formatClock(phase === 'recorded' && take ? take.durationSeconds : elapsed)}
+          </span>
+          <span className="muted"> / {formatClock(timeLimitSeconds)}</span>
+        </p>
+      </div>
+      <progress
+        className="time-bar"
+        max={timeLimitSeconds}
+        value={Math.min(timeLimitSeconds, elapsed)}
+        aria-label={`Time used: ${formatClock(elapsed)} of ${formatClock(timeLimitSeconds)}; ${formatClock(remaining)} left`}
+      />
+
+      {blocked && phase !== 'uploaded' ? (
+        <p className="notice warn" role="status">
+          {blockedReason}
+        </p>
+      ) : null}
+
+      <div className="button-row tight recorder-actions">
+        {phase === 'off' || phase === 'starting' ? (
+          <button
+            type="button"
+            className="button"
+            onClick={() => void turnOn()}
+            disabled={phase === 'starting' || Boolean(unsupported) || blocked}
+          >
+            {phase === 'starting' ? 'Starting camera…' : 'Turn on camera and microphone'}
+          </button>
+        ) : null}
+        {phase === 'ready' ? (
+          <button type="button" className="button" onClick={startRecording} disabled={blocked}>
+            Start recording
+          </button>
+        ) : null}
+        {phase === 'recording' || phase === 'stopping' ? (
+          <button
+            type="button"
+            className="button danger"
+            onClick={stopRecording}
+            disabled={phase === 'stopping'}
+          >
+            {phase === 'stopping' ? 'Stopping…' : 'Stop recording'}
+          </button>
+        ) : null}
+        {phase === 'recorded' || phase === 'uploading' ? (
+          <>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void submit()}
+              disabled={phase === 'uploading'}
+            >
+              {phase === 'uploading' ? 'Uploading…' : uploadError ? 'Try the upload again' : 'Submit answer'}
+            </button>
+            <button
+              type="button"
+              className="button secondary"
+              onClick={retake}
+              disabled={phase === 'uploading'}
+            >
+              Record again
+            </button>
+          </>
+        ) : null}
+      </div>
+
+      {take && (phase === 'recorded' || phase === 'uploading') ? (
+        <p className="fine-print">
+          Only the audio ({formatBytes(take.audio.size)}) is uploaded. The video (
+          {formatBytes(take.video.size)}) stays in this browser tab.
+        </p>
+      ) : null}
+
+      {phase === 'uploading' || phase === 'uploaded' ? (
+        <div className="upload-progress">
+          <label htmlFor={`up-${questionId}`}>
+            {phase === 'uploaded' ? 'Audio uploaded' : 'Uploading audio'}
+          </label>
+          <progress id={`up-${questionId}`} max={100} value={Math.round(progress * 100)} />
+          <span className="num">{Math.round(progress * 100)}%</span>
+        </div>
+      ) : null}
+
+      {uploadError ? (
+        <div className="notice bad" role="alert" data-testid="upload-error">
+          <p>
+            <strong>Your answer was not uploaded.</strong> {uploadError}
+          </p>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+'use client';
+
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { api } from '../auth/api';
+
+/** Renders children for a signed-in user; otherwise a short explanation with sign-in links. */
+export function SignedIn({ children, what }: { children: ReactNode; what: string }) {
+  const me = api.auth.me.useQuery(undefined, { retry: false });
+  if (me.isPending)
+    return (
+      <p className="muted" aria-live="polite">
+        Loading…
+      </p>
+    );
+  if (!me.data)
+    return (
+      <div className="auth-card">
+        <h1>Sign in to {what}</h1>
+        <p>Practice answers belong to your account, so you need to be signed in.</p>
+        <p className="button-row tight">
+          <Link className="button" href="/signin">
+            Sign in
+          </Link>
+          <Link className="button secondary" href="/signup">
+            Create an account
+          </Link>
+        </p>
+      </div>
+    );
+  if (!me.data.profileComplete)
+    return (
+      <div className="notice warn" role="status">
+        <p>
+          <strong>Finish your profile first.</strong> Before you can practise, tell us your date of birth and
+          make your privacy choices.
+        </p>
+        <p>
+          <Link className="button" href="/welcome">
+            Finish your profile
+          </Link>
+        </p>
+      </div>
+    );
+  return <>{children}</>;
+}
+
+/** "N of M free practice answers left" with a bar. */
+export function TrialCounter({
+  trial,
+}: {
+  trial: { total: number; used: number; remaining: number } | undefined;
+}) {
+  if (!trial)
+    return (
+      <p className="trial-count muted" aria-live="polite">
+        Checking your free answers…
+      </p>
+    );
+  return (
+    <div className="trial-box" data-testid="trial">
+      <p className="trial-count">
+        <span className="num">{trial.remaining}</span> of {trial.total} free practice answers left
+      </p>
+      <progress
+        className="trial-bar"
+        max={Math.max(1, trial.total)}
+        value={Math.max(0, trial.remaining)}
+        aria-label={`Free practice answers left: ${trial.remaining} of ${trial.total}`}
+      />
+    </div>
+  );
+}
+
+/** The privacy promise, in one place. */
+export function MediaPromise() {
+  return (
+    <div className="callout privacy-promise">
+      <p>
+        <strong>Your video stays on this device.</strong> We record video only so you can watch yourself back
+        in this browser tab; it is never uploaded and is gone when you close the tab.
+      </p>
+      <p>
+        <strong>Only the audio is uploaded</strong>, to turn your answer into text. The audio is deleted right
+        after transcription, and you get a deletion receipt with each answer.
+      </p>
+    </div>
+  );
+}
