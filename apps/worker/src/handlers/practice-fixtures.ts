@@ -68,6 +68,7 @@ export const givenUpload = async (
   who: { userId: string; sessionId: string; questionId: string },
   audio: Buffer,
   mimeType = 'audio/wav',
+  durationSeconds = 11,
 ) => {
   const recordingId = randomUUID();
   const now = new Date().toISOString();
@@ -82,7 +83,7 @@ export const givenUpload = async (
           container: 'wav',
           mimeType,
           bytes: audio.length,
-          durationSeconds: 11,
+          durationSeconds,
           sha256: sha256Hex(audio),
           uploadedAt: now,
         },

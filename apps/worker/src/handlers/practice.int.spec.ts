@@ -227,6 +227,18 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
     expect(usage!.used).toBe(0);
   });
 
+  it('refuses audio much longer than the duration it was uploaded with (the decoded length is the truth)', async () => {
+    const who = await givenCandidate(p);
+    const liar = await givenUpload(p, who, JFK, 'audio/wav', 2); // jfk.wav lasts 11 s
+    const callsBefore = engine.calls;
+    await startPipeline();
+    await waitFor(async () => (await typesOf(liar)).includes('AudioDeleted'), 30_000);
+    const events = await streamOf(liar);
+    expect(events.map((e) => e.type)).toEqual(['RecordingUploaded', 'TranscriptionFailed', 'AudioDeleted']);
+    expect(events[1]!.data.error).toMatch(/lasts 11\.0 s but was uploaded as 2\.0 s/);
+    expect(engine.calls).toBe(callsBefore);
+  });
+
   it('is idempotent under redelivery: rewound checkpoints produce no second transcript, deletion or score', async () => {
     const who = await givenCandidate(p);
     const recordingId = await givenUpload(p, who, JFK);

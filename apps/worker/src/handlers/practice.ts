@@ -83,6 +83,9 @@ export const commitDecision = async (
   );
 };
 
+/** How much longer than declared an upload's audio may be (recorder start-up, container padding). */
+export const DURATION_TOLERANCE_SECONDS = 5;
+
 type Prepared =
   | { kind: 'blocked'; reason: SkipReason }
   | { kind: 'gone' }
@@ -114,6 +117,14 @@ export const transcriptionHandler = (
         AbortSignal.timeout(deps.timeoutMs ?? 120_000),
       ]);
       const { wav, seconds } = await decodeToWav16k(blob.data, { signal });
+      // The upload's duration is what the browser measured; the decoded audio is the truth.
+      const declared = (event.data.durationSeconds as number) ?? 0;
+      if (seconds > declared * 1.1 + DURATION_TOLERANCE_SECONDS) {
+        return {
+          kind: 'failed',
+          error: `The audio lasts ${seconds.toFixed(1)} s but was uploaded as ${declared.toFixed(1)} s; it was not transcribed.`,
+        };
+      }
       const started = performance.now();
       const t = await deps.engine.transcribe(wav, { signal });
       const engineMs = Math.round(performance.now() - started);
