@@ -112,13 +112,13 @@ export const transcriptionHandler = (
     const blob = await deps.blobs.get(ctx.store.sql, recordingId);
     if (!blob) return { kind: 'gone' };
     try {
-      const signal = AbortSignal.any([
-        ...(ctx.signal ? [ctx.signal] : []),
-        AbortSignal.timeout(deps.timeoutMs ?? 120_000),
-      ]);
+      // Long answers take longer to recognise: the limit grows with the declared length (as the engine's own).
+      const declaredSeconds = Number(event.data.durationSeconds) || 0;
+      const limitMs = Math.max(deps.timeoutMs ?? 120_000, 30_000 + 3_000 * declaredSeconds);
+      const signal = AbortSignal.any([...(ctx.signal ? [ctx.signal] : []), AbortSignal.timeout(limitMs)]);
       const { wav, seconds } = await decodeToWav16k(blob.data, { signal });
       // The upload's duration is what the browser measured; the decoded audio is the truth.
-      const declared = (event.data.durationSeconds as number) ?? 0;
+      const declared = declaredSeconds;
       if (seconds > declared * 1.1 + DURATION_TOLERANCE_SECONDS) {
         return {
           kind: 'failed',
