@@ -15,7 +15,7 @@ import {
   silentLogger,
   type NewEvent,
 } from '@tia/db';
-import { createTestDatabase, TEST_MASTER_KEY } from '@tia/db/testing';
+import { createTestDatabase, speechFixture, TEST_MASTER_KEY } from '@tia/db/testing';
 import {
   KafkaTransport,
   EmbeddedTransport,
@@ -26,7 +26,6 @@ import {
 } from '@tia/worker';
 import { givenCandidate, givenUpload, inline, ScriptedEngine } from '@tia/worker/testing';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const T = new Date().toISOString();
@@ -285,7 +284,7 @@ try {
   {
     const kafkaUp = await reachable(brokers[0]!);
     const prefix = `benchp${randomBytes(3).toString('hex')}.`;
-    const audio = readFileSync(path.resolve(import.meta.dirname, '../../shared/fixtures/speech/jfk.wav'));
+    const audio = readFileSync(speechFixture());
     const fresh = await createTestDatabase();
     const p3 = createPersistence(fresh.sql, TEST_MASTER_KEY);
     const engine = new ScriptedEngine({

@@ -1,7 +1,7 @@
 /**
  * `npm run speech:eval`: word error rate and speed of the configured transcription engine on the speech fixtures.
  * Fixtures: every file listed with a reference transcript in the README.md table of
- * `../shared/fixtures/speech` (relative to the repo; override with SPEECH_FIXTURES_DIR).
+ * `fixtures/speech` (a copy of the team's shared fixtures; override with SPEECH_FIXTURES_DIR).
  * Engine: TRANSCRIPTION_ENGINE / WHISPER_* as for the worker (default pocketsphinx).
  *   EVAL <file> engine=<name>/<model> audio_s=… engine_s=… rtf=… wer=… (S/D/I of N words)
  *   EVAL TOTAL …  (WER pooled over all reference words)
@@ -18,7 +18,7 @@ import { decodeToWav16k } from '../apps/worker/src/speech/decode.js';
 import { wordErrorRate } from '../apps/worker/src/speech/wer.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dir = process.env.SPEECH_FIXTURES_DIR ?? path.resolve(repoRoot, '../shared/fixtures/speech');
+const dir = process.env.SPEECH_FIXTURES_DIR ?? path.resolve(repoRoot, 'fixtures/speech');
 
 /** `| file | what | reference transcript |` rows of the fixtures README. */
 const fixturesOf = (readme: string): { file: string; reference: string }[] => {

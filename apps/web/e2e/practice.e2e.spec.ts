@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sniffAudio } from '@tia/api';
-import { createTestDatabase } from '@tia/db/testing';
+import { createTestDatabase, speechFixture } from '@tia/db/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +20,6 @@ import {
   freePort,
   launchChromium,
   openWatched,
-  REPO_ROOT,
   SHOT_DIR,
   signUpAndVerify,
   startApp,
@@ -32,7 +31,7 @@ import {
   type Worker,
 } from './harness';
 
-const JFK_WAV = path.resolve(REPO_ROOT, '../shared/fixtures/speech/jfk.wav');
+const JFK_WAV = speechFixture('jfk.wav');
 const EMAIL = 'e2e.practice@example.com';
 const PASSWORD = 'correct horse battery staple 42';
 const NAME = 'Pat Practice';

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPersistence, eraseSubject, silentLogger, type Persistence, type RecordedEvent } from '@tia/db';
-import { createTestDatabase, TEST_MASTER_KEY, waitFor, type TestDatabase } from '@tia/db/testing';
+import {
+  createTestDatabase,
+  speechFixture,
+  TEST_MASTER_KEY,
+  waitFor,
+  type TestDatabase,
+} from '@tia/db/testing';
 import { recording } from '@tia/domain';
 import { EmbeddedTransport } from '../transport/embedded.js';
 import type { Outcome } from '../transport/process.js';
@@ -12,8 +16,7 @@ import { TransientTranscriptionError } from '../speech/port.js';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './practice.js';
 import { givenCandidate, givenUpload, inline, ScriptedEngine } from './practice-fixtures.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const JFK = readFileSync(path.resolve(REPO, '../shared/fixtures/speech/jfk.wav'));
+const JFK = readFileSync(speechFixture());
 
 let db: TestDatabase;
 let p: Persistence;

@@ -6,11 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersistence, silentLogger, type Persistence } from '@tia/db';
-import { createTestDatabase, TEST_MASTER_KEY, waitFor, type TestDatabase } from '@tia/db/testing';
+import {
+  createTestDatabase,
+  speechFixture,
+  TEST_MASTER_KEY,
+  waitFor,
+  type TestDatabase,
+} from '@tia/db/testing';
 import { recording } from '@tia/domain';
 import { KafkaTransport } from '../transport/kafka.js';
 import { createTranscriptionEngine } from '../speech/config.js';
@@ -27,8 +31,7 @@ const reachable = await new Promise<boolean>((resolve) => {
   s.on('error', () => resolve(false));
 });
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const JFK = readFileSync(path.resolve(REPO, '../shared/fixtures/speech/jfk.wav'));
+const JFK = readFileSync(speechFixture());
 
 describe.skipIf(!reachable && !isCI)('practice pipeline over Kafka with pocketsphinx', () => {
   let db: TestDatabase;

@@ -2,13 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { speechFixture } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeToWav16k, ffmpegAvailable, wav16kPcm } from './decode.js';
 import { PocketsphinxEngine } from './pocketsphinx.js';
 import { PermanentTranscriptionError, type Transcript } from './port.js';
 import { wordErrorRate } from './wer.js';
 
-const JFK = path.resolve(import.meta.dirname, '../../../../../shared/fixtures/speech/jfk.wav');
+const JFK = speechFixture('jfk.wav');
 const REFERENCE =
   'and so my fellow americans ask not what your country can do for you ask what you can do for your country';
 const missing = spawnSync('pocketsphinx_batch', [], { stdio: 'ignore' }).error !== undefined;

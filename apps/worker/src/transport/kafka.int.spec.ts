@@ -8,6 +8,7 @@ import net from 'node:net';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  compareCheckpoints,
   createPersistence,
   silentLogger,
   readCheckpoint,
@@ -159,7 +160,13 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
                  select ${name}, coalesce(max(transaction_id), '0'), coalesce(max(global_position), 0) from events`;
     const before = await readCheckpoint(db.sql, name);
     const payloads = ['x1', 'x2', 'x3'];
-    for (const x of payloads) await p.store.append(`diag-${randomUUID()}`, 0, [ping(x)]);
+    const streams: string[] = [];
+    for (const x of payloads) {
+      const s = `diag-${randomUUID()}`;
+      streams.push(s);
+      await p.store.append(s, 0, [ping(x)]);
+    }
+    const [first] = await p.store.readStream(streams[0]!);
 
     // Broker unreachable: the producer cannot connect, every publish fails, the checkpoint stays.
     const dead = createKafka({ ...cfg, brokers: ['127.0.0.1:1'] }, silentLogger).producer({
@@ -178,7 +185,16 @@ describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     ac1.abort();
     await r1;
-    expect(await readCheckpoint(db.sql, name)).toEqual(before);
+    // The checkpoint may move up to the cluster-wide horizon (a transaction of another test can hold it
+    // below our events), but never past an event that was not published.
+    const after = await readCheckpoint(db.sql, name);
+    expect(compareCheckpoints(after, before)).toBeGreaterThanOrEqual(0);
+    expect(
+      compareCheckpoints(after, {
+        transactionId: first!.transactionId,
+        globalPosition: first!.globalPosition,
+      }),
+    ).toBeLessThan(0);
 
     // Broker back: everything appended meanwhile is published, in order (one partition, made before the
     // relay runs, so the order on the topic is the relay's order).

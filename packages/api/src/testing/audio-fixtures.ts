@@ -5,11 +5,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { speechFixture } from '@tia/db/testing';
 
 const run = promisify(execFile);
 
-/** 11 s of real speech, 16 kHz mono PCM (see /work/shared/fixtures/speech/README.md). */
-export const SPEECH_FIXTURE = '/work/shared/fixtures/speech/jfk.wav';
+/** 11 s of real speech, 16 kHz mono PCM (see fixtures/speech/README.md). */
+export const SPEECH_FIXTURE = speechFixture('jfk.wav');
 
 export type FixtureName =
   'webm-opus' | 'webm-vp8-opus' | 'ogg-opus' | 'ogg-theora-vorbis' | 'm4a-aac' | 'mp4-h264-aac' | 'wav';
@@ -69,15 +70,14 @@ export interface AudioFixtures {
 }
 
 /**
- * A temp dir of fixtures made from `source` (the speech fixture by default; a 440 Hz tone when it is absent).
+ * A temp dir of fixtures made from `source` (the speech fixture by default; it must exist).
  * `seconds` trims the clip (default: the whole 11 s).
  */
 export const createAudioFixtures = async (source = SPEECH_FIXTURE): Promise<AudioFixtures> => {
   const dir = await mkdtemp(path.join(tmpdir(), 'tia-audio-'));
   const made = new Map<string, Promise<Buffer | null>>();
-  const input = existsSync(source)
-    ? ['-i', source]
-    : ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000:duration=11'];
+  if (!existsSync(source)) throw new Error(`speech fixture missing: ${source}`);
+  const input = ['-i', source];
   const get = (name: FixtureName, opts: { seconds?: number } = {}): Promise<Buffer | null> => {
     const key = `${name}@${opts.seconds ?? 'all'}`;
     let p = made.get(key);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { createSql, type Sql } from '../sql.js';
 import { migrate } from '../migrate.js';
@@ -56,3 +58,9 @@ export const createTestPersistence = async (): Promise<{ db: TestDatabase; p: Pe
   const db = await createTestDatabase();
   return { db, p: createPersistence(db.sql, TEST_MASTER_KEY) };
 };
+
+/** Real speech for tests (see fixtures/speech/README.md); `SPEECH_FIXTURES_DIR` overrides the folder. */
+export const speechFixturesDir = (): string =>
+  process.env.SPEECH_FIXTURES_DIR ??
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/speech');
+export const speechFixture = (name = 'jfk.wav'): string => path.join(speechFixturesDir(), name);
