@@ -72,8 +72,8 @@ describe('security headers', () => {
     const res = await fetch(`${base}/privacy`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
-    expect(res.headers.get('permissions-policy')).toContain('camera=()');
-    expect(res.headers.get('permissions-policy')).toContain('microphone=()');
+    expect(res.headers.get('permissions-policy')).toContain('geolocation=()');
+    expect(res.headers.get('permissions-policy')).toContain('payment=()');
     expect(res.headers.get('strict-transport-security')).toBeNull(); // plain HTTP here
     expect(res.headers.get('x-powered-by')).toBeNull();
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -90,11 +90,17 @@ describe('security headers', () => {
     await res.arrayBuffer();
   });
 
-  it('allows camera and microphone only under /practice', async () => {
-    const res = await fetch(`${base}/practice`);
-    expect(res.headers.get('permissions-policy')).toContain('camera=(self)');
-    expect(res.headers.get('permissions-policy')).toContain('microphone=(self)');
-    await res.text();
+  it('allows camera and microphone to our own pages only, never to embedded third parties', async () => {
+    // The policy belongs to the document first loaded: /account → /practice by client-side navigation keeps
+    // /account's policy, so every page must allow (self); `(self)` still refuses any cross-origin frame.
+    for (const page of ['/practice', '/account', '/']) {
+      const res = await fetch(`${base}${page}`);
+      const policy = res.headers.get('permissions-policy') ?? '';
+      expect(policy).toContain('camera=(self)');
+      expect(policy).toContain('microphone=(self)');
+      expect(policy).not.toContain('*');
+      await res.text();
+    }
   });
 
   it('sends HSTS only when the request came over HTTPS', async () => {

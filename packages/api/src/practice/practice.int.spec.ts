@@ -14,6 +14,8 @@ import {
   NotFound,
   PayloadTooLarge,
   PaymentRequired,
+  RateLimited,
+  retryAfterOf,
   Unauthenticated,
   UnsupportedMediaType,
   ValidationFailed,
@@ -462,6 +464,25 @@ describe('POST /api/recordings (handleRecordingUpload)', () => {
       400,
     );
     expect(bad.fields.map((f) => f.path).sort()).toEqual(['durationSeconds', 'recordingId']);
+  });
+
+  it('limits upload attempts per account (429 with Retry-After once the budget is spent)', async () => {
+    const c = await candidate();
+    const { sessionId, questionId } = await startCompetency(c);
+    for (let i = 0; i < 30; i++) {
+      await refusal(upload(c, { sessionId, questionId: 'cb-nope-99', data: webm }), NotFound, 404);
+    }
+    const limited = await upload(c, { sessionId, questionId, data: webm }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(limited).toBeInstanceOf(RateLimited);
+    expect(httpStatusOf(limited)).toBe(429);
+    expect(retryAfterOf(limited)).toBeGreaterThan(0);
+    // Another account is not affected.
+    const d = await candidate();
+    const s2 = await startCompetency(d);
+    expect((await upload(d, { ...s2, data: webm })).status).toBe(201);
   });
 
   it('refuses anonymous callers (401) and staff without the candidate role (403)', async () => {

@@ -39,6 +39,7 @@ import {
 import type { AuthServices } from '../identity/services.js';
 import { authorize, type RoleAccess } from '../trpc.js';
 import { sniffAudio } from './sniff.js';
+import { POLICIES } from '../auth/rate-limit.js';
 
 /** The access rule of every practice operation (tRPC procedures and the upload route). */
 export const CANDIDATE: RoleAccess = { kind: 'role', roles: ['candidate'], mfa: false };
@@ -683,6 +684,12 @@ export const RESTRICTED_MESSAGE =
 export const handleRecordingUpload = async (a: AuthServices, req: UploadRequest): Promise<UploadResponse> => {
   authorize(CANDIDATE, req.session, 'recordings.upload');
   const userId = req.session!.userId; // authorize refuses anonymous callers
+  // Every attempt counts against a generous per-account budget: a client stuck in a loop gets 429s, not a DB
+  // full of rejected bodies.
+  const now = a.clock();
+  const rateKey = a.limiter.key('upload-acct', userId);
+  await a.limiter.check(a.sql, [rateKey], now);
+  await a.limiter.fail(a.sql, rateKey, POLICIES.upload, now);
   const parsed = uploadQuery.safeParse(Object.fromEntries(req.query.entries()));
   if (!parsed.success)
     throw new ValidationFailed(
