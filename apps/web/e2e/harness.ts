@@ -167,18 +167,26 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
 }
 
 /**
- * Flags for a fake camera (Chromium's test pattern) and a microphone that plays `wavPath` in a loop, with
- * the permission prompt auto-accepted.
+ * Flags for a fake camera (Chromium's test pattern) and a microphone that plays `wavPath` in a loop.
+ * With `autoAccept` (the default) every permission prompt is accepted, whatever a context's permissions say.
+ * Without it, headless Chromium refuses getUserMedia (NotAllowedError, as when a person blocks the prompt)
+ * unless the context is given the permissions (`MEDIA_PERMISSIONS`), so one browser can serve both.
  */
-export function fakeMediaArgs(wavPath: string): string[] {
+export function fakeMediaArgs(
+  wavPath: string,
+  { autoAccept = true }: { autoAccept?: boolean } = {},
+): string[] {
   if (!existsSync(wavPath)) throw new Error(`fake microphone input not found: ${wavPath}`);
   return [
     '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
+    ...(autoAccept ? ['--use-fake-ui-for-media-stream'] : []),
     `--use-file-for-fake-audio-capture=${wavPath}`,
     '--autoplay-policy=no-user-gesture-required',
   ];
 }
+
+/** Context options that allow the camera and microphone (with `fakeMediaArgs(…, { autoAccept: false })`). */
+export const MEDIA_PERMISSIONS: BrowserContextOptions = { permissions: ['camera', 'microphone'] };
 
 // ---- mail: a real SMTP server in the test process -------------------------------------------------------
 

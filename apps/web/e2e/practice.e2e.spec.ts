@@ -1,9 +1,12 @@
 /**
  * End-to-end practice flow in Chromium against a production build and a real worker: sign up, start a
- * one-question competency session, record ~8 s from a fake camera and a microphone that plays the JFK clip,
- * replay the video locally, submit (only the audio leaves the browser), wait for transcription and scoring,
- * read the feedback and the deletion receipt. Every request the page makes is recorded and checked: the only
- * large body is the audio upload, and no body carries a video track.
+ * two-question competency session, record ~8 s from a fake camera and a microphone that plays the JFK clip,
+ * replay the video locally, submit (only the audio leaves the browser), answer the second question with the
+ * same camera (no second permission request), wait for transcription and scoring, read the feedback and the
+ * deletion receipt, and see both answers in the history charts. Every request the page makes is recorded and
+ * checked: the only large bodies are the audio uploads, and no body carries a video track. The camera is
+ * released on leaving the session page and with "Turn camera off". A context without camera permission gets
+ * the "blocked" message and uploads nothing. Screenshots at 1280 and 360 px go to SHOT_DIR.
  * Run from the repo root:
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
  *     npx vitest run --project e2e apps/web/e2e/practice.e2e.spec.ts
@@ -12,13 +15,14 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sniffAudio } from '@tia/api';
 import { createTestDatabase, speechFixture } from '@tia/db/testing';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuild,
   fakeMediaArgs,
   freePort,
   launchChromium,
+  MEDIA_PERMISSIONS,
   openWatched,
   SHOT_DIR,
   signUpAndVerify,
@@ -72,7 +76,8 @@ beforeAll(async () => {
     TRANSCRIPTION_ENGINE: 'pocketsphinx',
     AUDIO_SWEEP_SECONDS: '5',
   });
-  browser = await launchChromium(fakeMediaArgs(JFK_WAV));
+  // No auto-accepted prompt: contexts get the camera through MEDIA_PERMISSIONS, and one without is refused.
+  browser = await launchChromium(fakeMediaArgs(JFK_WAV, { autoAccept: false }));
 });
 
 afterAll(async () => {
@@ -93,6 +98,51 @@ function unexpected(p: { console: string[]; csp: string[] }) {
   };
 }
 
+/** A full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
+async function shot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOT_DIR, name), fullPage: true });
+}
+
+/** Counts getUserMedia calls and keeps the streams, so a test can tell whether the camera is still on. */
+async function watchCamera(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __gum: { calls: number; streams: MediaStream[] } };
+    w.__gum = { calls: 0, streams: [] };
+    const md = navigator.mediaDevices;
+    if (!md?.getUserMedia) return;
+    const gum = md.getUserMedia.bind(md);
+    md.getUserMedia = async (c) => {
+      w.__gum.calls += 1;
+      const st = await gum(c);
+      w.__gum.streams.push(st);
+      return st;
+    };
+  });
+}
+
+async function cameraState(page: Page): Promise<{ calls: number; live: string[] }> {
+  return page.evaluate(() => {
+    const g = (window as unknown as { __gum: { calls: number; streams: MediaStream[] } }).__gum;
+    return {
+      calls: g.calls,
+      live: g.streams.flatMap((st) =>
+        st
+          .getTracks()
+          .filter((t) => t.readyState === 'live')
+          .map((t) => t.kind),
+      ),
+    };
+  });
+}
+
+async function signIn(page: Page) {
+  await page.getByLabel('Email address').fill(EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(`${base}/account`, { timeout: 20_000 });
+}
+
 interface Seen {
   method: string;
   url: string;
@@ -101,8 +151,9 @@ interface Seen {
 }
 
 describe('practice: record, replay locally, upload audio only, feedback', () => {
-  it('runs the whole flow and never sends video', async () => {
-    const { page, problems } = await openWatched(browser!, `${base}/signup`);
+  it('runs the whole flow over two questions with one camera, and never sends video', async () => {
+    const { page, problems } = await openWatched(browser!, `${base}/signup`, 1280, 900, MEDIA_PERMISSIONS);
+    await watchCamera(page);
     const seen: Seen[] = [];
     page.on('request', (r) => {
       seen.push({
@@ -201,13 +252,14 @@ describe('practice: record, replay locally, upload audio only, feedback', () => 
     await page.locator('#ps-job-description-error').waitFor();
     await expect(page.locator('#ps-job-description').getAttribute('aria-invalid')).resolves.toBe('true');
 
-    // A one-question competency session.
+    // A two-question competency session.
     await page.getByLabel(/Competency-based/).check();
-    await page.getByLabel('Number of questions').selectOption('1');
+    await page.getByLabel('Number of questions').selectOption('2');
+    await shot(page, 'tia-practice-start-1280.png');
     await page.getByRole('button', { name: 'Start practising' }).click();
     await page.waitForURL(/\/practice\/[^/]+$/, { timeout: 20_000 });
     await page.getByTestId('question-text').waitFor({ timeout: 15_000 });
-    await expect(page.locator('main').innerText()).resolves.toMatch(/Question 1 of 1/i);
+    await expect(page.locator('main').innerText()).resolves.toMatch(/Question 1 of 2/i);
 
     // Camera on: the level meter moves with the JFK clip.
     await page.getByRole('button', { name: 'Turn on camera and microphone' }).click();
@@ -243,20 +295,47 @@ describe('practice: record, replay locally, upload audio only, feedback', () => 
     });
     expect(played.readyState).toBeGreaterThanOrEqual(2);
     expect(played.currentTime).toBeGreaterThan(0.3);
-    await page.screenshot({ path: path.join(SHOT_DIR, 'tia-practice-recorded-1280.png'), fullPage: true });
+    await shot(page, 'tia-practice-recorded-1280.png');
 
-    // Submit: upload progress, then the live status reaches "Ready".
+    // Submit: upload progress, then the live status (the worker runs while we answer question 2).
     const started = Date.now();
     await page.getByRole('button', { name: 'Submit answer' }).click();
     const status = page.getByTestId('answer-status');
     await status.waitFor({ timeout: 20_000 });
-    await expect.poll(async () => status.innerText(), { timeout: 90_000, interval: 500 }).toMatch(/^Ready/);
-    const toFeedbackMs = Date.now() - started;
-    console.log(`time from submit to feedback ready: ${toFeedbackMs} ms`);
 
-    // Feedback (client-side navigation, so the video is still in this tab's memory).
+    // The camera stays on for the next question: no second permission request, no extra click.
+    await expect(page.getByTestId('camera-still-on').innerText()).resolves.toMatch(/still on/);
+    const afterFirst = await cameraState(page);
+    expect(afterFirst.calls).toBe(1);
+    expect(afterFirst.live.sort()).toEqual(['audio', 'video']);
+    await page.locator('.after-upload').getByRole('button', { name: 'Next question' }).click();
+    await expect(page.locator('main').innerText()).resolves.toMatch(/Question 2 of 2/i);
+    await page.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: 5_000 });
+    expect(await page.getByRole('button', { name: 'Turn on camera and microphone' }).count()).toBe(0);
+    await expect
+      .poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.waitForTimeout(6_000);
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    await page.getByRole('button', { name: 'Submit answer' }).click();
+    await status.waitFor({ timeout: 20_000 });
+    expect((await cameraState(page)).calls).toBe(1);
+    await expect.poll(async () => status.innerText(), { timeout: 90_000, interval: 500 }).toMatch(/^Ready/);
+
+    // Back to question 1: its answer is ready too.
+    await page.getByRole('button', { name: 'Previous question' }).click();
+    await expect(page.locator('main').innerText()).resolves.toMatch(/Question 1 of 2/i);
+    await expect.poll(async () => status.innerText(), { timeout: 90_000, interval: 500 }).toMatch(/^Ready/);
+    console.log(`time from first submit to both answers ready: ${Date.now() - started} ms`);
+    await shot(page, 'tia-practice-session-answered-1280.png');
+
+    // Feedback (client-side navigation, so the video is still in this tab's memory). Leaving the session
+    // page releases the camera.
     await page.getByTestId('feedback-link').click();
     await page.waitForURL(/\/practice\/answers\/[^/]+$/, { timeout: 15_000 });
+    const feedbackId = new URL(page.url()).pathname.split('/').at(-1)!;
+    await expect.poll(async () => (await cameraState(page)).live, { timeout: 5_000 }).toEqual([]);
     const transcript = page.getByTestId('transcript');
     await transcript.waitFor({ timeout: 15_000 });
     await expect(transcript.innerText()).resolves.toMatch(/country/i);
@@ -269,13 +348,35 @@ describe('practice: record, replay locally, upload audio only, feedback', () => 
     const receiptSha = await page.getByTestId('sha256').innerText();
     expect(receiptSha).toMatch(/^[0-9a-f]{64}$/);
     await expect(page.getByTestId('feedback-replay').getAttribute('src')).resolves.toMatch(/^blob:/);
-    await page.screenshot({ path: path.join(SHOT_DIR, 'tia-practice-feedback-1280.png'), fullPage: true });
+    await shot(page, 'tia-practice-feedback-1280.png');
 
-    // History lists the answer.
+    // History lists both scored answers, and the charts have a point for each.
     await page.getByRole('link', { name: 'History', exact: true }).click();
     await page.waitForURL(`${base}/practice/history`);
     await page.getByRole('heading', { name: 'Your answers' }).waitFor({ timeout: 15_000 });
-    await expect(page.locator('main').innerText()).resolves.toMatch(/Ready/);
+    const answersTable = page.locator('section[aria-labelledby="answers-title"] table');
+    await expect(answersTable.locator('caption').innerText()).resolves.toMatch(/^2 answers/);
+    await expect(answersTable.locator('tbody tr').filter({ hasText: 'Ready' }).count()).resolves.toBe(2);
+    const overall = page.getByRole('img', { name: /Overall score \(0 to 100\) over time/ });
+    await overall.waitFor();
+    const dots = overall.locator('circle');
+    expect(await dots.count()).toBe(2);
+    for (const t of await dots.locator('title').allTextContents()) expect(t).toMatch(/, .+: \d+$/);
+    await expect(overall.locator('desc').textContent()).resolves.toMatch(/answer/);
+    const sparks = page.locator('.small-multiples li');
+    expect(await sparks.count()).toBeGreaterThanOrEqual(3);
+    for (const sp of await sparks.all()) {
+      expect(await sp.locator('circle').count()).toBe(2);
+      await expect(sp.getByRole('img').getAttribute('aria-labelledby')).resolves.toBeTruthy();
+    }
+    await shot(page, 'tia-practice-history-1280.png');
+    // The table alternative holds the same points.
+    await page.getByRole('button', { name: 'Show as tables' }).click();
+    const byCompetency = page.locator('table', {
+      has: page.locator('caption', { hasText: 'Overall score by competency' }),
+    });
+    expect(await byCompetency.locator('tbody tr').count()).toBe(2);
+    await page.getByRole('button', { name: 'Show charts' }).click();
 
     // What went over the wire. Bodies: from the DevTools protocol, else the Blob the page handed over.
     const sent = (
@@ -305,19 +406,23 @@ describe('practice: record, replay locally, upload audio only, feedback', () => 
     expect(
       large.map((r) => `${r.method} ${new URL(r.url).pathname}`),
       'requests with a large body',
-    ).toEqual(['POST /api/recordings']);
-    // Every Blob the page sent is accounted for: only the one upload.
+    ).toEqual(['POST /api/recordings', 'POST /api/recordings']);
+    // Every Blob the page sent is accounted for: only the two uploads.
     expect(sent.map((x) => `${x.via} ${x.method} ${new URL(x.url).pathname}`)).toEqual([
       'xhr POST /api/recordings',
+      'xhr POST /api/recordings',
     ]);
-    const upload = large[0]!;
-    console.log(`uploaded audio: ${upload.body!.length} bytes, ${upload.contentType}`);
-    expect(upload.contentType).toMatch(/^audio\//);
+    for (const up of large) {
+      console.log(`uploaded audio: ${up.body!.length} bytes, ${up.contentType}`);
+      expect(up.contentType).toMatch(/^audio\//);
+      const sniffed = sniffAudio(up.body!);
+      console.log(`sniffed upload: ${JSON.stringify(sniffed)}`);
+      expect(sniffed).toMatchObject({ hasAudio: true, hasVideo: false });
+    }
     // The bytes we checked are the bytes the server received and hashed.
+    const upload = large.find((r) => new URL(r.url).searchParams.get('recordingId') === feedbackId)!;
+    expect(upload).toBeDefined();
     expect(createHash('sha256').update(upload.body!).digest('hex')).toBe(receiptSha);
-    const sniffed = sniffAudio(upload.body!);
-    console.log(`sniffed upload: ${JSON.stringify(sniffed)}`);
-    expect(sniffed).toMatchObject({ hasAudio: true, hasVideo: false });
     for (const r of withBodies) {
       const s = sniffAudio(r.body!);
       if (s) expect(s.hasVideo, `${r.method} ${r.url} carries a video track`).toBe(false);
@@ -351,23 +456,69 @@ describe('practice: record, replay locally, upload audio only, feedback', () => 
     await page.context().close();
   });
 
-  it('practice pages fit 360 px without horizontal scrolling', async () => {
-    const { page } = await openWatched(browser!, `${base}/signin`, 360, 780);
-    await page.getByLabel('Email address').fill(EMAIL);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${base}/account`, { timeout: 20_000 });
+  it('a browser that blocks the camera gets a clear message and nothing is uploaded', async () => {
+    // No MEDIA_PERMISSIONS: headless Chromium refuses getUserMedia with NotAllowedError, as after "Block".
+    const { page, problems } = await openWatched(browser!, `${base}/signin`);
+    const uploads: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/recordings')) uploads.push(`${r.method()} ${r.url()}`);
+    });
+    await signIn(page);
+    await page.goto(`${base}/practice`, { waitUntil: 'load' });
+    await page.getByLabel('Number of questions').selectOption('1');
+    await page.getByRole('button', { name: 'Start practising' }).click();
+    await page.waitForURL(/\/practice\/[^/]+$/, { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Turn on camera and microphone' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'blocked' });
+    await alert.waitFor({ timeout: 10_000 });
+    await expect(alert.innerText()).resolves.toMatch(
+      /Camera and microphone access was blocked\.\s+Allow this site to use your camera and microphone/,
+    );
+    // Nothing to record or submit; the candidate can try again once they allow it.
+    expect(await page.getByRole('button', { name: 'Start recording' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Submit answer' }).count()).toBe(0);
+    await expect(
+      page.getByRole('button', { name: 'Turn on camera and microphone' }).isEnabled(),
+    ).resolves.toBe(true);
+    await shot(page, 'tia-practice-blocked-1280.png');
+    expect(uploads).toEqual([]);
+    expect((await problems()).csp).toEqual([]);
+    await page.context().close();
+  });
+
+  it('practice pages fit 360 px without horizontal scrolling; "Turn camera off" releases the camera', async () => {
+    const { page } = await openWatched(browser!, `${base}/signin`, 360, 780, MEDIA_PERMISSIONS);
+    await watchCamera(page);
+    await signIn(page);
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     for (const url of ['/practice', '/practice/history']) {
       await page.goto(`${base}${url}`, { waitUntil: 'networkidle' });
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
-      expect(overflow, `${url} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
-      await page.screenshot({
-        path: path.join(SHOT_DIR, `tia-practice${url.replaceAll('/', '-')}-360.png`),
-        fullPage: true,
-      });
+      expect(await overflow(), `${url} overflows`).toBeLessThanOrEqual(0);
+      await shot(page, `tia-practice${url.replaceAll('/', '-')}-360.png`);
     }
+    // An answer's feedback page (loaded afresh: the video is not in this tab).
+    const feedback = page.getByRole('link', { name: /^Feedback/ }).first();
+    await feedback.click();
+    await page.waitForURL(/\/practice\/answers\/[^/]+$/, { timeout: 15_000 });
+    await page.getByTestId('transcript').waitFor({ timeout: 15_000 });
+    await page.getByTestId('no-local-video').waitFor();
+    expect(await overflow(), 'feedback overflows').toBeLessThanOrEqual(0);
+    await shot(page, 'tia-practice-feedback-360.png');
+
+    // A new session with the camera on, then off.
+    await page.goto(`${base}/practice`, { waitUntil: 'load' });
+    await page.getByLabel('Number of questions').selectOption('2');
+    await page.getByRole('button', { name: 'Start practising' }).click();
+    await page.waitForURL(/\/practice\/[^/]+$/, { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Turn on camera and microphone' }).click();
+    await page.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: 15_000 });
+    expect(await overflow(), 'session overflows').toBeLessThanOrEqual(0);
+    await shot(page, 'tia-practice-session-360.png');
+    expect((await cameraState(page)).live.sort()).toEqual(['audio', 'video']);
+    await page.getByRole('button', { name: 'Turn camera off' }).click();
+    await page.getByRole('button', { name: 'Turn on camera and microphone' }).waitFor();
+    expect(await cameraState(page)).toEqual({ calls: 1, live: [] });
     await page.context().close();
   });
 });

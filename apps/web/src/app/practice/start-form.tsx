@@ -65,7 +65,7 @@ export function StartForm() {
   return (
     <>
       <span className="eyebrow">Practice</span>
-      <h1 ref={heading} tabIndex={-1}>
+      <h1 ref={heading} tabIndex={-1} className="focus-target">
         Practise an interview
       </h1>
       <SignedIn what="practise">
@@ -73,6 +73,11 @@ export function StartForm() {
       </SignedIn>
     </>
   );
+}
+
+function withoutJobFields(p: Problems): Problems {
+  const { jobTitle: _t, jobDescription: _d, ...fields } = p.fields;
+  return Object.keys(fields).length === Object.keys(p.fields).length ? p : { ...p, fields };
 }
 
 function StartFormInner() {
@@ -135,7 +140,7 @@ function StartFormInner() {
 
   return (
     <>
-      <div className="status-grid">
+      <div className="status-grid practice-cards">
         <section className="card" aria-labelledby="trial-title">
           <h2 id="trial-title">Your free trial</h2>
           <TrialCounter trial={trial.data} />
@@ -158,7 +163,7 @@ function StartFormInner() {
 
       <section className="card form-card" aria-labelledby="start-title">
         <h2 id="start-title">Set up your practice</h2>
-        <form noValidate onSubmit={onSubmit} className="form">
+        <form noValidate onSubmit={onSubmit} className="form start-form">
           <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
           <RetryNotice seconds={wait} />
 
@@ -179,7 +184,11 @@ function StartFormInner() {
                     name="track"
                     value={t.id}
                     checked={track === t.id}
-                    onChange={() => setTrack(t.id)}
+                    onChange={() => {
+                      setTrack(t.id);
+                      // Errors about the job's title and description mean nothing on another track.
+                      if (t.id !== 'job') setProblems((p) => withoutJobFields(p));
+                    }}
                     aria-describedby={`ps-track-${t.id}-hint`}
                   />
                   <label htmlFor={`ps-track-${t.id}`}>

@@ -123,6 +123,25 @@ export function uploadAudio(
   });
 }
 
+/**
+ * Whether a recording that has run for `elapsedMs` has reached the answer time limit and must stop by itself.
+ * A limit that is not a positive number never stops a recording (the server still enforces its own).
+ */
+export function shouldAutoStop(elapsedMs: number, limitSeconds: number): boolean {
+  if (!Number.isFinite(limitSeconds) || limitSeconds <= 0) return false;
+  return elapsedMs >= limitSeconds * 1000;
+}
+
+/** Whole seconds left before the limit (never negative), for the timer and its announcement. */
+export function secondsLeft(elapsedMs: number, limitSeconds: number): number {
+  return Math.max(0, Math.ceil(limitSeconds - Math.max(0, elapsedMs) / 1000));
+}
+
+/** A recording's length in seconds to one decimal, as sent with the upload (`durationSeconds`). */
+export function recordedSeconds(elapsedMs: number): number {
+  return Math.round(Math.max(0, elapsedMs) / 100) / 10;
+}
+
 export function formatClock(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;

@@ -1,13 +1,16 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Camera } from './camera';
 import {
   AUDIO_TYPES,
-  cameraProblem,
   formatBytes,
   formatClock,
   pickMimeType,
+  recordedSeconds,
   recordingUnsupported,
+  secondsLeft,
+  shouldAutoStop,
   uploadAudio,
   UploadError,
   VIDEO_TYPES,
@@ -15,7 +18,7 @@ import {
 } from './media';
 import { dropVideo, keepVideo } from './video-store';
 
-type Phase = 'off' | 'starting' | 'ready' | 'recording' | 'stopping' | 'recorded' | 'uploading' | 'uploaded';
+type Phase = 'idle' | 'recording' | 'stopping' | 'recorded' | 'uploading' | 'uploaded';
 
 interface Take {
   recordingId: string;
@@ -28,6 +31,8 @@ interface Take {
 export interface RecorderProps {
   sessionId: string;
   questionId: string;
+  /** The page's camera + microphone (see `useCamera`): it outlives this recorder, so the next question needs no new permission. */
+  camera: Camera;
   /** Seconds; recording stops by itself when reached. */
   timeLimitSeconds: number;
   /** Called once the audio is accepted by the server (the video stays in this tab's memory). */
@@ -37,18 +42,20 @@ export interface RecorderProps {
 }
 
 /**
- * Records one answer: a live camera preview with a microphone level meter, a timer that stops at the limit,
- * two MediaRecorders (video+audio kept in memory for replay; audio only, the part that is uploaded),
- * retake, and upload with progress. The camera is released when the component goes away.
+ * Records one answer (mount it with `key={questionId}`): a live camera preview with a microphone level meter,
+ * a timer that stops at the limit, two MediaRecorders (video+audio kept in memory for replay; audio only, the
+ * part that is uploaded), retake, and upload with progress. The camera belongs to the page (`camera`); this
+ * component only stops its own recorders and meter when it goes away.
  */
 export function Recorder({
   sessionId,
   questionId,
+  camera,
   timeLimitSeconds,
   onUploaded,
   blockedReason,
 }: RecorderProps) {
-  const [phase, setPhase] = useState<Phase>('off');
+  const [phase, setPhase] = useState<Phase>('idle');
   const [problem, setProblem] = useState<{ title: string; detail: string } | null>(null);
   const [elapsed, setElapsed] = useState(0);
   const [take, setTake] = useState<Take | null>(null);
@@ -57,34 +64,25 @@ export function Recorder({
   const [announce, setAnnounce] = useState('');
   const [unsupported, setUnsupported] = useState<string | null>(null);
 
-  const streamRef = useRef<MediaStream | null>(null);
+  const { stream, status: cameraStatus } = camera;
   const previewRef = useRef<HTMLVideoElement>(null);
   const meterRef = useRef<HTMLDivElement>(null);
   const meterFillRef = useRef<HTMLSpanElement>(null);
-  const audioCtxRef = useRef<AudioContext | null>(null);
-  const rafRef = useRef<number | null>(null);
   const recordersRef = useRef<{ video: MediaRecorder; audio: MediaRecorder } | null>(null);
   const startedAtRef = useRef(0);
   const tickRef = useRef<number | null>(null);
   const takeRef = useRef<Take | null>(null);
   const submittedRef = useRef(false);
+  const mountedRef = useRef(true);
   const abortRef = useRef<AbortController | null>(null);
   const stopRef = useRef<() => void>(() => undefined);
+  const prevCameraRef = useRef(cameraStatus);
 
   takeRef.current = take;
 
   useEffect(() => setUnsupported(recordingUnsupported()), []);
 
-  const stopMeter = useCallback(() => {
-    if (rafRef.current !== null) cancelAnimationFrame(rafRef.current);
-    rafRef.current = null;
-    void audioCtxRef.current?.close().catch(() => undefined);
-    audioCtxRef.current = null;
-    if (meterFillRef.current) meterFillRef.current.style.transform = 'scaleX(0)';
-    meterRef.current?.setAttribute('aria-valuenow', '0');
-  }, []);
-
-  const releaseCamera = useCallback(() => {
+  const stopRecorders = useCallback(() => {
     if (tickRef.current !== null) window.clearInterval(tickRef.current);
     tickRef.current = null;
     const recs = recordersRef.current;
@@ -98,100 +96,96 @@ export function Recorder({
         }
       }
     }
-    stopMeter();
-    for (const t of streamRef.current?.getTracks() ?? []) t.stop();
-    streamRef.current = null;
-    if (previewRef.current) previewRef.current.srcObject = null;
-  }, [stopMeter]);
+  }, []);
 
-  // Leaving the page: release the camera; a take that was never submitted is discarded.
-  useEffect(
-    () => () => {
-      releaseCamera();
+  // Going away (another question, leaving the page): stop recording; a take never submitted is discarded.
+  // The camera itself is the page's to release.
+  useEffect(() => {
+    mountedRef.current = true;
+    return () => {
+      mountedRef.current = false;
+      stopRecorders();
       abortRef.current?.abort();
       const t = takeRef.current;
       if (t && !submittedRef.current) dropVideo(t.recordingId);
-    },
-    [releaseCamera],
-  );
+    };
+  }, [stopRecorders]);
 
-  // A different question: start over (keeping the camera on).
+  // The live preview follows the page's stream.
   useEffect(() => {
-    setTake((t) => {
-      if (t && !submittedRef.current) dropVideo(t.recordingId);
-      return null;
-    });
-    submittedRef.current = false;
-    setElapsed(0);
-    setProgress(0);
-    setUploadError(null);
-    setPhase(streamRef.current ? 'ready' : 'off');
-  }, [questionId]);
+    const v = previewRef.current;
+    if (!v) return;
+    v.srcObject = stream;
+    if (stream) void v.play().catch(() => undefined);
+  }, [stream]);
 
-  function startMeter(stream: MediaStream) {
+  // The camera went off (turned off, unplugged) while recording: keep what was recorded so far.
+  useEffect(() => {
+    if (!stream && recordersRef.current) stopRef.current();
+  }, [stream]);
+
+  useEffect(() => {
+    const was = prevCameraRef.current;
+    prevCameraRef.current = cameraStatus;
+    if (was === cameraStatus) return;
+    if (cameraStatus === 'on')
+      setAnnounce('Camera and microphone are on. Press Start recording when you are ready.');
+    else if (cameraStatus === 'off' && was === 'on') setAnnounce('Camera and microphone are off.');
+  }, [cameraStatus]);
+
+  // Microphone level meter, for as long as there is a stream.
+  useEffect(() => {
+    if (!stream) return;
+    const meter = meterRef.current;
+    const fill = meterFillRef.current;
+    let ctx: AudioContext | null = null;
+    let raf: number | null = null;
     try {
       const Ctx =
         window.AudioContext ??
         (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
-      if (!Ctx) return;
-      const ctx = new Ctx();
-      audioCtxRef.current = ctx;
-      void ctx.resume().catch(() => undefined);
-      const source = ctx.createMediaStreamSource(stream);
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 1024;
-      source.connect(analyser);
-      const data = new Float32Array(analyser.fftSize);
-      let lastAria = 0;
-      const draw = (now: number) => {
-        analyser.getFloatTimeDomainData(data);
-        let sum = 0;
-        for (const v of data) sum += v * v;
-        const rms = Math.sqrt(sum / data.length);
-        // Speech sits around -40…-10 dBFS; map -60…0 dB to 0…100.
-        const db = 20 * Math.log10(Math.max(rms, 1e-6));
-        const level = Math.round(Math.min(100, Math.max(0, ((db + 60) / 60) * 100)));
-        // Setting a CSSOM property is allowed by the CSP (style attributes in markup are not).
-        if (meterFillRef.current) meterFillRef.current.style.transform = `scaleX(${level / 100})`;
-        if (now - lastAria > 500) {
-          lastAria = now;
-          meterRef.current?.setAttribute('aria-valuenow', String(level));
-          meterRef.current?.setAttribute('aria-valuetext', level < 8 ? 'Silent' : `${level} percent`);
-        }
-        rafRef.current = requestAnimationFrame(draw);
-      };
-      rafRef.current = requestAnimationFrame(draw);
+      if (Ctx && stream.getAudioTracks().length > 0) {
+        const c = new Ctx();
+        ctx = c;
+        void c.resume().catch(() => undefined);
+        const source = c.createMediaStreamSource(stream);
+        const analyser = c.createAnalyser();
+        analyser.fftSize = 1024;
+        source.connect(analyser);
+        const data = new Float32Array(analyser.fftSize);
+        let lastAria = 0;
+        const draw = (now: number) => {
+          analyser.getFloatTimeDomainData(data);
+          let sum = 0;
+          for (const v of data) sum += v * v;
+          const rms = Math.sqrt(sum / data.length);
+          // Speech sits around -40…-10 dBFS; map -60…0 dB to 0…100.
+          const db = 20 * Math.log10(Math.max(rms, 1e-6));
+          const level = Math.round(Math.min(100, Math.max(0, ((db + 60) / 60) * 100)));
+          // Setting a CSSOM property is allowed by the CSP (style attributes in markup are not).
+          if (fill) fill.style.transform = `scaleX(${level / 100})`;
+          if (now - lastAria > 500) {
+            lastAria = now;
+            meter?.setAttribute('aria-valuenow', String(level));
+            meter?.setAttribute('aria-valuetext', level < 8 ? 'Silent' : `${level} percent`);
+          }
+          raf = requestAnimationFrame(draw);
+        };
+        raf = requestAnimationFrame(draw);
+      }
     } catch {
       /* the meter is a nicety; recording works without it */
     }
-  }
-
-  async function turnOn() {
-    const why = recordingUnsupported();
-    if (why) {
-      setUnsupported(why);
-      return;
-    }
-    setProblem(null);
-    setPhase('starting');
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-      streamRef.current = stream;
-      if (previewRef.current) {
-        previewRef.current.srcObject = stream;
-        void previewRef.current.play().catch(() => undefined);
-      }
-      startMeter(stream);
-      setPhase('ready');
-      setAnnounce('Camera and microphone are on. Press Start recording when you are ready.');
-    } catch (e) {
-      setProblem(cameraProblem(e));
-      setPhase('off');
-    }
-  }
+    return () => {
+      if (raf !== null) cancelAnimationFrame(raf);
+      void ctx?.close().catch(() => undefined);
+      if (fill) fill.style.transform = 'scaleX(0)';
+      meter?.setAttribute('aria-valuenow', '0');
+      meter?.setAttribute('aria-valuetext', 'Silent');
+    };
+  }, [stream]);
 
   function startRecording() {
-    const stream = streamRef.current;
     if (!stream) return;
     setProblem(null);
     setUploadError(null);
@@ -231,16 +225,17 @@ export function Recorder({
 
     both.then(
       () => {
-        const durationSeconds = Math.round((performance.now() - startedAtRef.current) / 100) / 10;
+        const durationSeconds = recordedSeconds(performance.now() - startedAtRef.current);
         if (tickRef.current !== null) window.clearInterval(tickRef.current);
         tickRef.current = null;
         recordersRef.current = null;
-        if (!streamRef.current) return; // the page went away
+        if (!mountedRef.current) return; // another question, or the page went away
         const aBlob = new Blob(aChunks, { type: audio.mimeType || aChunks[0]?.type || 'audio/webm' });
         const vBlob = new Blob(vChunks, { type: video.mimeType || vChunks[0]?.type || 'video/webm' });
         const recordingId = crypto.randomUUID();
         const local = keepVideo(recordingId, vBlob);
         setTake({ recordingId, audio: aBlob, video: vBlob, videoUrl: local.url, durationSeconds });
+        setElapsed(durationSeconds);
         setPhase('recorded');
         setAnnounce(
           `Recording stopped after ${Math.round(durationSeconds)} seconds. Watch it back, then submit or record again.`,
@@ -255,10 +250,17 @@ export function Recorder({
     setElapsed(0);
     setPhase('recording');
     setAnnounce(`Recording. It stops by itself after ${formatClock(timeLimitSeconds)}.`);
+    let warned = false;
     tickRef.current = window.setInterval(() => {
-      const s = (performance.now() - startedAtRef.current) / 1000;
-      setElapsed(s);
-      if (s >= timeLimitSeconds) stopRef.current();
+      const ms = performance.now() - startedAtRef.current;
+      setElapsed(ms / 1000);
+      if (shouldAutoStop(ms, timeLimitSeconds)) {
+        stopRef.current();
+        setAnnounce('Time is up: the recording stopped by itself.');
+      } else if (!warned && timeLimitSeconds > 20 && secondsLeft(ms, timeLimitSeconds) <= 10) {
+        warned = true;
+        setAnnounce('10 seconds left.');
+      }
     }, 200);
   }
 
@@ -278,7 +280,7 @@ export function Recorder({
     setElapsed(0);
     setProgress(0);
     setUploadError(null);
-    setPhase(streamRef.current ? 'ready' : 'off');
+    setPhase('idle');
     setAnnounce('Recording discarded.');
   }
 
@@ -308,10 +310,11 @@ export function Recorder({
     }
   }
 
-  const cameraOn = phase !== 'off' && phase !== 'starting';
+  const cameraOn = cameraStatus === 'on';
   const showReplay = take && (phase === 'recorded' || phase === 'uploading' || phase === 'uploaded');
-  const remaining = Math.max(0, timeLimitSeconds - elapsed);
+  const remaining = secondsLeft(elapsed * 1000, timeLimitSeconds);
   const blocked = Boolean(blockedReason);
+  const cameraProblem = camera.problem;
 
   return (
     <section className="recorder" aria-label="Record your answer">
@@ -327,6 +330,14 @@ export function Recorder({
         </div>
       ) : null}
 
+      {cameraProblem && !unsupported ? (
+        <div className="notice bad" role="alert" data-testid="camera-problem">
+          <p>
+            <strong>{cameraProblem.title}</strong> {cameraProblem.detail}
+          </p>
+        </div>
+      ) : null}
+
       {problem ? (
         <div className="notice bad" role="alert">
           <p>
@@ -336,7 +347,7 @@ export function Recorder({
       ) : null}
 
       <div className="stage">
-        {/* The live preview stays mounted (hidden during replay) so the camera keeps running for a retake. */}
+        {/* The live preview stays mounted (hidden during replay); the camera keeps running for a retake. */}
         <video
           ref={previewRef}
           className={`stage-video mirror${showReplay ? ' is-hidden' : ''}`}
@@ -358,7 +369,7 @@ export function Recorder({
         ) : null}
         {!cameraOn && !showReplay ? (
           <div className="stage-placeholder">
-            <p>{phase === 'starting' ? 'Asking for your camera and microphone…' : 'Camera is off.'}</p>
+            <p>{cameraStatus === 'starting' ? 'Asking for your camera and microphone…' : 'Camera is off.'}</p>
           </div>
         ) : null}
         {phase === 'recording' ? (
@@ -388,11 +399,10 @@ export function Recorder({
         </div>
         <p
           className="timer num"
+          role="timer"
           aria-label={`Recorded ${formatClock(elapsed)} of ${formatClock(timeLimitSeconds)}`}
         >
-          <span data-testid="timer">
-            {formatClock(phase === 'recorded' && take ? take.durationSeconds : elapsed)}
-          </span>
+          <span data-testid="timer">{formatClock(elapsed)}</span>
           <span className="muted"> / {formatClock(timeLimitSeconds)}</span>
         </p>
       </div>
@@ -410,17 +420,17 @@ export function Recorder({
       ) : null}
 
       <div className="button-row tight recorder-actions">
-        {phase === 'off' || phase === 'starting' ? (
+        {phase === 'idle' && !cameraOn ? (
           <button
             type="button"
             className="button"
-            onClick={() => void turnOn()}
-            disabled={phase === 'starting' || Boolean(unsupported) || blocked}
+            onClick={() => void camera.turnOn()}
+            disabled={cameraStatus === 'starting' || Boolean(unsupported) || blocked}
           >
-            {phase === 'starting' ? 'Starting camera…' : 'Turn on camera and microphone'}
+            {cameraStatus === 'starting' ? 'Starting camera…' : 'Turn on camera and microphone'}
           </button>
         ) : null}
-        {phase === 'ready' ? (
+        {phase === 'idle' && cameraOn ? (
           <button type="button" className="button" onClick={startRecording} disabled={blocked}>
             Start recording
           </button>
@@ -454,6 +464,11 @@ export function Recorder({
               Record again
             </button>
           </>
+        ) : null}
+        {cameraOn && phase !== 'recording' && phase !== 'stopping' ? (
+          <button type="button" className="link-button" onClick={camera.turnOff}>
+            Turn camera off
+          </button>
         ) : null}
       </div>
 

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { problemsOf } from '../../../components/forms';
 import { practiceApi, usePracticeUtils } from '../../../components/practice/api';
+import { useCamera } from '../../../components/practice/camera';
 import { formatClock } from '../../../components/practice/media';
 import { Recorder } from '../../../components/practice/recorder';
 import { MediaPromise, SignedIn, TrialCounter } from '../../../components/practice/signed-in';
@@ -35,6 +36,9 @@ function SessionInner({ sessionId }: { sessionId: string }) {
     },
   );
   const trial = practiceApi.trial.useQuery();
+  // One camera for the whole session: answering the next question needs no new permission. It is released
+  // when the candidate turns it off or leaves this page.
+  const camera = useCamera();
   const [index, setIndex] = useState(0);
   /** recordingId just uploaded, per question id (shown with a live status until final). */
   const [justUploaded, setJustUploaded] = useState<Record<string, string>>({});
@@ -95,7 +99,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
       <div className="status-head">
         <div>
           <span className="eyebrow">{TRACK_NAME[s.track] ?? 'Practice'}</span>
-          <h1 ref={heading} tabIndex={-1}>
+          <h1 ref={heading} tabIndex={-1} className="focus-target">
             {s.jobTitle ? `Practice for ${s.jobTitle}` : 'Your practice session'}
           </h1>
           <p className="muted">
@@ -139,7 +143,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
           id="q-title"
           ref={questionHeading}
           tabIndex={-1}
-          className="question-text"
+          className="question-text focus-target"
           data-testid="question-text"
         >
           {q.text}
@@ -193,6 +197,8 @@ function SessionInner({ sessionId }: { sessionId: string }) {
 
         {showRecorder ? (
           <Recorder
+            key={q.id}
+            camera={camera}
             sessionId={s.sessionId}
             questionId={q.id}
             timeLimitSeconds={s.answerTimeLimitSeconds}
@@ -235,6 +241,16 @@ function SessionInner({ sessionId }: { sessionId: string }) {
               </button>
             </p>
           </div>
+        ) : null}
+
+        {!showRecorder && camera.status === 'on' ? (
+          <p className="camera-note" data-testid="camera-still-on">
+            <span className="live-dot" aria-hidden="true" />
+            <span>Your camera and microphone are still on, ready for your next answer.</span>
+            <button type="button" className="link-button" onClick={camera.turnOff}>
+              Turn camera off
+            </button>
+          </p>
         ) : null}
       </article>
 

@@ -20,7 +20,7 @@ export function HistoryView() {
   return (
     <>
       <span className="eyebrow">Practice</span>
-      <h1 ref={heading} tabIndex={-1}>
+      <h1 ref={heading} tabIndex={-1} className="focus-target">
         Your practice history
       </h1>
       <SignedIn what="see your practice history">
@@ -50,7 +50,7 @@ function HistoryInner() {
   const h = history.data;
   return (
     <>
-      <div className="status-grid">
+      <div className="status-grid practice-cards">
         <section className="card" aria-labelledby="trial-title">
           <h2 id="trial-title">Free trial</h2>
           <TrialCounter trial={h.trial} />
@@ -105,9 +105,13 @@ function COMPETENCY_NAME(h: History, id: string): string | undefined {
   return h.progress.byCompetency.find((c) => c.competency === id)?.name;
 }
 
-const W = 560;
-const H = 220;
-const PAD = { l: 34, r: 12, t: 12, b: 26 };
+/** The wide chart for larger screens; the compact one (bigger type for its size) for phones. CSS shows one. */
+const SIZES = {
+  wide: { W: 560, H: 220, PAD: { l: 34, r: 14, t: 12, b: 28 } },
+  compact: { W: 320, H: 210, PAD: { l: 34, r: 10, t: 12, b: 32 } },
+} as const;
+/** Points keep clear of the y axis and the right edge. */
+const INSET = 12;
 
 function scaleTime(points: { at: string }[][]) {
   const times = points.flat().map((p) => new Date(p.at).getTime());
@@ -115,6 +119,90 @@ function scaleTime(points: { at: string }[][]) {
   const max = Math.max(...times);
   return (t: string, width: number, left: number) =>
     max === min ? left + width / 2 : left + ((new Date(t).getTime() - min) / (max - min)) * width;
+}
+
+/** Labels for the first and last point: dates, or times of day when everything is from one day. */
+function timeLabels(ats: string[]): { first: string; last: string } | null {
+  const sorted = [...ats].sort();
+  const first = sorted[0];
+  const last = sorted.at(-1);
+  if (!first || !last) return null;
+  if (first === last) return { first: dayTime(first), last: '' };
+  if (day(first) === day(last)) {
+    const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { timeStyle: 'short' });
+    return { first: `${day(first)}, ${time(first)}`, last: time(last) };
+  }
+  return { first: day(first), last: day(last) };
+}
+
+type Comp = History['progress']['byCompetency'][number];
+
+function OverallChart({ comps, size }: { comps: Comp[]; size: keyof typeof SIZES }) {
+  const { W, H, PAD } = SIZES[size];
+  const tx = scaleTime(comps.map((c) => c.points));
+  const y = (v: number) => PAD.t + (1 - v / 100) * (H - PAD.t - PAD.b);
+  const left = PAD.l + INSET;
+  const innerW = W - PAD.l - PAD.r - 2 * INSET;
+  const labels = timeLabels(comps.flatMap((c) => c.points.map((p) => p.at)));
+  const summary = comps
+    .map((c) => {
+      const first = c.points[0]!.overall;
+      const last = c.points.at(-1)!.overall;
+      return c.points.length === 1
+        ? `${c.name}: 1 answer, ${first}`
+        : `${c.name}: ${c.points.length} answers, from ${first} to ${last}`;
+    })
+    .join('; ');
+  const id = `oc-${size}`;
+  return (
+    <svg
+      className={`line-chart ${size}`}
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-labelledby={`${id}-t ${id}-d`}
+      data-testid={`overall-chart-${size}`}
+    >
+      <title id={`${id}-t`}>Overall score (0 to 100) over time, one line per competency</title>
+      <desc id={`${id}-d`}>{summary}</desc>
+      {[0, 25, 50, 75, 100].map((v) => (
+        <g key={v}>
+          <line className="grid" x1={PAD.l} x2={W - PAD.r} y1={y(v)} y2={y(v)} />
+          <text className="tick" x={PAD.l - 6} y={y(v) + 4} textAnchor="end">
+            {v}
+          </text>
+        </g>
+      ))}
+      {comps.map((c, n) => {
+        const pts = c.points.map((p) => `${tx(p.at, innerW, left).toFixed(1)},${y(p.overall).toFixed(1)}`);
+        return (
+          <g key={c.competency} className={`series c${n % 6}`}>
+            {pts.length > 1 ? <polyline points={pts.join(' ')} fill="none" /> : null}
+            {c.points.map((p, k) => (
+              <circle key={k} cx={tx(p.at, innerW, left)} cy={y(p.overall)} r={size === 'wide' ? 4.5 : 5}>
+                <title>{`${c.name}, ${dayTime(p.at)}: ${p.overall}`}</title>
+              </circle>
+            ))}
+          </g>
+        );
+      })}
+      {labels ? (
+        labels.last ? (
+          <>
+            <text className="tick" x={PAD.l} y={H - 8}>
+              {labels.first}
+            </text>
+            <text className="tick" x={W - PAD.r} y={H - 8} textAnchor="end">
+              {labels.last}
+            </text>
+          </>
+        ) : (
+          <text className="tick" x={left + innerW / 2} y={H - 8} textAnchor="middle">
+            {labels.first}
+          </text>
+        )
+      ) : null}
+    </svg>
+  );
 }
 
 function Progress({ h }: { h: History }) {
@@ -128,16 +216,6 @@ function Progress({ h }: { h: History }) {
         <p className="muted">Charts appear once you have a scored answer.</p>
       </section>
     );
-  const tx = scaleTime(comps.map((c) => c.points));
-  const y = (v: number) => PAD.t + (1 - v / 100) * (H - PAD.t - PAD.b);
-  const innerW = W - PAD.l - PAD.r;
-  const summary = comps
-    .map((c) => {
-      const first = c.points[0]!.overall;
-      const last = c.points.at(-1)!.overall;
-      return `${c.name}: ${c.points.length} answer${c.points.length === 1 ? '' : 's'}, from ${first} to ${last}`;
-    })
-    .join('; ');
   return (
     <section aria-labelledby="progress-title" className="section-block">
       <div className="status-head">
@@ -157,12 +235,12 @@ function Progress({ h }: { h: History }) {
           <DataTable
             caption="Overall score by competency"
             columns={['Competency', 'Date', 'Overall (0–100)']}
-            rows={comps.flatMap((c) => c.points.map((p) => [c.name, day(p.at), String(p.overall)]))}
+            rows={comps.flatMap((c) => c.points.map((p) => [c.name, dayTime(p.at), String(p.overall)]))}
           />
           <DataTable
             caption="Criterion scores (1–5)"
             columns={['Criterion', 'Date', 'Score']}
-            rows={crits.flatMap((c) => c.points.map((p) => [c.label, day(p.at), String(p.score)]))}
+            rows={crits.flatMap((c) => c.points.map((p) => [c.label, dayTime(p.at), String(p.score)]))}
           />
         </>
       ) : (
@@ -171,43 +249,8 @@ function Progress({ h }: { h: History }) {
             <figcaption>
               <strong>Overall score by competency</strong>
             </figcaption>
-            <svg className="line-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="oc-t oc-d">
-              <title id="oc-t">Overall score (0 to 100) over time, one line per competency</title>
-              <desc id="oc-d">{summary}</desc>
-              {[0, 25, 50, 75, 100].map((v) => (
-                <g key={v}>
-                  <line className="grid" x1={PAD.l} x2={W - PAD.r} y1={y(v)} y2={y(v)} />
-                  <text className="tick" x={PAD.l - 6} y={y(v) + 4} textAnchor="end">
-                    {v}
-                  </text>
-                </g>
-              ))}
-              {comps.map((c, n) => {
-                const pts = c.points.map(
-                  (p) => `${tx(p.at, innerW, PAD.l).toFixed(1)},${y(p.overall).toFixed(1)}`,
-                );
-                return (
-                  <g key={c.competency} className={`series c${n % 6}`}>
-                    {pts.length > 1 ? <polyline points={pts.join(' ')} fill="none" /> : null}
-                    {c.points.map((p, k) => (
-                      <circle key={k} cx={tx(p.at, innerW, PAD.l)} cy={y(p.overall)} r="4">
-                        <title>{`${c.name}, ${day(p.at)}: ${p.overall}`}</title>
-                      </circle>
-                    ))}
-                  </g>
-                );
-              })}
-              {comps[0]?.points[0] ? (
-                <>
-                  <text className="tick" x={PAD.l} y={H - 6}>
-                    {day(comps.flatMap((c) => c.points).sort((a, b) => a.at.localeCompare(b.at))[0]!.at)}
-                  </text>
-                  <text className="tick" x={W - PAD.r} y={H - 6} textAnchor="end">
-                    {day(comps.flatMap((c) => c.points).sort((a, b) => b.at.localeCompare(a.at))[0]!.at)}
-                  </text>
-                </>
-              ) : null}
-            </svg>
+            <OverallChart comps={comps} size="wide" />
+            <OverallChart comps={comps} size="compact" />
             <ul className="chart-legend">
               {comps.map((c, n) => (
                 <li key={c.competency} className={`c${n % 6}`}>
@@ -242,7 +285,7 @@ function Spark({ label, points }: { label: string; points: { at: string; score: 
   return (
     <figure className="spark">
       <figcaption id={`${id}-c`}>
-        {label} <span className="num crit-badge">{last.score}/5</span>
+        <span className="spark-label">{label}</span> <span className="num crit-badge">{last.score}/5</span>
       </figcaption>
       <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby={`${id}-c ${id}-d`}>
         <desc id={`${id}-d`}>

@@ -77,7 +77,7 @@ function FeedbackInner({ recordingId }: { recordingId: string }) {
   return (
     <>
       <span className="eyebrow">Feedback on your answer</span>
-      <h1 ref={heading} tabIndex={-1}>
+      <h1 ref={heading} tabIndex={-1} className="focus-target">
         {fb ? `You scored ${fb.overall} out of 100` : 'Your answer'}
       </h1>
       {r.question ? (
@@ -322,7 +322,7 @@ function MetricsCard({ m }: { m: Metrics }) {
   return (
     <section className="card" aria-labelledby="metrics-title">
       <h2 id="metrics-title">How you spoke</h2>
-      <dl className="metric-list">
+      <dl className="metric-list stack-narrow">
         <dt>Pace</dt>
         <dd data-testid="wpm">
           {wpm === null ? 'Not measured' : `${Math.round(wpm)} words per minute`}{' '}
@@ -372,7 +372,7 @@ function Receipt({ r }: { r: RecordingDetail }) {
         )}{' '}
         {deleted ? null : <span className="muted">It is deleted as soon as it has been transcribed.</span>}
       </p>
-      <dl className="metric-list">
+      <dl className="metric-list stack-narrow">
         <dt>Uploaded</dt>
         <dd>{when(r.uploadedAt)}</dd>
         <dt>Transcribed</dt>
