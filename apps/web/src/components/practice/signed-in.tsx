@@ -4,8 +4,20 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { api } from '../auth/api';
 
-/** Renders children for a signed-in user; otherwise a short explanation with sign-in links. */
-export function SignedIn({ children, what }: { children: ReactNode; what: string }) {
+/**
+ * Renders children for a signed-in user; otherwise a short explanation with sign-in links. `nested`: the page
+ * already has its own h1, so the sign-in prompt's heading is an h2.
+ */
+export function SignedIn({
+  children,
+  what,
+  nested = false,
+}: {
+  children: ReactNode;
+  what: string;
+  nested?: boolean;
+}) {
+  const Heading = nested ? 'h2' : 'h1';
   const me = api.auth.me.useQuery(undefined, { retry: false });
   if (me.isPending)
     return (
@@ -16,7 +28,7 @@ export function SignedIn({ children, what }: { children: ReactNode; what: string
   if (!me.data)
     return (
       <div className="auth-card">
-        <h1>Sign in to {what}</h1>
+        <Heading>Sign in to {what}</Heading>
         <p>Practice answers belong to your account, so you need to be signed in.</p>
         <p className="button-row tight">
           <Link className="button" href="/signin">

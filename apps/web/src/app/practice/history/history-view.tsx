@@ -23,7 +23,7 @@ export function HistoryView() {
       <h1 ref={heading} tabIndex={-1} className="focus-target">
         Your practice history
       </h1>
-      <SignedIn what="see your practice history">
+      <SignedIn what="see your practice history" nested>
         <HistoryInner />
       </SignedIn>
     </>
