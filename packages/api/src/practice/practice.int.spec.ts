@@ -231,7 +231,6 @@ describe('practice.tracks and practice.start', () => {
     const stored = JSON.stringify(raw[0]!.data);
     for (const typed of ['Data Analyst', 'Tableau', 'SQL', 'Python', 'stakeholders'])
       expect(stored).not.toContain(typed);
-    expect(stored).toContain('{{title}}');
     // Shown to the candidate exactly as generated (the placeholders are put back from the encrypted fields).
     const generated = generateJobQuestions({
       jobTitle: 'Data Analyst',
@@ -243,7 +242,11 @@ describe('practice.tracks and practice.start', () => {
       generated.map((q) => [q.text, q.strongAnswerShows]),
     );
     expect(js.questions.map((q) => q.id)).toEqual(['job-1', 'job-2', 'job-3', 'job-4', 'job-5']);
-    expect(js.questions.some((q) => q.text.includes('Data Analyst'))).toBe(true);
+    // Which templates quote the title or a term depends on the seed (the session id): check what was generated.
+    const texts = generated.flatMap((q) => [q.text, ...q.strongAnswerShows]);
+    if (texts.some((t) => t.includes('Data Analyst'))) expect(stored).toContain('{{title}}');
+    if (texts.some((t) => js.keyTerms.some((k) => t.includes(k)))) expect(stored).toMatch(/\{\{term:\d+\}\}/);
+    expect(stored).toMatch(/\{\{(title|term:\d+)\}\}/); // five questions always quote something typed
     const rm = await h.db.sql<{ questions: unknown }[]>`
       select questions from rm_practice_sessions where session_id = ${job.sessionId}`;
     expect(JSON.stringify(rm[0]!.questions)).not.toContain('Data Analyst');
