@@ -7,7 +7,6 @@
 import path from 'node:path';
 import { createTestDatabase } from '@tia/db/testing';
 import type { Browser, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuild,
@@ -17,57 +16,20 @@ import {
   openWatched,
   SHOT_DIR,
   startApp,
+  startMailbox,
   TEST_SERVER_SECRETS,
   type App,
+  type Mailbox,
 } from './harness';
-
-interface Mail {
-  to: string[];
-  raw: string;
-}
 
 let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 let app: App | undefined;
 let browser: Browser | undefined;
-let smtp: SMTPServer | undefined;
-const inbox: Mail[] = [];
+let mailbox: Mailbox | undefined;
 let base = '';
 
 const EMAIL = 'e2e.candidate@example.com';
 const PASSWORD = 'correct horse battery staple 42';
-
-function startSmtp(port: number): Promise<SMTPServer> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw });
-        callback();
-      });
-    },
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/** The 6-digit code of the newest mail to `to` (it stands on its own, indented line). */
-async function codeFor(to: string, after = 0, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const mails = inbox.filter((m) => m.to.includes(to.toLowerCase())).slice(after);
-    const last = mails.at(-1);
-    const code = last ? /\n[ \t]+(\d{6})[ \t]*\r?\n/.exec(last.raw)?.[1] : undefined;
-    if (code) return code;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no code mailed to ${to}; inbox: ${JSON.stringify(inbox.map((m) => m.to))}`);
-}
 
 /** Chromium logs every 4xx answer; the deliberate failures (wrong code, wrong password) make some. */
 function unexpectedProblems(p: { console: string[]; csp: string[] }) {
@@ -80,19 +42,18 @@ function unexpectedProblems(p: { console: string[]; csp: string[] }) {
 }
 
 function mailsTo(to: string): number {
-  return inbox.filter((m) => m.to.includes(to.toLowerCase())).length;
+  return mailbox!.count(to);
 }
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const smtpPort = await freePort();
-  smtp = await startSmtp(smtpPort);
+  mailbox = await startMailbox();
   await ensureBuild(['/signup', '/verify', '/signin', '/account', '/welcome', '/account/password']);
   const port = await freePort();
   app = await startApp(
     {
       DATABASE_URL: db.url,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
       ...TEST_SERVER_SECRETS, // AUTH_SECRET, MASTER_KEY (TEST_MASTER_KEY as base64)
       PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
     },
@@ -105,7 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await app?.stop();
-  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+  await mailbox?.close();
   await db?.drop();
 });
 
@@ -161,7 +122,7 @@ describe('sign-up, email code, sign-out, sign-in', () => {
     await page.screenshot({ path: path.join(SHOT_DIR, 'tia-verify-1280.png'), fullPage: true });
 
     // A wrong code: shown on the field and in the focused summary.
-    const code = await codeFor(EMAIL);
+    const code = await mailbox!.codeFor(EMAIL); // received by the real in-process SMTP server
     const wrong = code === '000000' ? '111111' : '000000';
     await page.getByLabel('Confirmation code').fill(wrong);
     await page.getByRole('button', { name: 'Confirm email' }).click();

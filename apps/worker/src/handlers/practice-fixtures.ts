@@ -28,14 +28,9 @@ export const givenCandidate = async (p: Persistence, opts: { consent?: boolean }
     );
   }
   const sessionId = randomUUID();
-  const questions = pickQuestions({ track: 'competency', count: 1, seed: sessionId }).map((q) => ({
-    id: q.id,
-    competency: q.competency,
-    kind: q.kind,
-    text: q.text,
-    strongAnswerShows: [...q.strongAnswerShows],
-    expectsStar: q.expectsStar,
-  }));
+  const questions = pickQuestions({ track: 'competency', count: 1, seed: sessionId }).map(
+    recording.toPracticeQuestion,
+  );
   await p.store.append(
     recording.practiceStream(sessionId),
     0,

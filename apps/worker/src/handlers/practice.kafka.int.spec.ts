@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersistence, silentLogger, type Persistence } from '@tia/db';
 import {
@@ -17,23 +16,17 @@ import {
 } from '@tia/db/testing';
 import { recording } from '@tia/domain';
 import { KafkaTransport } from '../transport/kafka.js';
+import { skipKafkaTests, TEST_BROKERS } from '../kafka/testing.js';
 import { createTranscriptionEngine } from '../speech/config.js';
 import { feedbackHandler, transcriptionHandler } from './practice.js';
 import { givenCandidate, givenUpload, inline } from './practice-fixtures.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim());
-const isCI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const reachable = await new Promise<boolean>((resolve) => {
-  const host = brokers[0]!.slice(0, brokers[0]!.lastIndexOf(':'));
-  const s = net.connect({ host, port: Number(brokers[0]!.split(':').pop()) });
-  s.setTimeout(1500, () => (s.destroy(), resolve(false)));
-  s.on('connect', () => (s.end(), resolve(true)));
-  s.on('error', () => resolve(false));
-});
+const brokers = TEST_BROKERS;
+const skip = await skipKafkaTests('the practice pipeline over Kafka');
 
 const JFK = readFileSync(speechFixture());
 
-describe.skipIf(!reachable && !isCI)('practice pipeline over Kafka with pocketsphinx', () => {
+describe.skipIf(skip)('practice pipeline over Kafka with pocketsphinx', () => {
   let db: TestDatabase;
   let p: Persistence;
   beforeAll(async () => {

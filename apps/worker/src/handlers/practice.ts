@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BlobStore, EventStore, InlineProjection, Queryable, RecordedEvent, TxSql } from '@tia/db';
+import type { BlobStore, EventStore, InlineProjection, Queryable, TxSql } from '@tia/db';
 import {
   COMPETENCY_IDS,
   getCompetency,
@@ -41,14 +41,11 @@ export const processingBlock = async (db: Queryable, userId: string): Promise<Sk
   return null;
 };
 
-const toDomainEvents = (events: readonly RecordedEvent[]): RecordingEvent[] =>
-  events.map((e) => ({ type: e.type, data: e.data }) as RecordingEvent);
-
 /** The recording's state and stream version, read in `db` (the handler's transaction). */
 export const loadRecording = async (store: EventStore, db: Queryable, recordingId: string) => {
   const events = await store.readStream(recording.recordingStream(recordingId), { db });
   return {
-    state: recording.fold(toDomainEvents(events)),
+    state: recording.fold(recording.recordingEventsOf(events)),
     version: events.length === 0 ? 0 : events[events.length - 1]!.streamVersion,
   };
 };

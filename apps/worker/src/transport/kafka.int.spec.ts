@@ -4,7 +4,6 @@
  * nothing while the broker is unreachable. Skipped only when no broker is reachable and CI is not set.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,26 +24,13 @@ import {
 } from '@tia/db/testing';
 import { KafkaTransport, createKafka, dlqTopic, runRelay, topicFor, type KafkaConfig } from './kafka.js';
 import type { Handler } from './port.js';
+import { skipKafkaTests, TEST_BROKERS } from '../kafka/testing.js';
 import type { Outcome } from './process.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim());
-const isCI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-const reachable = await new Promise<boolean>((resolve) => {
-  const [host, port] = [
-    brokers[0]!.slice(0, brokers[0]!.lastIndexOf(':')),
-    Number(brokers[0]!.split(':').pop()),
-  ];
-  const s = net.connect({ host, port });
-  s.setTimeout(1500, () => (s.destroy(), resolve(false)));
-  s.on('connect', () => (s.end(), resolve(true)));
-  s.on('error', () => resolve(false));
-});
-if (!reachable && !isCI)
-  console.warn(
-    `Kafka not reachable at ${brokers.join(',')}: Kafka transport tests skipped (npm run kafka:start)`,
-  );
+const brokers = TEST_BROKERS;
+const skip = await skipKafkaTests('Kafka transport tests');
 
-describe.skipIf(!reachable && !isCI)('Kafka transport (real broker)', () => {
+describe.skipIf(skip)('Kafka transport (real broker)', () => {
   let db: TestDatabase;
   let p: Persistence;
   const cfg: KafkaConfig = {

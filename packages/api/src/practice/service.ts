@@ -23,7 +23,6 @@ import {
   type Anchors,
   type AudioContainer,
   type CompetencyId,
-  type Question,
   type Track,
 } from '@tia/domain';
 import type { Session } from '../context.js';
@@ -131,15 +130,6 @@ export const startInput = z
   });
 export type StartInput = z.output<typeof startInput>;
 
-const toPracticeQuestion = (q: Question): PracticeQuestion => ({
-  id: q.id,
-  competency: q.competency,
-  kind: q.kind,
-  text: q.text,
-  strongAnswerShows: [...q.strongAnswerShows],
-  expectsStar: q.expectsStar,
-});
-
 /** Picks (bank tracks) or generates (job track) the questions and appends `PracticeSessionStarted`. */
 export const startSession = async (
   a: AuthServices,
@@ -165,7 +155,10 @@ export const startSession = async (
     jobTitle = generated.jobTitle;
     keyTerms = [...new Set(generated.keyTerms.map((k) => k.term.slice(0, 200)))].slice(0, 50);
     // The generated texts quote the title and the key terms: store them as placeholders (see redactJobQuestions).
-    questions = redactJobQuestions(generated.questions.map(toPracticeQuestion), { jobTitle, keyTerms });
+    questions = redactJobQuestions(generated.questions.map(recording.toPracticeQuestion), {
+      jobTitle,
+      keyTerms,
+    });
     bankVersion = generated.bankVersion;
   } else {
     questions = pickQuestions({
@@ -173,7 +166,7 @@ export const startSession = async (
       count: input.count,
       seed: sessionId,
       ...(input.competency ? { competency: input.competency } : {}),
-    }).map(toPracticeQuestion);
+    }).map(recording.toPracticeQuestion);
   }
   if (questions.length === 0)
     throw new ValidationFailed(
@@ -368,17 +361,10 @@ export const getSession = async (a: AuthServices, actor: Actor, input: z.input<t
 
 export const recordingInput = z.object({ recordingId: z.string().min(1).max(200) });
 
-export interface CriterionFeedback {
-  id: string;
-  label: string;
-  score: number;
-  weight: number;
-  reason: string;
-  evidence: { start: number; end: number; text: string; label?: string }[];
-  tip: string;
+export type CriterionFeedback = recording.FeedbackData['criteria'][number] & {
   /** What a 1, a 3 and a 5 mean for this criterion (null for a criterion this rubric no longer has). */
   anchors: Anchors | null;
-}
+};
 
 export interface RecordingDetail extends RecordingSummary {
   question: SessionQuestion | null;
@@ -828,17 +814,6 @@ const isUniqueViolationOn = (e: unknown, table: string): boolean =>
   (e as { code?: string }).code === '23505' &&
   (e as { table_name?: string }).table_name === table;
 
-const RECORDING_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'RecordingUploaded',
-  'TranscriptProduced',
-  'AudioDeleted',
-  'TranscriptionFailed',
-  'RecordingProcessingSkipped',
-  'FeedbackScored',
-]);
-
 /** A stored event of a recording stream as the decider's event (data validated by the codec). */
 export const toRecordingEvent = (e: RecordedEvent): recording.RecordingEvent | null =>
-  RECORDING_EVENT_TYPES.has(e.type)
-    ? ({ type: e.type, data: e.data } as unknown as recording.RecordingEvent)
-    : null;
+  recording.toRecordingEvent(e);

@@ -10,8 +10,9 @@
  * Every command on a recording that has moved past the step is a no-op (`[]`), so redelivered messages and
  * racing workers decide nothing twice.
  */
-import type { AudioContainer, AudioDeletionReason } from '../events/practice.js';
+import type { AudioContainer, AudioDeletionReason, PracticeQuestion } from '../events/practice.js';
 import type { CompetencyId } from './competencies.js';
+import type { Question } from './questions.js';
 
 export interface Upload {
   recordingId: string;
@@ -272,3 +273,30 @@ export const recordingStream = (recordingId: string): string => `recording-${rec
 export const practiceStream = (sessionId: string): string => `practice-${sessionId}`;
 /** The key that encrypts a recording's audio blob; destroyed with the blob. */
 export const recordingKeySubject = (recordingId: string): string => `recording:${recordingId}`;
+
+const RECORDING_EVENT_TYPES: ReadonlySet<string> = new Set<RecordingEvent['type']>([
+  'RecordingUploaded',
+  'TranscriptProduced',
+  'AudioDeleted',
+  'TranscriptionFailed',
+  'RecordingProcessingSkipped',
+  'FeedbackScored',
+]);
+
+/** A stored event (data already validated by its schema) as this decider's event, or null for other types. */
+export const toRecordingEvent = (e: { type: string; data: unknown }): RecordingEvent | null =>
+  RECORDING_EVENT_TYPES.has(e.type) ? ({ type: e.type, data: e.data } as RecordingEvent) : null;
+
+/** The recording events of a stream, in order, for `fold`. */
+export const recordingEventsOf = (events: readonly { type: string; data: unknown }[]): RecordingEvent[] =>
+  events.map(toRecordingEvent).filter((e): e is RecordingEvent => e !== null);
+
+/** A bank or generated question as stored in `PracticeSessionStarted`. */
+export const toPracticeQuestion = (q: Question): PracticeQuestion => ({
+  id: q.id,
+  competency: q.competency,
+  kind: q.kind,
+  text: q.text,
+  strongAnswerShows: [...q.strongAnswerShows],
+  expectsStar: q.expectsStar,
+});
