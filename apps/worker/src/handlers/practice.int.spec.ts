@@ -208,6 +208,50 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
     expect(await blobRows(recordingId)).toBe(0);
   });
 
+  it('a withdrawal between transcript and scoring: no feedback, FeedbackSkipped says why', async () => {
+    const who = await givenCandidate(p);
+    const recordingId = await givenUpload(p, who, JFK);
+    // Only transcription first, so the withdrawal lands between the two steps.
+    const only = new EmbeddedTransport({
+      sql: db.sql,
+      store: p.store,
+      log: silentLogger,
+      handlers: [transcriptionHandler({ blobs: p.blobs, inline, engine })],
+      pollMs: 10,
+    });
+    await only.start();
+    await waitFor(async () => (await typesOf(recordingId)).includes('AudioDeleted'), 30_000);
+    await only.stop();
+    const now = new Date().toISOString();
+    await p.store.append(
+      `privacy-${who.userId}`,
+      'any',
+      [
+        {
+          eventId: randomUUID(),
+          type: 'ConsentWithdrawn',
+          data: { subjectId: who.userId, purpose: 'recording_feedback', withdrawnAt: now },
+          metadata: { occurredAt: now },
+        },
+      ],
+      { inline },
+    );
+    await startPipeline();
+    await waitFor(async () => (await typesOf(recordingId)).includes('FeedbackSkipped'), 30_000);
+    expect(await typesOf(recordingId)).toEqual([
+      'RecordingUploaded',
+      'TranscriptProduced',
+      'AudioDeleted',
+      'FeedbackSkipped',
+    ]);
+    const [row] = await db.sql<{ status: string; status_detail: string }[]>`
+      select status, status_detail from rm_recordings where recording_id = ${recordingId}`;
+    expect(row).toEqual({
+      status: 'skipped',
+      status_detail: 'You had withdrawn your consent to recording analysis, so this answer was not analysed.',
+    });
+  });
+
   it('gives up after the last attempt of a transient failure, and at once on undecodable audio: audio deleted', async () => {
     const who = await givenCandidate(p);
     engine.failWith = new TransientTranscriptionError('engine unreachable');

@@ -287,12 +287,21 @@ export const feedbackHandler = (
   },
   handle: async (event, ctx) => {
     const recordingId = event.data.recordingId as string;
-    if ((await processingBlock(ctx.tx, event.data.userId as string)) !== null) {
-      ctx.log.info('feedback not scored: processing is blocked for this subject', { recordingId });
-      return;
-    }
     const { state, version } = await loadRecording(ctx.store, ctx.tx, recordingId);
     if (state.kind !== 'transcribed') return;
+    const blocked = await processingBlock(ctx.tx, event.data.userId as string);
+    if (blocked !== null) {
+      // Consent withdrawn (or processing paused, or erased) since the transcript: not analysed, and it says why.
+      const events = recording.decide({ type: 'SkipFeedback', reason: blocked, now: nowIso(deps) }, state);
+      await commitDecision(deps, ctx.store, ctx.tx, recordingId, version, events, {
+        causationId: event.eventId,
+      });
+      ctx.log.info('feedback not scored: processing is blocked for this subject', {
+        recordingId,
+        reason: blocked,
+      });
+      return;
+    }
     const scored = await scoreTranscript(ctx.store, ctx.tx, event.data);
     if (!scored) {
       ctx.log.warn('feedback not scored: session or question not found', { recordingId });

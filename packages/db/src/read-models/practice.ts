@@ -36,6 +36,13 @@ type Fields = Readonly<
   > & { questions: unknown; scores: unknown; engine: { name: string } }
 >;
 
+/** What the candidate reads when an answer was not analysed. */
+const SKIP_DETAIL: Readonly<Record<string, string>> = {
+  consent_withdrawn: 'You had withdrawn your consent to recording analysis, so this answer was not analysed.',
+  processing_restricted: 'You had paused processing of your data, so this answer was not analysed.',
+  subject_erased: 'The account was erased.',
+};
+
 export const practiceProjection: Projection = {
   name: 'practice',
   tables: ['rm_practice_sessions', 'rm_recordings', 'rm_trial_usage', 'rm_restrictions'],
@@ -47,6 +54,7 @@ export const practiceProjection: Projection = {
     'TranscriptionFailed',
     'RecordingProcessingSkipped',
     'FeedbackScored',
+    'FeedbackSkipped',
     'ProcessingRestricted',
     'ProcessingRestrictionLifted',
     'SubjectErased',
@@ -102,7 +110,12 @@ export const practiceProjection: Projection = {
                    where recording_id = ${d.recordingId}`;
           break;
         case 'RecordingProcessingSkipped':
-          await tx`update ${recordings} set status_detail = ${d.reason} where recording_id = ${d.recordingId}`;
+          await tx`update ${recordings} set status_detail = ${SKIP_DETAIL[d.reason] ?? d.reason}
+                   where recording_id = ${d.recordingId}`;
+          break;
+        case 'FeedbackSkipped':
+          await tx`update ${recordings} set status = 'skipped', status_detail = ${SKIP_DETAIL[d.reason] ?? d.reason}
+                   where recording_id = ${d.recordingId} and status = 'transcribed'`;
           break;
         case 'FeedbackScored':
           await tx`update ${recordings} set status = 'scored', scored_at = ${d.scoredAt}, overall = ${d.overall},

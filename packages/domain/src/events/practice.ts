@@ -199,6 +199,19 @@ export const FeedbackScored = defineEvent({
   subject: (d) => d.userId,
 });
 
+/** A transcript was not scored: consent withdrawn, processing restricted or the account erased after transcription. */
+export const FeedbackSkipped = defineEvent({
+  type: 'FeedbackSkipped',
+  category: 'recording',
+  schema: z.object({
+    recordingId: id,
+    userId: id,
+    reason: z.enum(['consent_withdrawn', 'processing_restricted', 'subject_erased']),
+    skippedAt: isoTime,
+  }),
+  subject: (d) => d.userId,
+});
+
 /** The candidate asked that their data be stored but not processed (right to restriction). */
 export const ProcessingRestricted = defineEvent({
   type: 'ProcessingRestricted',
@@ -222,6 +235,7 @@ export const PRACTICE_EVENTS = [
   TranscriptionFailed,
   RecordingProcessingSkipped,
   FeedbackScored,
+  FeedbackSkipped,
   ProcessingRestricted,
   ProcessingRestrictionLifted,
 ] as const;

@@ -32,7 +32,7 @@ export const USAGE_RECORD = {
     'TranscriptionFailed',
     'RecordingProcessingSkipped',
   ],
-  'score an answer and give feedback': ['FeedbackScored'],
+  'score an answer and give feedback': ['FeedbackScored', 'FeedbackSkipped'],
   'restrict processing of my data': ['ProcessingRestricted', 'ProcessingRestrictionLifted'],
   'operate the service (no personal data)': ['DiagnosticPinged'],
 } as const satisfies Record<string, readonly (typeof ALL_EVENTS)[number]['type'][]>;

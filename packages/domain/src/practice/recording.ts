@@ -2,6 +2,7 @@
  * The life of one recorded answer, as a decider (pure: time, ids and I/O results are passed in).
  *
  *   uploaded ──transcribe──▶ transcribed ──score──▶ scored
+ *                                 └──skip feedback (consent withdrawn / restricted / erased meanwhile)──▶ unscored
  *      │  (TranscriptProduced + AudioDeleted in one decision: the audio never outlives its transcript)
  *      ├──skip (consent withdrawn / restricted / erased)──▶ ended (RecordingProcessingSkipped + AudioDeleted)
  *      ├──fail──▶ ended (TranscriptionFailed + AudioDeleted)
@@ -61,6 +62,7 @@ export type RecordingState =
   | { kind: 'uploaded'; upload: Upload }
   | { kind: 'transcribed'; upload: Upload; transcribedAt: string; audioDeletedAt: string }
   | { kind: 'scored'; upload: Upload; transcribedAt: string; scoredAt: string }
+  | { kind: 'unscored'; upload: Upload; transcribedAt: string; reason: SkipReason }
   | { kind: 'ended'; upload: Upload; reason: AudioDeletionReason; deletedAt: string };
 
 export type RecordingCommand =
@@ -69,7 +71,8 @@ export type RecordingCommand =
   | { type: 'SkipProcessing'; reason: SkipReason; blobExisted: boolean; now: string }
   | { type: 'FailTranscription'; engine: string; error: string; blobExisted: boolean; now: string }
   | { type: 'ExpireAudio'; blobExisted: boolean; now: string }
-  | { type: 'ScoreFeedback'; feedback: FeedbackData; now: string };
+  | { type: 'ScoreFeedback'; feedback: FeedbackData; now: string }
+  | { type: 'SkipFeedback'; reason: SkipReason; now: string };
 
 export type RecordingEvent =
   | { type: 'RecordingUploaded'; data: Upload }
@@ -103,6 +106,10 @@ export type RecordingEvent =
     }
   | {
       type: 'RecordingProcessingSkipped';
+      data: { recordingId: string; userId: string; reason: SkipReason; skippedAt: string };
+    }
+  | {
+      type: 'FeedbackSkipped';
       data: { recordingId: string; userId: string; reason: SkipReason; skippedAt: string };
     }
   | {
@@ -208,6 +215,19 @@ export const decide = (cmd: RecordingCommand, state: RecordingState): RecordingE
     case 'ExpireAudio':
       if (state.kind !== 'uploaded') return [];
       return [audioDeleted(upload, 'max_age_exceeded', null, cmd.blobExisted, cmd.now)];
+    case 'SkipFeedback':
+      if (state.kind !== 'transcribed') return [];
+      return [
+        {
+          type: 'FeedbackSkipped',
+          data: {
+            recordingId: upload.recordingId,
+            userId: upload.userId,
+            reason: cmd.reason,
+            skippedAt: cmd.now,
+          },
+        },
+      ];
     case 'ScoreFeedback':
       if (state.kind !== 'transcribed') return [];
       return [
@@ -257,6 +277,14 @@ export const evolve = (state: RecordingState, event: RecordingEvent): RecordingS
         transcribedAt: state.transcribedAt,
         scoredAt: event.data.scoredAt,
       };
+    case 'FeedbackSkipped':
+      if (state.kind !== 'transcribed') return state;
+      return {
+        kind: 'unscored',
+        upload: state.upload,
+        transcribedAt: state.transcribedAt,
+        reason: event.data.reason,
+      };
     case 'TranscriptionFailed':
     case 'RecordingProcessingSkipped':
       return state; // the AudioDeleted decided with it ends the recording
@@ -281,6 +309,7 @@ const RECORDING_EVENT_TYPES: ReadonlySet<string> = new Set<RecordingEvent['type'
   'TranscriptionFailed',
   'RecordingProcessingSkipped',
   'FeedbackScored',
+  'FeedbackSkipped',
 ]);
 
 /** A stored event (data already validated by its schema) as this decider's event, or null for other types. */

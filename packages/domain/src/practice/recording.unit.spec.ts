@@ -138,6 +138,22 @@ describe('recording decider', () => {
     expect(decide({ type: 'ScoreFeedback', feedback, now: T2 }, fold(uploaded))).toEqual([]);
   });
 
+  it('Given a transcript, When consent is gone before scoring, Then FeedbackSkipped and nothing is scored after', () => {
+    const events = decide({ type: 'SkipFeedback', reason: 'consent_withdrawn', now: T2 }, fold(transcribed));
+    expect(events).toEqual([
+      {
+        type: 'FeedbackSkipped',
+        data: { recordingId: 'r1', userId: 'u1', reason: 'consent_withdrawn', skippedAt: T2 },
+      },
+    ]);
+    expect(() => eventRegistry.validate('FeedbackSkipped', events[0]!.data)).not.toThrow();
+    const s = fold([...transcribed, ...events]);
+    expect(s).toMatchObject({ kind: 'unscored', reason: 'consent_withdrawn' });
+    expect(decide({ type: 'ScoreFeedback', feedback, now: T2 }, s)).toEqual([]);
+    expect(decide({ type: 'SkipFeedback', reason: 'consent_withdrawn', now: T2 }, s)).toEqual([]);
+    expect(decide({ type: 'SkipFeedback', reason: 'subject_erased', now: T2 }, fold(uploaded))).toEqual([]);
+  });
+
   it('Given nothing, When anything but an upload arrives, Then it is refused', () => {
     expect(() => decide({ type: 'ExpireAudio', blobExisted: false, now: T0 }, initialState)).toThrow(
       RecordingRuleViolated,
