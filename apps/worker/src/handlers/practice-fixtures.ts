@@ -9,23 +9,42 @@ import type { Transcript, TranscriptionEngine } from '../speech/port.js';
 
 export const inline = INLINE_PROJECTIONS.map(asInline);
 
+/** Appends one event to the subject's privacy stream (consent, restriction), with the inline projections. */
+const givenPrivacyEvent = async (
+  p: Persistence,
+  userId: string,
+  type: string,
+  data: Record<string, unknown>,
+) => {
+  const now = new Date().toISOString();
+  await p.store.append(
+    `privacy-${userId}`,
+    'any',
+    [{ eventId: randomUUID(), type, data: { subjectId: userId, ...data }, metadata: { occurredAt: now } }],
+    { inline },
+  );
+};
+
+/** The candidate withdraws the recording consent now. */
+export const withdrawConsent = (p: Persistence, userId: string) =>
+  givenPrivacyEvent(p, userId, 'ConsentWithdrawn', {
+    purpose: 'recording_feedback',
+    withdrawnAt: new Date().toISOString(),
+  });
+
+/** The candidate pauses processing of their data now. */
+export const restrictProcessing = (p: Persistence, userId: string) =>
+  givenPrivacyEvent(p, userId, 'ProcessingRestricted', { restrictedAt: new Date().toISOString() });
+
 export const givenCandidate = async (p: Persistence, opts: { consent?: boolean } = {}) => {
   const userId = randomUUID();
   const now = new Date().toISOString();
   if (opts.consent !== false) {
-    await p.store.append(
-      `privacy-${userId}`,
-      'any',
-      [
-        {
-          eventId: randomUUID(),
-          type: 'ConsentGiven',
-          data: { subjectId: userId, purpose: 'recording_feedback', policyVersion: 'test', givenAt: now },
-          metadata: { occurredAt: now },
-        },
-      ],
-      { inline },
-    );
+    await givenPrivacyEvent(p, userId, 'ConsentGiven', {
+      purpose: 'recording_feedback',
+      policyVersion: 'test',
+      givenAt: now,
+    });
   }
   const sessionId = randomUUID();
   const questions = pickQuestions({ track: 'competency', count: 1, seed: sessionId }).map(

@@ -14,7 +14,14 @@ import { EmbeddedTransport } from '../transport/embedded.js';
 import type { Outcome } from '../transport/process.js';
 import { TransientTranscriptionError } from '../speech/port.js';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './practice.js';
-import { givenCandidate, givenUpload, inline, ScriptedEngine } from './practice-fixtures.js';
+import {
+  givenCandidate,
+  givenUpload,
+  inline,
+  restrictProcessing,
+  ScriptedEngine,
+  withdrawConsent,
+} from './practice-fixtures.js';
 
 const JFK = readFileSync(speechFixture());
 
@@ -118,36 +125,16 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
       erased: await givenUpload(p, erased, JFK),
       never: await givenUpload(p, never, JFK),
     };
-    const now = new Date().toISOString();
-    await p.store.append(
-      `privacy-${withdrawn.userId}`,
-      'any',
-      [
-        {
-          eventId: randomUUID(),
-          type: 'ConsentWithdrawn',
-          data: { subjectId: withdrawn.userId, purpose: 'recording_feedback', withdrawnAt: now },
-          metadata: { occurredAt: now },
-        },
-      ],
-      { inline },
-    );
-    await p.store.append(
-      `privacy-${restricted.userId}`,
-      'any',
-      [
-        {
-          eventId: randomUUID(),
-          type: 'ProcessingRestricted',
-          data: { subjectId: restricted.userId, restrictedAt: now },
-          metadata: { occurredAt: now },
-        },
-      ],
-      { inline },
-    );
+    await withdrawConsent(p, withdrawn.userId);
+    await restrictProcessing(p, restricted.userId);
     await eraseSubject(
       { store: p.store, keys: p.keys, inline },
-      { subjectId: erased.userId, reason: 'user_request', eventId: randomUUID(), now },
+      {
+        subjectId: erased.userId,
+        reason: 'user_request',
+        eventId: randomUUID(),
+        now: new Date().toISOString(),
+      },
     );
     // Erasure already removed the pending audio and its key.
     expect(await blobRows(ids.erased)).toBe(0);
@@ -184,20 +171,7 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
     const recordingId = await givenUpload(p, who, JFK);
     await startPipeline();
     await inEngine;
-    const now = new Date().toISOString();
-    await p.store.append(
-      `privacy-${who.userId}`,
-      'any',
-      [
-        {
-          eventId: randomUUID(),
-          type: 'ConsentWithdrawn',
-          data: { subjectId: who.userId, purpose: 'recording_feedback', withdrawnAt: now },
-          metadata: { occurredAt: now },
-        },
-      ],
-      { inline },
-    );
+    await withdrawConsent(p, who.userId);
     engine.release();
     await waitFor(async () => (await typesOf(recordingId)).includes('AudioDeleted'), 20_000);
     expect(await typesOf(recordingId)).toEqual([
@@ -222,20 +196,7 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
     await only.start();
     await waitFor(async () => (await typesOf(recordingId)).includes('AudioDeleted'), 30_000);
     await only.stop();
-    const now = new Date().toISOString();
-    await p.store.append(
-      `privacy-${who.userId}`,
-      'any',
-      [
-        {
-          eventId: randomUUID(),
-          type: 'ConsentWithdrawn',
-          data: { subjectId: who.userId, purpose: 'recording_feedback', withdrawnAt: now },
-          metadata: { occurredAt: now },
-        },
-      ],
-      { inline },
-    );
+    await withdrawConsent(p, who.userId);
     await startPipeline();
     await waitFor(async () => (await typesOf(recordingId)).includes('FeedbackSkipped'), 30_000);
     expect(await typesOf(recordingId)).toEqual([

@@ -343,7 +343,9 @@ export const sweepAudio = async (
         state.kind === 'none'
           ? []
           : recording.decide({ type: 'ExpireAudio', blobExisted, now: now.toISOString() }, state);
-      await deps.blobs.delete(tx, b.recordingId); // also orphans and already-ended recordings
+      // commitDecision deletes the blob with its AudioDeleted; orphans and already-ended recordings decide
+      // nothing, so their blob goes here.
+      if (events.length === 0) await deps.blobs.delete(tx, b.recordingId);
       await commitDecision(deps, deps.store, tx, b.recordingId, version, events, {});
       swept++;
     });
