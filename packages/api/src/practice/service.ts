@@ -645,14 +645,14 @@ const DEFAULT_MIME: Record<AudioContainer, string> = {
 
 /** The recorder's type when it is a plausible media type, else the sniffed container's. */
 const mimeTypeOf = (claimed: string | null, container: AudioContainer): string => {
-  const t = (claimed ?? '').trim().toLowerCase();
-  return /^(audio|video)\/[a-z0-9.+-]+(\s*;[\x20-\x7e]*)?$/.test(t) && t.length <= 100
+  const t = (claimed ?? '').slice(0, 200).trim().toLowerCase();
+  return t.length <= 100 && /^(audio|video)\/[a-z0-9.+-]+(\s*;[\x20-\x7e]*)?$/.test(t)
     ? t
     : DEFAULT_MIME[container];
 };
 
 const describeClaimed = (claimed: string | null) => {
-  const t = (claimed ?? '').trim().toLowerCase().slice(0, 60);
+  const t = (claimed ?? '').slice(0, 200).trim().toLowerCase().slice(0, 60);
   return /^[a-z0-9.+/-]+(;[\x20-\x7e]*)?$/.test(t) ? ` (sent as ${t})` : '';
 };
 
