@@ -191,13 +191,7 @@ try {
     path.join(ROOT, 'apps/worker'),
     childEnv,
   );
-  child(
-    'web',
-    process.execPath,
-    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(env.PORT)],
-    webDir,
-    childEnv,
-  );
+  child('web', process.execPath, ['--import', 'tsx', 'server.ts', '-p', String(env.PORT)], webDir, childEnv);
 
   const health = `http://127.0.0.1:${env.PORT}/api/health`;
   await waitForHealth(health, 120_000);

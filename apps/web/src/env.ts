@@ -51,6 +51,18 @@ const serverSchema = edgeSchema.extend({
   ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
+/** What server.ts needs to listen (no secrets, so a misconfigured app still starts and reports it). */
+const listenSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  HOST: z.preprocess(blankIsUnset, z.string().min(1).default('0.0.0.0')),
+  /**
+   * How many reverse proxies of ours stand in front of the web server (0: none, the socket's peer is the client).
+   * Only their `X-Forwarded-For` hops are believed; the client is the rightmost hop none of them added.
+   */
+  TRUSTED_PROXIES: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(99).default(0)),
+});
+
+export type ListenEnv = z.infer<typeof listenSchema>;
 export type ProxyEnv = z.infer<typeof edgeSchema>;
 export type ServerEnv = z.infer<typeof serverSchema>;
 
@@ -65,6 +77,11 @@ function parse<T extends z.ZodType>(schema: T): z.infer<T> {
 
 let proxyEnvCache: ProxyEnv | undefined;
 let serverEnvCache: ServerEnv | undefined;
+
+/** The web server's address and trusted proxy count (server.ts). */
+export function listenEnv(): ListenEnv {
+  return parse(listenSchema);
+}
 
 /** What the request proxy needs (no secrets). */
 export function proxyEnv(): ProxyEnv {

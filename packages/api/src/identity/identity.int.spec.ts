@@ -357,7 +357,7 @@ describe('sign-in', () => {
     expect(forAccount[0]!.data).toMatchObject({
       userId,
       count: 10,
-      windowMinutes: 15,
+      windowMinutes: 60, // the account-wide ceiling's window
       ipPrefix: '100.100.100.0/24',
     });
     expect(raised.filter((e) => e.data.kind === 'repeated_sign_in_failures_ip')).toHaveLength(1);
