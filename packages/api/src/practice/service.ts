@@ -64,7 +64,8 @@ export const VERIFY_FIRST_MESSAGE =
 const requireVerifiedEmail = async (db: Queryable, userId: string): Promise<void> => {
   const rows = await db<{ verified: boolean }[]>`
     select email_verified_at is not null as verified from rm_accounts where user_id = ${userId}`;
-  if (!rows[0]?.verified) throw new Forbidden(VERIFY_FIRST_MESSAGE);
+  // No row: an erased account — the later checks refuse it with their own answer.
+  if (rows[0] && !rows[0].verified) throw new Forbidden(VERIFY_FIRST_MESSAGE);
 };
 
 /** Reserves one attempt per account and per network (refused with 429 once the budget is used). */
