@@ -647,7 +647,7 @@ describe('answers after transcription and feedback: recording, session and histo
     await runRecording(second, {
       type: 'FailTranscription',
       engine: 'pocketsphinx',
-      error: 'decoder crashed',
+      code: 'audio_unreadable',
       blobExisted: true,
       now: h.clock.now.toISOString(),
     });
@@ -696,7 +696,7 @@ describe('answers after transcription and feedback: recording, session and histo
     const failed = await call.practice.recording({ recordingId: second });
     expect(failed).toMatchObject({
       status: 'failed',
-      statusDetail: 'Transcription failed: decoder crashed',
+      statusDetail: recording.TRANSCRIPTION_FAILURE_MESSAGES.audio_unreadable,
       deletionReason: 'transcription_failed',
       transcript: null,
       feedback: null,
