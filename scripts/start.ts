@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { createLogger, createSql, migrate } from '@tia/db';
+import { createLogger, createSql, migrate, parseSecret32 } from '@tia/db';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = createLogger({ service: 'start' });
@@ -153,6 +153,9 @@ try {
   const databaseUrl = env.DATABASE_URL ?? (await startEmbeddedPostgres());
   const masterKey = env.MASTER_KEY ?? devMasterKey();
   const authSecret = env.AUTH_SECRET ?? devAuthSecret();
+  // The same strict rule every process applies (32 bytes, canonical base64): refuse before starting anything.
+  parseSecret32('MASTER_KEY', masterKey);
+  parseSecret32('AUTH_SECRET', authSecret);
   const sql = createSql(databaseUrl, { max: 1, applicationName: 'tia-start' });
   const { applied, total } = await migrate(sql);
   await sql.end();

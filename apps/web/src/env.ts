@@ -1,3 +1,4 @@
+import { secret32 } from '@tia/db/secrets';
 import { z } from 'zod';
 
 /**
@@ -13,22 +14,14 @@ const edgeSchema = z.object({
 });
 
 const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
-/** A secret given as base64 of at least `bytes` random bytes. */
-const base64Secret = (name: string, bytes: number, exact = false) =>
-  z
-    .string({ message: `${name} is required (openssl rand -base64 ${bytes})` })
-    .transform((v) => Buffer.from(v.trim(), 'base64'))
-    .refine((b) => (exact ? b.length === bytes : b.length >= bytes), {
-      message: `${name} must be ${exact ? '' : 'at least '}${bytes} bytes, base64 (openssl rand -base64 ${bytes})`,
-    });
 
 const serverSchema = edgeSchema.extend({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   /** Wraps every data subject's key (crypto-shredding). */
-  MASTER_KEY: base64Secret('MASTER_KEY', 32, true),
+  MASTER_KEY: secret32('MASTER_KEY'),
   /** HMAC key for email codes, email lookups, the trial registry and rate-limit keys. */
-  AUTH_SECRET: base64Secret('AUTH_SECRET', 32),
+  AUTH_SECRET: secret32('AUTH_SECRET'),
   /** smtp(s)://user:pass@host:port — unset: mails are written as .eml files to MAILBOX_DIR. */
   SMTP_URL: z.preprocess(
     blankIsUnset,

@@ -13,3 +13,4 @@ export * from './privacy.js';
 export * from './factory.js';
 export * from './blob-store.js';
 export * from './read-models/index.js';
+export * from './secrets.js';
