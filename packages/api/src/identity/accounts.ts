@@ -128,6 +128,8 @@ export const signUp = async (ctx: Context, input: SignUpInput) => {
     now,
   );
 
+  // Hashed before looking the address up: an existing account answers after the same work as a new one.
+  const passwordHash = await hashPassword(input.password);
   const answer = (userId: string) => ({ userId, email, verificationSent: true as const });
   const alreadyThere = async () => {
     // Never reveal that the address has an account: tell its owner instead, answer the same.
@@ -136,7 +138,6 @@ export const signUp = async (ctx: Context, input: SignUpInput) => {
   };
   if (await findAccountByEmail(a, email)) return alreadyThere();
 
-  const passwordHash = await hashPassword(input.password);
   const userId = a.newId();
   const purposes = consentPurposes(input.consents);
   let code: string;
@@ -232,7 +233,8 @@ export const resendVerification = async (ctx: Context, input: { email: string })
       ]);
       return a.codes.issue(tx, account.userId, 'verify_email', now);
     });
-    await sendQuietly(
+    // Sent after answering: waiting for the mail server would tell which addresses await verification.
+    void sendQuietly(
       a,
       ctx,
       { to: account.email, ...MESSAGES.verificationCode(account.name, code, CODE_TTL_SECONDS / 60) },

@@ -3,7 +3,7 @@ import type { Context, Session } from '../context.js';
 import { ValidationFailed } from '../errors.js';
 import { CODE_TTL_SECONDS } from '../auth/codes.js';
 import { MESSAGES } from '../auth/mailer.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { hashPassword, ONE_TIME_PASSWORD_HOURS, verifyPassword } from '../auth/passwords.js';
 import { POLICIES } from '../auth/rate-limit.js';
 import { CODE_WRONG_MESSAGE, passwordIssue } from './accounts.js';
 import {
@@ -40,7 +40,8 @@ export const requestPasswordReset = async (ctx: Context, input: { email: string 
       ]);
       return a.codes.issue(tx, account.userId, 'reset_password', now);
     });
-    await sendQuietly(
+    // Sent after answering: waiting for the mail server would tell who has an account.
+    void sendQuietly(
       a,
       ctx,
       { to: account.email, ...MESSAGES.passwordResetCode(account.name, code, CODE_TTL_SECONDS / 60) },
@@ -77,9 +78,12 @@ export const resetPassword = async (
           if (check !== 'ok') return check;
           // A reset proves the mailbox, not the person the one-time password was handed to: "must change
           // password" (bootstrap admin) stays until they change it while signed in.
+          // …and it is one-time again: it expires like the bootstrap password did.
           await tx`insert into credentials (user_id, password_hash, updated_at) values (${account.userId}, ${hash}, ${now})
                  on conflict (user_id) do update set password_hash = excluded.password_hash,
-                   updated_at = excluded.updated_at`;
+                   updated_at = excluded.updated_at,
+                   one_time_expires_at = case when credentials.change_required
+                     then ${new Date(now.getTime() + ONE_TIME_PASSWORD_HOURS * 3600_000)} end`;
           await runAccountCommand(a, tx, ctx, account.userId, [
             { type: 'ChangePassword', via: 'reset', now: now.toISOString() },
           ]);
@@ -131,7 +135,8 @@ export const changePassword = async (
   const hash = await hashPassword(input.newPassword);
   await withConcurrencyRetry(() =>
     a.sql.begin(async (tx) => {
-      await tx`update credentials set password_hash = ${hash}, updated_at = ${now}, change_required = false
+      await tx`update credentials set password_hash = ${hash}, updated_at = ${now}, change_required = false,
+                 one_time_expires_at = null
                where user_id = ${userId}`;
       await runAccountCommand(a, tx, ctx, userId, [
         { type: 'ChangePassword', via: 'change', now: now.toISOString() },

@@ -48,14 +48,16 @@ export const signIn = async (ctx: Context, input: { email: string; password: str
   const account = await findAccountByEmail(a, email);
   const cred = account
     ? (
-        await a.sql<
-          { password_hash: string }[]
-        >`select password_hash from credentials where user_id = ${account.userId}`
+        await a.sql<{ password_hash: string; one_time_expires_at: Date | null }[]>`
+          select password_hash, case when change_required then one_time_expires_at end as one_time_expires_at
+            from credentials where user_id = ${account.userId}`
       )[0]
     : undefined;
-  const ok = cred
+  const verified = cred
     ? await verifyPassword(cred.password_hash, input.password)
     : (await burnVerifyTime(input.password), false);
+  // A one-time password past its expiry works no more (same answer as a wrong one).
+  const ok = verified && !(cred?.one_time_expires_at && cred.one_time_expires_at <= now);
 
   if (!ok || !account) {
     const byAccount = await a.limiter.alertOnce(a.sql, ceiling!);

@@ -14,7 +14,17 @@ import { changeStaffAccess } from '../auth/staff.js';
 import { hashToken, sessionCookieName } from '../auth/sessions.js';
 import { stepAt, totpCode } from '../auth/totp.js';
 import { handleRecordingUpload } from '../practice/service.js';
+import { memoryCookies, type Context } from '../context.js';
+import { smtpMailer } from '../auth/mailer.js';
+import { createAuthServices } from '../identity/services.js';
+import { silentLogger } from '../log.js';
+import { appRouter } from '../root.js';
+import { createCallerFactory } from '../trpc.js';
+import { TEST_MASTER_KEY } from '@tia/db/testing';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
 import {
+  AUTH_SECRET,
   createHarness,
   signUpInput,
   waitForMails,
@@ -27,6 +37,33 @@ beforeAll(async () => {
   h = await createHarness();
 });
 afterAll(async () => h?.close());
+
+/** A real SMTP server that takes `delayMs` to accept each message. */
+const slowSmtp = async (delayMs: number) => {
+  let done: () => void = () => undefined;
+  const delivered = new Promise<void>((r) => (done = r));
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () =>
+        setTimeout(() => {
+          callback();
+          done();
+        }, delayMs),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    delivered,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
 
 const freshEmail = () => `p-${randomUUID().slice(0, 8)}@example.org`;
 const PASSWORD = 'analytical engine notes';
@@ -267,5 +304,60 @@ describe('item 7: smaller account-security rules', () => {
     const row = await h.db.sql<{ change_required: boolean }[]>`
       select change_required from credentials where user_id = ${userId}`;
     expect(row[0]!.change_required).toBe(true);
+  });
+
+  it('consents name the published policy version only (server-side)', async () => {
+    const b = await h.browser();
+    const before = (await h.db.sql`select 1 from events`).length;
+    const r = await outcome(
+      (await b.call()).auth.signUp({ ...signUpInput({ email: freshEmail() }), policyVersion: '1999-01-01' }),
+    );
+    expect(r).toBe('BAD_REQUEST');
+    expect((await h.db.sql`select 1 from events`).length).toBe(before);
+  });
+
+  it('a one-time password past its expiry no longer signs in (same answer as a wrong password)', async () => {
+    const { email, userId } = await verified();
+    await h.db.sql`update credentials set change_required = true,
+                     one_time_expires_at = ${new Date(h.clock.now.getTime() + 3600_000)} where user_id = ${userId}`;
+    const b = await h.browser();
+    expect(await outcome((await b.call()).auth.signIn({ email, password: PASSWORD }))).toBe('ok');
+    h.clock.advance(2 * 3600);
+    const late = await h.browser();
+    expect(await outcome((await late.call()).auth.signIn({ email, password: PASSWORD }))).toBe(
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('a password reset answers before the mail goes out (no timing difference from the mail server)', async () => {
+    const { email } = await verified();
+    const slow = await slowSmtp(4_000);
+    try {
+      const a = createAuthServices({
+        sql: h.db.sql,
+        masterKey: TEST_MASTER_KEY,
+        authSecret: AUTH_SECRET,
+        mailer: smtpMailer(slow.url, 'TrueInterviewAI <no-reply@test.local>'),
+        secureCookies: false,
+        clock: () => h.clock.now,
+      });
+      const ctx: Context = {
+        sql: h.db.sql,
+        requestId: 'slow-mail',
+        session: null,
+        ip: '192.0.2.200',
+        userAgent: null,
+        log: silentLogger,
+        cookies: memoryCookies(),
+        auth: a,
+      };
+      const t0 = performance.now();
+      await createCallerFactory(appRouter)(ctx).auth.requestPasswordReset({ email });
+      // Generous: the answer does not wait for the 4 s the mail server takes.
+      expect(performance.now() - t0).toBeLessThan(3_000);
+      await slow.delivered;
+    } finally {
+      await slow.close();
+    }
   });
 });
