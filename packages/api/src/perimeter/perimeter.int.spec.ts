@@ -258,6 +258,34 @@ describe('item 6: verify first, then practise; starts and uploads are budgeted',
     expect(results.slice(0, POLICIES.sessionStartAccount.freeFailures).every((r) => r === 'ok')).toBe(true);
     expect(results.at(-1)).toBe('TOO_MANY_REQUESTS');
   });
+
+  it('uploads are limited per network too: many accounts behind one address share its budget', async () => {
+    const accounts = await Promise.all(Array.from({ length: 5 }, () => verified()));
+    const attempt = async (b: Browser) =>
+      outcome(
+        handleRecordingUpload(h.auth, {
+          session: await b.session(),
+          requestId: 'r',
+          ip: '203.0.113.250',
+          query: new URLSearchParams({
+            sessionId: randomUUID(),
+            questionId: 'q',
+            durationSeconds: '10',
+            recordingId: randomUUID(),
+          }),
+          contentType: 'audio/webm',
+          contentLength: '4',
+          body: new Uint8Array([1, 2, 3, 4]),
+        }),
+      );
+    const results: string[] = [];
+    // 25 per account stays under the per-account budget (30); 125 from one network passes its budget (120).
+    for (const { b } of accounts) for (let i = 0; i < 25; i++) results.push(await attempt(b));
+    expect(results.slice(0, POLICIES.uploadIp.freeFailures).every((r) => r !== 'RATE_LIMITED:429')).toBe(
+      true,
+    );
+    expect(results.at(-1)).toBe('RATE_LIMITED:429');
+  });
 });
 
 describe('item 7: smaller account-security rules', () => {
