@@ -189,7 +189,9 @@ describe('npm start under attack (issue 8)', () => {
   }, 120_000);
 
   it('item 2: a batch of 60 wrong sign-ins checks no password; 60 in parallel check at most the allowance; no 500', async () => {
-    const wrong = { email, password: 'not the password at all' };
+    const target = `target-${randomUUID().slice(0, 8)}@example.org`;
+    expect((await post('auth.signUp', signUpBody(target))).status).toBe(200);
+    const wrong = { email: target, password: 'not the password at all' };
     const failures = async () => (await db.sql`select 1 from events where type = 'SignInFailed'`).length;
 
     const batchInput = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [String(i), wrong]));
@@ -237,8 +239,9 @@ describe('npm start under attack (issue 8)', () => {
       }),
     );
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
-    // One network (127.0.0.0/24) for all of them: the sign-up allowance (10, one already used above) holds.
-    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(9);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(21);
+    // One network (127.0.0.0/24) for all of them: the sign-up allowance (10 an hour, shared with the tests above)
+    // holds whatever the headers claim; with the spoofed address believed, all 30 went through.
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20);
   }, 120_000);
 });
