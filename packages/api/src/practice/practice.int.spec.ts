@@ -84,6 +84,7 @@ const startCompetency = async (c: Candidate, over: Record<string, unknown> = {})
   return { sessionId, questionId: s.questions[0]!.id, session: s };
 };
 
+let uploads = 0;
 const upload = async (
   c: Candidate | { session: Session | null },
   p: {
@@ -100,6 +101,8 @@ const upload = async (
   handleRecordingUpload(h.auth, {
     session: 'b' in c ? await c.b.session() : c.session,
     requestId: `req-${randomUUID()}`,
+    ip: `10.66.${++uploads % 250}.1`, // many networks: this file tests the per-account budget
+
     query: new URLSearchParams({
       sessionId: p.sessionId,
       questionId: p.questionId,

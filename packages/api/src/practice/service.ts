@@ -623,8 +623,8 @@ export interface UploadRequest {
   /** The session the cookie resolved to (null: anonymous). */
   session: Session | null;
   requestId: string;
-  /** The caller's address (socket, or the rightmost untrusted forwarded hop). */
-  ip?: string | null;
+  /** The caller's address (socket, or the rightmost untrusted forwarded hop; null when unknown). */
+  ip: string | null;
   /** The query string (`?sessionId=…&questionId=…&durationSeconds=…&recordingId=…`). */
   query: URLSearchParams;
   contentType: string | null;
