@@ -30,6 +30,7 @@ import {
   type SpeechCheck,
 } from './speech/config.js';
 import { createFeedbackEnricher } from './feedback/llm.js';
+import { sweepLegacyScratch, sweepScratch } from './speech/scratch.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -50,6 +51,9 @@ export const startWorker = async (
   const engine = handlersOverride ? null : createTranscriptionEngine(env);
   if (engine && env.SPEECH_ENGINE_MISSING === 'fail') await assertEngineReady(engine);
   let speech: SpeechCheck | null = engine ? await checkSpeech(engine) : null;
+  // A worker killed mid-transcription left decoded audio in its scratch folders: remove it before anything.
+  const swept = [...(await sweepScratch()), ...(await sweepLegacyScratch())];
+  if (swept.length > 0) log.warn('scratch folders of stopped workers removed', { count: swept.length });
   const enricher = handlersOverride ? null : createFeedbackEnricher(env);
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
   const { applied } = await migrate(sql);
