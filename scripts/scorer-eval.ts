@@ -190,8 +190,20 @@ const main = async (): Promise<void> => {
   }
 
   printFigures('Overall, all answers (targets apply here)', all);
-  printFigures('Tuning questions only', figures(rows.filter((r) => r.split === 'tuning'), 'clean'));
-  printFigures('Held-out questions only (not used for tuning)', figures(rows.filter((r) => r.split === 'held-out'), 'clean'));
+  printFigures(
+    'Tuning questions only',
+    figures(
+      rows.filter((r) => r.split === 'tuning'),
+      'clean',
+    ),
+  );
+  printFigures(
+    'Held-out questions only (not used for tuning)',
+    figures(
+      rows.filter((r) => r.split === 'held-out'),
+      'clean',
+    ),
+  );
   printFigures(`Simulated engine transcripts (WER ${NOISE_WER}), all answers`, noisyAll);
 
   const deltas = rows.map((r) => Math.abs(r.clean.overall - r.noisy.overall)).sort((a, b) => a - b);

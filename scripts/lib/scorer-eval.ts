@@ -50,7 +50,8 @@ export const spearman = (x: readonly number[], y: readonly number[]): number => 
  * When both raters give one and the same grade to everything, agreement is perfect (1).
  */
 export const quadraticWeightedKappa = (a: readonly number[], b: readonly number[], k = 5): number => {
-  if (a.length !== b.length || a.length === 0) throw new RangeError('kappa needs two equal, non-empty series');
+  if (a.length !== b.length || a.length === 0)
+    throw new RangeError('kappa needs two equal, non-empty series');
   const n = a.length;
   const observed = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const ha = new Array<number>(k).fill(0);
@@ -105,7 +106,8 @@ export const engineStyle = (text: string): string[] =>
  * Words a recogniser typically confuses or inserts: short, frequent words (substitutions of content words
  * by these lose the content, as the real engine does).
  */
-const CONFUSIONS = `the a an and in on at it is was to of for that this with as by or but so then them they there
+const CONFUSIONS =
+  `the a an and in on at it is was to of for that this with as by or but so then them they there
 their he she we i you me my our from had have has been be are were do did not no if all can its one up out about
 into more some what when which who would could than only also just over after now way well back even want because
 these give most us day new time year work`.split(/\s+/);
