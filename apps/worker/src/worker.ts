@@ -24,6 +24,7 @@ import { diagnosticsHandler } from './handlers/diagnostics.js';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
 import { assertEngineReady, createTranscriptionEngine } from './speech/config.js';
 import { createFeedbackEnricher } from './feedback/llm.js';
+import { createModelGrader } from './feedback/grader.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -41,6 +42,7 @@ export const startWorker = async (
   const engine = handlersOverride ? null : createTranscriptionEngine(env);
   if (engine) await assertEngineReady(engine);
   const enricher = handlersOverride ? null : createFeedbackEnricher(env);
+  const grader = handlersOverride ? null : createModelGrader(env);
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
   const { applied } = await migrate(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
@@ -50,12 +52,14 @@ export const startWorker = async (
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
     transcriptionHandler({ blobs, inline, engine: engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
-    feedbackHandler({ blobs, inline, enricher }),
+    feedbackHandler({ blobs, inline, enricher, grader }),
   ];
   if (engine) {
     log.info('speech and feedback engines', {
       transcription: { name: engine.name, model: engine.model },
-      feedback: enricher ? { name: 'rubric+llm', model: enricher.model } : { name: 'rubric', model: null },
+      feedback: grader
+        ? { name: 'rubric+model', model: grader.model, tips: enricher !== null }
+        : { name: 'rubric', model: null },
     });
   }
 

@@ -1122,6 +1122,19 @@ export const DELIVERY_CRITERIA: ReadonlySet<CriterionId> = new Set(['length', 'p
 /** Share of the delivery criteria's weight earned, by substance score. */
 export const DELIVERY_CREDIT: Readonly<Record<Score, number>> = { 1: 0.25, 2: 0.5, 3: 0.75, 4: 1, 5: 1 };
 
+/** The documented weighted mean (see RUBRIC_CRITERIA), 0–100. */
+export function overallOf(
+  criteria: readonly Pick<CriterionResult, 'id' | 'weight' | 'score'>[],
+  deliveryCredit: number,
+): number {
+  const totalWeight = criteria.reduce((s, c) => s + c.weight, 0);
+  const weighted = criteria.reduce(
+    (s, c) => s + (c.weight * (DELIVERY_CRITERIA.has(c.id) ? deliveryCredit : 1) * (c.score - 1)) / 4,
+    0,
+  );
+  return totalWeight === 0 ? 0 : Math.round((100 * weighted) / totalWeight);
+}
+
 /** Scores one spoken answer. Same input → same output. */
 export function scoreAnswer(input: ScoreAnswerInput): AnswerScore {
   const source = input.transcript;
@@ -1175,12 +1188,7 @@ export function scoreAnswer(input: ScoreAnswerInput): AnswerScore {
 
   const substanceScore = finalCriteria.find((c) => c.id === 'substance')?.score ?? 1;
   const deliveryCredit = sub.stuffing ? 0 : DELIVERY_CREDIT[substanceScore];
-  const totalWeight = finalCriteria.reduce((s, c) => s + c.weight, 0);
-  const weighted = finalCriteria.reduce(
-    (s, c) => s + (c.weight * (DELIVERY_CRITERIA.has(c.id) ? deliveryCredit : 1) * (c.score - 1)) / 4,
-    0,
-  );
-  const overall = totalWeight === 0 ? 0 : Math.round((100 * weighted) / totalWeight);
+  const overall = overallOf(finalCriteria, deliveryCredit);
 
   return {
     rubricVersion: RUBRIC_VERSION,
