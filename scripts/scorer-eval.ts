@@ -14,11 +14,15 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
   COMPETENCY_IDS,
+  combineWithModel,
   getQuestionById,
+  modelGradingRequest,
+  RUBRIC_VERSION,
   scoreAnswer,
-  type AnswerScore,
   type ScoreAnswerInput,
 } from '@tia/domain';
+import { createModelGrader } from '../apps/worker/src/feedback/grader.js';
+import { llmEnvSchema } from '../apps/worker/src/feedback/llm.js';
 import { quadraticWeightedKappa, simulateRecognition, spearman } from './lib/scorer-eval.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +88,10 @@ const load = async (): Promise<Loaded[]> => {
   return out;
 };
 
+interface Scored {
+  readonly overall: number;
+  readonly criteria: readonly { readonly id: string; readonly score: number }[];
+}
 interface Row {
   readonly question: string;
   readonly split: 'tuning' | 'held-out';
@@ -91,8 +99,12 @@ interface Row {
   readonly kind: string;
   readonly rank: number;
   readonly grades: Readonly<Record<string, number>>;
-  readonly clean: AnswerScore;
-  readonly noisy: AnswerScore;
+  readonly clean: Scored;
+  readonly noisy: Scored;
+  /** Rubric and model combined (model mode only). */
+  readonly combined?: Scored;
+  /** The model's own grades, verified (model mode only). */
+  readonly model?: Scored;
 }
 
 const fmt = (x: number): string => (Number.isNaN(x) ? '  n/a' : x.toFixed(2).padStart(5));
@@ -104,23 +116,24 @@ interface Figures {
   readonly gamedOk: boolean;
 }
 
-const figures = (rows: readonly Row[], which: 'clean' | 'noisy'): Figures => {
+const figures = (rows: readonly Row[], which: 'clean' | 'noisy' | 'combined' | 'model'): Figures => {
+  const get = (r: Row): Scored => r[which] ?? r.clean;
   const questions = [...new Set(rows.map((r) => r.question))];
   const perQuestion = questions.map((question) => {
     const rs = rows.filter((r) => r.question === question);
     const rho = spearman(
       rs.map((r) => -r.rank),
-      rs.map((r) => r[which].overall),
+      rs.map((r) => get(r).overall),
     );
-    const gamed = rs.filter((r) => r.kind === 'gamed').map((r) => r[which].overall);
-    const honest = rs.filter((r) => r.kind !== 'gamed').map((r) => r[which].overall);
+    const gamed = rs.filter((r) => r.kind === 'gamed').map((r) => get(r).overall);
+    const honest = rs.filter((r) => r.kind !== 'gamed').map((r) => get(r).overall);
     const gamedOk = gamed.length === 0 || Math.max(...gamed) < Math.min(...honest);
     return { question, rho, gamedOk };
   });
   const rho = perQuestion.reduce((s, q) => s + q.rho, 0) / Math.max(1, perQuestion.length);
   const pairs = new Map<string, { human: number[]; rubric: number[] }>();
   for (const r of rows)
-    for (const c of r[which].criteria) {
+    for (const c of get(r).criteria) {
       const human = r.grades[c.id];
       if (human === undefined) continue;
       const p = pairs.get(c.id) ?? { human: [], rubric: [] };
@@ -149,7 +162,12 @@ const printFigures = (label: string, f: Figures): void => {
 
 const main = async (): Promise<void> => {
   const loaded = await load();
+  // Model mode: the same env as the worker (LLM_BASE_URL, LLM_MODEL, LLM_API_KEY, LLM_TIMEOUT_MS).
+  const grader = createModelGrader(llmEnvSchema.parse(process.env));
   const rows: Row[] = [];
+  let refusedGrades = 0;
+  let disagreements = 0;
+  let modelGraded = 0;
   for (const { file, fixture, input } of loaded)
     for (const a of fixture.answers) {
       const clean = scoreAnswer({ ...input, transcript: a.transcript });
@@ -157,7 +175,31 @@ const main = async (): Promise<void> => {
         ...input,
         transcript: simulateRecognition(a.transcript, { wer: NOISE_WER, seed: `${file}:${a.id}` }),
       });
+      let combined: Scored | undefined;
+      let model: Scored | undefined;
+      if (grader) {
+        const verified = await grader.grade(
+          modelGradingRequest({
+            question: input.question.text ?? '',
+            competency: input.question.competency,
+            jobKeyTerms: (input.jobKeyTerms ?? []).map((k) => (typeof k === 'string' ? k : k.term)),
+            transcript: a.transcript,
+            score: clean,
+          }),
+        );
+        refusedGrades += verified.refused.length;
+        const c = combineWithModel(clean, verified.accepted);
+        combined = c;
+        disagreements += c.criteria.filter((x) => x.gradersDiffer).length;
+        modelGraded += verified.accepted.length;
+        model = {
+          overall: c.overall,
+          criteria: verified.accepted.map((g) => ({ id: g.id, score: g.score })),
+        };
+      }
       rows.push({
+        ...(combined ? { combined } : {}),
+        ...(model ? { model } : {}),
         question: file.replace(/\.json$/, ''),
         split: fixture.split,
         id: a.id,
@@ -169,7 +211,7 @@ const main = async (): Promise<void> => {
       });
     }
 
-  const rubricVersion = rows[0]?.clean.rubricVersion ?? '?';
+  const rubricVersion = RUBRIC_VERSION;
   console.log(
     `scorer:eval — rubric ${rubricVersion}, ${rows.length} answers, ${loaded.length} questions (${dir})`,
   );
@@ -205,6 +247,24 @@ const main = async (): Promise<void> => {
     ),
   );
   printFigures(`Simulated engine transcripts (WER ${NOISE_WER}), all answers`, noisyAll);
+
+  if (grader) {
+    printFigures(`Rubric + model (${grader.model}) combined, all answers`, figures(rows, 'combined'));
+    const m = figures(rows, 'model');
+    console.log(
+      `  model alone, κ per criterion: ${Object.entries(m.kappa)
+        .map(([id, k]) => `${id} ${k.kappa.toFixed(2)} (n=${k.n})`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  model grades kept ${modelGraded}, refused ${refusedGrades} (quote not verbatim or criterion not asked); ` +
+        `rubric and model > 1 point apart on ${disagreements} criteria`,
+    );
+  } else {
+    console.log(
+      '\nModel-graded mode: off (set LLM_BASE_URL to grade the set with a language model as well).',
+    );
+  }
 
   const deltas = rows.map((r) => Math.abs(r.clean.overall - r.noisy.overall)).sort((a, b) => a - b);
   const mean = deltas.reduce((s, d) => s + d, 0) / deltas.length;
