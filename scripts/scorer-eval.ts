@@ -23,7 +23,7 @@ import {
 } from '@tia/domain';
 import { createModelGrader } from '../apps/worker/src/feedback/grader.js';
 import { llmEnvSchema } from '../apps/worker/src/feedback/llm.js';
-import { quadraticWeightedKappa, simulateRecognition, spearman } from './lib/scorer-eval.js';
+import { engineStyle, quadraticWeightedKappa, simulateRecognition, spearman } from './lib/scorer-eval.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.env.SCORER_FIXTURES_DIR ?? path.resolve(repoRoot, 'fixtures/answers');
@@ -101,6 +101,8 @@ interface Row {
   readonly grades: Readonly<Record<string, number>>;
   readonly clean: Scored;
   readonly noisy: Scored;
+  /** The engine's style (lower case, no punctuation, numbers as words) without word errors. */
+  readonly styled: Scored;
   /** Rubric and model combined (model mode only). */
   readonly combined?: Scored;
   /** The model's own grades, verified (model mode only). */
@@ -175,6 +177,7 @@ const main = async (): Promise<void> => {
         ...input,
         transcript: simulateRecognition(a.transcript, { wer: NOISE_WER, seed: `${file}:${a.id}` }),
       });
+      const styled = scoreAnswer({ ...input, transcript: engineStyle(a.transcript).join(' ') });
       let combined: Scored | undefined;
       let model: Scored | undefined;
       if (grader) {
@@ -208,6 +211,7 @@ const main = async (): Promise<void> => {
         grades: a.grades,
         clean,
         noisy,
+        styled,
       });
     }
 
@@ -266,6 +270,11 @@ const main = async (): Promise<void> => {
     );
   }
 
+  const styleDeltas = rows.map((r) => Math.abs(r.clean.overall - r.styled.overall));
+  console.log(
+    `\nEngine style only (lower case, no punctuation, numbers as words, no word errors): |Δ overall| mean ` +
+      `${(styleDeltas.reduce((s, d) => s + d, 0) / styleDeltas.length).toFixed(1)}, max ${Math.max(...styleDeltas)}`,
+  );
   const deltas = rows.map((r) => Math.abs(r.clean.overall - r.noisy.overall)).sort((a, b) => a - b);
   const mean = deltas.reduce((s, d) => s + d, 0) / deltas.length;
   const p90 = deltas[Math.floor(0.9 * (deltas.length - 1))] ?? 0;

@@ -326,6 +326,12 @@ const TASK_CUES = P([
   'i wanted to',
   'we wanted to',
   'the target',
+  // without the possessive, which the speech engine often drops ("goal was to get the release out")
+  'goal was',
+  'task was',
+  'aim was',
+  'objective was',
+  'job was to',
 ]);
 const RESULT_CUES = P([
   'as a result',
