@@ -813,6 +813,31 @@ function scoreOwnership(ctx: Context): CriterionResult {
   return criterion('ownership', { score, reason, evidence, tip });
 }
 
+/** The behaviour with the concrete words that make it one: from the nearest one before to the nearest after. */
+function behaviourSpan(ctx: Context, m: { first: number; last: number }, label: string): Evidence {
+  const around = concreteIn(ctx, m.first - 6, m.last + 6).filter((k) => !ctx.keyTermTokens.has(k));
+  const before = around.filter((k) => k < m.first);
+  const after = around.filter((k) => k > m.last);
+  let first = m.first;
+  let last = m.last;
+  const a = after[0];
+  const b = before[before.length - 1];
+  if (a !== undefined) last = a;
+  if (b !== undefined && (a === undefined || after.length < 2)) first = b;
+  // keep the span within one sentence
+  for (let k = m.first; k > first; k--)
+    if (hasSentenceBreak(ctx.tokens[k]?.gapBefore ?? '')) {
+      first = k;
+      break;
+    }
+  for (let k = m.last + 1; k <= last; k++)
+    if (hasSentenceBreak(ctx.tokens[k]?.gapBefore ?? '')) {
+      last = k - 1;
+      break;
+    }
+  return evidenceOf(ctx.source, ctx.tokens, { first, last }, label);
+}
+
 /**
  * A match used with content: at least two concrete words within a few words around it, not counting the
  * job's key terms (a list of key terms is not a sentence about them).
@@ -839,7 +864,7 @@ function scoreCompetency(
     if (m === undefined) {
       missing.push(concept.label);
       if (all.length > 0) named++;
-    } else matched.push({ label: concept.label, evidence: evidenceOf(source, tokens, m, concept.label) });
+    } else matched.push({ label: concept.label, evidence: behaviourSpan(ctx, m, concept.label) });
   }
   // for role-specific questions the job's own key terms count as expertise evidence
   if (competency === 'role-expertise') {
