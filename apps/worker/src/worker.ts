@@ -31,6 +31,7 @@ import {
 } from './speech/config.js';
 import { createFeedbackEnricher } from './feedback/llm.js';
 import { sweepLegacyScratch, sweepScratch } from './speech/scratch.js';
+import { createModelGrader } from './feedback/grader.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -55,6 +56,7 @@ export const startWorker = async (
   const swept = [...(await sweepScratch()), ...(await sweepLegacyScratch())];
   if (swept.length > 0) log.warn('scratch folders of stopped workers removed', { count: swept.length });
   const enricher = handlersOverride ? null : createFeedbackEnricher(env);
+  const grader = handlersOverride ? null : createModelGrader(env);
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
   const { applied } = await migrate(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
@@ -86,12 +88,14 @@ export const startWorker = async (
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
     transcriptionHandler({ blobs, inline, engine: engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
-    feedbackHandler({ blobs, inline, enricher }),
+    feedbackHandler({ blobs, inline, enricher, grader }),
   ];
   if (engine) {
     log.info('speech and feedback engines', {
       transcription: { name: engine.name, model: engine.model },
-      feedback: enricher ? { name: 'rubric+llm', model: enricher.model } : { name: 'rubric', model: null },
+      feedback: grader
+        ? { name: 'rubric+model', model: grader.model, tips: enricher !== null }
+        : { name: 'rubric', model: null },
     });
   }
 

@@ -384,7 +384,7 @@ export interface RecordingDetail extends RecordingSummary {
   feedback: {
     overall: number;
     rubricVersion: string;
-    engine: { name: 'rubric' | 'rubric+llm'; model: string | null };
+    engine: { name: 'rubric' | 'rubric+llm' | 'rubric+model'; model: string | null };
     criteria: CriterionFeedback[];
     metrics: Record<string, unknown>;
     annotations: { start: number; end: number; kind: 'filler' | 'hedge'; label: string; text: string }[];
