@@ -27,6 +27,7 @@ export { createMailer, fileMailer, smtpMailer, type Mailer, type MailMessage } f
 export { sessionCookieName } from './auth/sessions.js';
 export { rolesFor } from './auth/roles.js';
 export { DEFAULT_ACCESS_REVIEW_DAYS } from './auth/staff.js';
+export { DEFAULT_ANALYTICS, type AnalyticsSettings } from './analytics/service.js';
 export { GoogleSignIn, type GoogleConfig } from './auth/google.js';
 export {
   googleSubLookup,
