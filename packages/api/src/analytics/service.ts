@@ -27,12 +27,13 @@ export interface AnalyticsSettings {
 export const DEFAULT_ANALYTICS: AnalyticsSettings = { k: 11, epsilon: null, budget: 10 };
 
 export const figureInput = z.discriminatedUnion('report', [
-  z.object({
+  // Strict: no other field (no filter, no subset) is accepted, so no all-minus-one query can be asked.
+  z.strictObject({
     report: z.literal('answers'),
     measure: z.enum(analytics.MEASURES),
     dimension: z.enum(analytics.DIMENSIONS),
   }),
-  z.object({ report: z.literal('funnel') }),
+  z.strictObject({ report: z.literal('funnel') }),
 ]);
 export type FigureInput = z.input<typeof figureInput>;
 
