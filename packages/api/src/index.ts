@@ -60,3 +60,6 @@ export {
 export { APP_VERSION, POLICY_VERSION } from './version.js';
 export { tRPCResponseMeta } from './http.js';
 export { publicHealth, redactHealth, type HealthReport } from './health.js';
+/** Command-path entry points used by `npm run db:seed` (synthetic candidates). */
+export { signUp, verifyEmail } from './identity/accounts.js';
+export { startSession as startPracticeSession } from './practice/service.js';
