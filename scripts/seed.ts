@@ -274,7 +274,7 @@ const main = async () => {
     },
   });
   const candidates = z.coerce.number().int().min(1).max(100_000).parse(values.candidates);
-  const env = Env.parse(process.env); // eslint-disable-line no-restricted-properties -- a CLI reads its own environment
+  const env = Env.parse(process.env);
   const log = createLogger({ service: 'seed' });
   const sql = createSql(env.DATABASE_URL, { max: 4, applicationName: 'tia-seed' });
   try {
