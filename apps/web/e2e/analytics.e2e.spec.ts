@@ -153,7 +153,7 @@ describe('analyst workspace', () => {
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('tia-answers-overall-by-track.csv');
-    const csv = await readFile((await download.path()), 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     const lines = csv
       .trim()
       .split(/\r\n/)
