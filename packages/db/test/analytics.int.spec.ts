@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analytics, COMPETENCY_IDS, TRACKS } from '@tia/domain';
-import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
+import { createTestPersistence, eventually, type TestDatabase } from '../src/testing/index.js';
 import { appendAnalyticsPerson } from '../src/testing/analytics.js';
 import type { Persistence } from '../src/factory.js';
-import { rebuildProjection } from '../src/projections.js';
+import { rebuildProjection, runProjection } from '../src/projections.js';
 import { analyticsProjection } from '../src/read-models/analytics.js';
 import { eraseSubject } from '../src/privacy.js';
 import { silentLogger } from '../src/log.js';
@@ -174,5 +174,39 @@ describe('exclusion (P25, P26, P24, P19): a subject leaves every aggregate alrea
       expect(
         await db.sql`select 1 from ${db.sql(`analytics_private.${table}`)} where subject_id = ${userId}`,
       ).toHaveLength(0);
+  });
+
+  it('the live projection (as the worker runs it) takes an objecting subject out of figures already built', async () => {
+    const ac = new AbortController();
+    const loop = runProjection(analyticsProjection, {
+      sql: db.sql,
+      store: p.store,
+      log: silentLogger,
+      signal: ac.signal,
+      pollMs: 50,
+    });
+    try {
+      const userId = await appendAnalyticsPerson(p.store, { answers: 3 });
+      const built = await eventually(async () => {
+        const n =
+          await db.sql`select 1 from analytics_private.answers where subject_id = ${userId} and bins is not null`;
+        expect(n).toHaveLength(3);
+        const g = await grand();
+        const included = await db.sql<{ answers: number }[]>`
+          select count(*)::int as answers from analytics_private.answers a join analytics_private.subjects s using (subject_id)
+           where a.bins is not null and not (s.objected or s.restricted or s.consent_withdrawn)`;
+        expect(g.answers).toBe(included[0]!.answers);
+        return g;
+      }, 30_000);
+      await privacyEvent(userId, 'ProcessingObjected', { scope: 'analytics', objectedAt: now() });
+      await eventually(
+        async () =>
+          expect(await grand()).toEqual({ answers: built.answers - 3, subjects: built.subjects - 1 }),
+        30_000,
+      );
+    } finally {
+      ac.abort();
+      await loop;
+    }
   });
 });
