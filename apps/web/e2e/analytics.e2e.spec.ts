@@ -131,7 +131,7 @@ describe('analyst workspace', () => {
     const chart = page.getByTestId('figure-chart');
     await chart.waitFor({ timeout: 20_000 });
     // The chart has a text alternative naming every row.
-    const desc = await chart.locator('svg desc').innerText();
+    const desc = (await chart.locator('svg desc').textContent()) ?? '';
     expect(desc).toMatch(/competency: /);
     await expect(page.getByTestId('protection').innerText()).resolves.toMatch(
       /k = 5 · \d+ cells? suppressed/,
