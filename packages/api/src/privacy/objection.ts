@@ -4,9 +4,10 @@
  * every figure, including those already built. A fuller privacy center comes later.
  */
 import { z } from 'zod';
+import { ConcurrencyError, type TxSql } from '@tia/db';
 import { objection } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
-import { Forbidden } from '../errors.js';
+import { Conflict, Forbidden } from '../errors.js';
 
 const privacyStream = (userId: string) => `privacy-${userId}`;
 
@@ -29,13 +30,24 @@ export const getObjection = async (a: AuthServices, userId: string) => {
   };
 };
 
+/** Runs `fn` in a transaction; another write to the same privacy stream in between is a 409, not a 500. */
+const run = async (a: AuthServices, fn: (tx: TxSql) => Promise<void>) => {
+  try {
+    await a.sql.begin(fn);
+  } catch (e) {
+    if (e instanceof ConcurrencyError)
+      throw new Conflict('Your privacy settings changed meanwhile; please try again.');
+    throw e;
+  }
+};
+
 export const setObjection = async (
   a: AuthServices,
   actor: { userId: string; requestId: string },
   raw: z.input<typeof objectionInput>,
 ): Promise<{ objecting: boolean }> => {
   const { objecting } = objectionInput.parse(raw);
-  await a.sql.begin(async (tx) => {
+  await run(a, async (tx) => {
     // The same per-user lock as the other privacy switches (restriction): one change at a time.
     await tx`select pg_advisory_xact_lock(hashtext(${`tia:practice:${actor.userId}`}))`;
     if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
