@@ -92,7 +92,10 @@ alter default privileges in schema analytics grant select on tables to tia_analy
 -- The application connects as its own role and switches to tia_analyst (SET LOCAL ROLE) for analyst reads.
 do $$ begin
   execute format('grant tia_analyst to %I', current_user);
-exception when duplicate_object or unique_violation or invalid_grant_operation then null;
+exception
+  when duplicate_object or unique_violation then null; -- already a member
+  when invalid_grant_operation or insufficient_privilege then
+  raise notice 'could not grant tia_analyst to %: analyst reads will fail until an administrator does', current_user;
 end $$;
 
 do $$ begin
