@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { AccessNeeded } from '../../components/auth/access-needed';
 import { api } from '../../components/auth/api';
 import { problemsOf } from '../../components/forms';
@@ -145,6 +145,11 @@ function FigurePanel({ choice }: { choice: Choice }) {
         } as const);
   const figure = api.analytics.figure.useQuery(input, { retry: false, staleTime: Infinity });
   const [asTable, setAsTable] = useState(false);
+  const utils = api.useUtils();
+  // A query may have spent privacy budget: refresh what the budget line says.
+  useEffect(() => {
+    if (figure.data) void utils.analytics.catalog.invalidate();
+  }, [figure.data, utils]);
   if (figure.isPending) return <p className="muted">Computing the figure…</p>;
   if (figure.error)
     return (
