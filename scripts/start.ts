@@ -183,6 +183,9 @@ try {
     LOG_LEVEL: env.LOG_LEVEL,
     PORT: String(env.PORT),
     NODE_ENV: 'production',
+    // A machine without the speech engine still gets a running product: the worker says what to install
+    // and candidates are told that answers cannot be transcribed for now (set it to `fail` to refuse).
+    SPEECH_ENGINE_MISSING: process.env.SPEECH_ENGINE_MISSING ?? 'degrade',
   };
   child(
     'worker',

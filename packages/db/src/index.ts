@@ -12,4 +12,5 @@ export * from './health.js';
 export * from './privacy.js';
 export * from './factory.js';
 export * from './blob-store.js';
+export * from './capabilities.js';
 export * from './read-models/index.js';

@@ -5,7 +5,14 @@
  * decider); every append passes the inline projections so the read models are current when it commits.
  */
 import { z } from 'zod';
-import { ConcurrencyError, sha256Hex, type Queryable, type RecordedEvent, type TxSql } from '@tia/db';
+import {
+  ConcurrencyError,
+  readCapability,
+  sha256Hex,
+  type Queryable,
+  type RecordedEvent,
+  type TxSql,
+} from '@tia/db';
 import {
   annotateTranscript,
   COMPETENCIES,
@@ -32,6 +39,7 @@ import {
   NotFound,
   PayloadTooLarge,
   PaymentRequired,
+  ServiceUnavailable,
   UnsupportedMediaType,
   ValidationFailed,
 } from '../errors.js';
@@ -656,6 +664,19 @@ const describeClaimed = (claimed: string | null) => {
   return /^[a-z0-9.+/-]+(;[\x20-\x7e]*)?$/.test(t) ? ` (sent as ${t})` : '';
 };
 
+export const TRANSCRIPTION_UNAVAILABLE_MESSAGE =
+  'Answers cannot be transcribed at the moment, so new recordings are not accepted. Nothing was uploaded. Please try again later.';
+
+/**
+ * Whether recordings can be transcribed now, as the worker last checked (`service_capabilities`). No row
+ * yet (the worker has not started since the table was made) counts as available: the worker refuses to
+ * start without an engine unless it runs in degrade mode, and then it writes the row first.
+ */
+export const speechStatus = async (db: Queryable): Promise<{ available: boolean }> => {
+  const c = await readCapability(db, 'transcription');
+  return { available: c?.available ?? true };
+};
+
 export const CONSENT_REQUIRED_MESSAGE =
   'Getting feedback on recorded answers needs your consent to process the recordings. Turn on "Recording feedback" in your privacy settings, then record again.';
 export const RESTRICTED_MESSAGE =
@@ -676,6 +697,8 @@ export const handleRecordingUpload = async (a: AuthServices, req: UploadRequest)
   const rateKey = a.limiter.key('upload-acct', userId);
   await a.limiter.check(a.sql, [rateKey], now);
   await a.limiter.fail(a.sql, rateKey, POLICIES.upload, now);
+  // Before reading a byte of the body: audio nobody can transcribe is not accepted.
+  if (!(await speechStatus(a.sql)).available) throw new ServiceUnavailable(TRANSCRIPTION_UNAVAILABLE_MESSAGE);
   const parsed = uploadQuery.safeParse(Object.fromEntries(req.query.entries()));
   if (!parsed.success)
     throw new ValidationFailed(
