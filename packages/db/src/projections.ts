@@ -132,8 +132,10 @@ export const rebuildProjection = async (
       }
     }
     for (const t of p.tables) {
-      await tx`alter table ${tx(t)} rename to ${tx(`${t}__old`)}`;
-      await tx`alter table ${tx(shadow(t))} rename to ${tx(t)}`;
+      // A table may be schema-qualified (`analytics.answer_cells`): RENAME TO takes the bare name.
+      const bare = t.slice(t.lastIndexOf('.') + 1);
+      await tx`alter table ${tx(t)} rename to ${tx(`${bare}__old`)}`;
+      await tx`alter table ${tx(shadow(t))} rename to ${tx(bare)}`;
       await tx`drop table ${tx(`${t}__old`)}`;
     }
     await tx`update consumer_checkpoints set transaction_id = ${at.transactionId}::xid8, global_position = ${at.globalPosition},
