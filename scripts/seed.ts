@@ -256,7 +256,9 @@ export const seed = async (opts: {
       const produced = (await a.store.readStream(stream)).find((e) => e.type === 'TranscriptProduced');
       if (!produced) continue;
       now += (1 + rng() * 30) * 1000;
-      await a.sql.begin((tx) => feedback.handle(produced, { ...handlerCtx, tx, prepared: { llm: null } }));
+      await a.sql.begin((tx) =>
+        feedback.handle(produced, { ...handlerCtx, tx, prepared: { llm: null, graded: null } }),
+      );
       result.scored++;
     }
     if ((i + 1) % 10 === 0) opts.log?.(`${i + 1} of ${opts.candidates} candidates`);
