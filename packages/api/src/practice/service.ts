@@ -5,7 +5,14 @@
  * decider); every append passes the inline projections so the read models are current when it commits.
  */
 import { z } from 'zod';
-import { ConcurrencyError, sha256Hex, type Queryable, type RecordedEvent, type TxSql } from '@tia/db';
+import {
+  ConcurrencyError,
+  lockSubject,
+  sha256Hex,
+  type Queryable,
+  type RecordedEvent,
+  type TxSql,
+} from '@tia/db';
 import {
   annotateTranscript,
   COMPETENCIES,
@@ -565,9 +572,11 @@ export const setRestriction = async (
   return { restricted };
 };
 
-/** Serialises one user's uploads and privacy changes (trial counting, restriction checks). */
-const lockUser = (tx: TxSql, userId: string) =>
-  tx`select pg_advisory_xact_lock(hashtext(${`tia:practice:${userId}`}))`;
+/**
+ * Serialises one user's uploads and privacy changes (trial counting, restriction checks) — with erasure
+ * too, which takes the same per-subject lock.
+ */
+const lockUser = (tx: TxSql, userId: string) => lockSubject(tx, userId);
 
 // ---------------------------------------------------------------------------------------------------------
 // Upload (HTTP route POST /api/recordings)
