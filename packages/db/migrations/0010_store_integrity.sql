@@ -73,3 +73,10 @@ alter table dead_letters
   add column redrive_requested_at timestamptz,
   add column redriven_at timestamptz;
 grant update on dead_letters to tia_app;
+
+-- Read models and identity tables created without grants: the application role reads and writes them
+-- (inline projections run in its transactions). Rebuilds copy these grants to the swapped-in tables.
+grant select, insert, update, delete on rm_activity_daily, rm_consents, rm_role_grants, mfa_factors,
+  mfa_recovery_codes, mfa_enrolment_required, google_identities to tia_app;
+-- keyFor's insert … on conflict do update (returning the existing key) needs UPDATE on that one column.
+grant update (subject_id) on subject_keys to tia_app;
