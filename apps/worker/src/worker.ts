@@ -9,7 +9,7 @@ import {
   expireTechnicalData,
   purgeRateLimits,
   healthReport,
-  migrate,
+  migrateOrVerify,
   parseMasterKey,
   runProjection,
   sealChain,
@@ -42,7 +42,8 @@ export const startWorker = async (
   if (engine) await assertEngineReady(engine);
   const enricher = handlersOverride ? null : createFeedbackEnricher(env);
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
-  const { applied } = await migrate(sql);
+  // As the owner: applies pending migrations. As the application role: refuses to start if any is pending.
+  const { applied } = await migrateOrVerify(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
   const { store, keys, blobs } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
   const inline = INLINE_PROJECTIONS.map(asInline);

@@ -80,3 +80,5 @@ grant select, insert, update, delete on rm_activity_daily, rm_consents, rm_role_
   mfa_recovery_codes, mfa_enrolment_required, google_identities to tia_app;
 -- keyFor's insert … on conflict do update (returning the existing key) needs UPDATE on that one column.
 grant update (subject_id) on subject_keys to tia_app;
+-- Health reads the migration count.
+grant select on schema_migrations to tia_app;

@@ -1,4 +1,5 @@
 import {
+  ConcurrencyError,
   runPollingConsumer,
   type EventStore,
   type Logger,
@@ -59,6 +60,8 @@ export class EmbeddedTransport implements Transport {
                       signal,
                       ...(this.deps.baseDelayMs !== undefined ? { baseDelayMs: this.deps.baseDelayMs } : {}),
                       atomic: (fn) => tx.savepoint(fn),
+                      // The batch's transaction may be older than a stream's head: retry the batch anew.
+                      abortOn: (err) => err instanceof ConcurrencyError,
                       heartbeat: () => Promise.resolve(),
                     });
                     this.deps.onOutcome?.(h.name, e.eventId, outcome);

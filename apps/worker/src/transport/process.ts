@@ -23,6 +23,12 @@ export interface ProcessDeps {
   onDeadLetter?: (event: StoredEvent, error: Error, attempts: number) => Promise<void>;
   signal?: AbortSignal;
   baseDelayMs?: number;
+  /**
+   * Failures no retry inside the surrounding transaction can fix: rethrown at once, so the caller retries
+   * in a new transaction (embedded batches: a ConcurrencyError from a stream appended to by a transaction
+   * younger than the batch's).
+   */
+  abortOn?: (e: unknown) => boolean;
 }
 
 export const consumerName = (h: Handler) => `handler:${h.name}`;
@@ -79,6 +85,7 @@ export const processEvent = async (h: Handler, event: StoredEvent, d: ProcessDep
         return 'processed' as const;
       })) as Outcome;
     } catch (e) {
+      if (d.abortOn?.(e)) throw e;
       lastError = e instanceof Error ? e : new Error(String(e));
       permanent = isPermanentFailure(e);
       d.log.warn('handler failed', {
