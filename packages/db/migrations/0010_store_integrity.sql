@@ -33,7 +33,7 @@ create trigger events_guard before insert on events
 -- before n). It is refused as a concurrency conflict; retrying in a new transaction succeeds.
 create or replace function tia_append(p_stream text, p_expected bigint, p_events jsonb)
 returns table (global_position bigint, stream_version bigint)
-language plpgsql security definer set search_path from current as $$
+language plpgsql security definer as $$
 declare
   cur_version bigint;
   head_xid    xid8;
@@ -58,6 +58,12 @@ begin
       from jsonb_array_elements(p_events) with ordinality as t(x, ord)
      order by t.ord
     returning e.global_position, e.stream_version;
+end $$;
+-- A definer function resolves names in this schema only, temporary objects last (no hijacking by a
+-- caller's temp table named `events`).
+do $$
+begin
+  execute format('alter function tia_append(text, bigint, jsonb) set search_path = %I, pg_temp', current_schema());
 end $$;
 revoke all on function tia_append(text, bigint, jsonb) from public;
 grant execute on function tia_append(text, bigint, jsonb) to tia_app;

@@ -144,6 +144,27 @@ describe('the application role', () => {
     ).rejects.toMatchObject(denied);
   });
 
+  it('cannot hijack tia_append with a temporary table of the same name', async () => {
+    const id = randomUUID();
+    const T = '2026-11-30T12:00:00.000Z';
+    await appSql.begin(async (tx) => {
+      await tx`create temp table events (global_position bigint, stream_version bigint, stream_id text,
+               transaction_id xid8, event_id uuid, type text, schema_version int, data jsonb, metadata jsonb)
+               on commit drop`;
+      await tx`select * from tia_append(${`diag-${id}`}, 0, ${tx.json([
+        {
+          event_id: id,
+          type: 'DiagnosticPinged',
+          schema_version: 1,
+          data: { pingId: id, sentAt: T },
+          metadata: { occurredAt: T },
+        },
+      ])})`;
+      expect(await tx`select 1 from pg_temp.events`).toHaveLength(0);
+    });
+    expect(await db.sql`select 1 from public.events where event_id = ${id}`).toHaveLength(1);
+  });
+
   it('refuses to start with a migration pending, naming it', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tia-migrations-'));
     try {
