@@ -75,6 +75,8 @@ describe('dead letters', () => {
         'processed',
       ]);
       expect(Object.fromEntries(calls)).toEqual({ 'bad-input': 1, 'needs-fix': 4, fine: 1 });
+      // Outcomes are reported inside the batch's transaction: wait for it to commit.
+      await waitFor(async () => (await db.sql`select 1 from dead_letters`).length === 3);
       const dead = await db.sql<{ id: string; reason: string; attempts: number }[]>`
         select id, reason, attempts from dead_letters order by id`;
       expect(dead.map((d) => [d.reason, d.attempts])).toEqual([
