@@ -63,7 +63,7 @@ describe('per-stream order follows transaction order', () => {
       const mine = events.filter((e) => e.streamId === s);
       expect(mine).toHaveLength(3);
       return mine;
-    });
+    }, 30_000);
     expect(all.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
   });
 });
@@ -112,7 +112,7 @@ describe('only tia_append writes events', () => {
     await eventually(async () => {
       await sealChain(db.sql);
       expect(await verifyChain(db.sql)).toMatchObject({ ok: true, unsealed: 0 });
-    });
+    }, 30_000); // the horizon is cluster-wide: other test files' transactions can hold it back
     const r = row();
     await db.sql.begin(async (tx) => {
       await tx`set local session_replication_role = replica`;
