@@ -10,7 +10,7 @@ import {
   purgeRateLimits,
   recordCapability,
   healthReport,
-  migrate,
+  migrateOrVerify,
   parseMasterKey,
   runProjection,
   sealChain,
@@ -58,7 +58,8 @@ export const startWorker = async (
   const enricher = handlersOverride ? null : createFeedbackEnricher(env);
   const grader = handlersOverride ? null : createModelGrader(env);
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
-  const { applied } = await migrate(sql);
+  // As the owner: applies pending migrations. As the application role: refuses to start if any is pending.
+  const { applied } = await migrateOrVerify(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
   const { store, keys, blobs } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
   /** Records a speech check; logs when availability changed since `before` (or at start). */

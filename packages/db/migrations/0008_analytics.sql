@@ -104,3 +104,12 @@ exception when duplicate_object or unique_violation then null;
 end $$;
 grant usage on schema analytics, analytics_private to tia_app;
 grant select, insert, update, delete on all tables in schema analytics, analytics_private to tia_app;
+-- The app's login roles are members of tia_app only (least privilege): through tia_app they may switch to
+-- tia_analyst, a role with less, never more (it reads `analytics` and nothing else).
+do $$ begin
+  grant tia_analyst to tia_app;
+exception
+  when duplicate_object or unique_violation then null;
+  when invalid_grant_operation or insufficient_privilege then
+  raise notice 'could not grant tia_analyst to tia_app: analyst reads as the app role will fail until an administrator does';
+end $$;
