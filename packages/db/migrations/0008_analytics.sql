@@ -47,7 +47,7 @@ create type analytics.competency as enum (
   'wbg-mission-fit', 'role-expertise', 'motivation');
 -- 'all': the row totals shared by every measure (scored answers per row).
 create type analytics.measure as enum (
-  'all', 'overall', 'criterion_star', 'criterion_result', 'criterion_ownership', 'criterion_competency',
+  'all', 'overall', 'criterion_star', 'criterion_result', 'criterion_ownership', 'criterion_competency', 'criterion_substance',
   'criterion_relevance', 'criterion_length', 'criterion_pace', 'criterion_fillers', 'criterion_hedging',
   'pace', 'fillers', 'latency');
 -- 'all': column totals (every scored answer).
