@@ -8,8 +8,9 @@ import {
   createSql,
   expireTechnicalData,
   purgeRateLimits,
+  recordCapability,
   healthReport,
-  migrate,
+  migrateOrVerify,
   parseMasterKey,
   runProjection,
   sealChain,
@@ -22,8 +23,15 @@ import { KafkaTransport } from './transport/kafka.js';
 import type { Handler, Transport } from './transport/port.js';
 import { diagnosticsHandler } from './handlers/diagnostics.js';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
-import { assertEngineReady, createTranscriptionEngine } from './speech/config.js';
+import {
+  assertEngineReady,
+  checkSpeech,
+  createTranscriptionEngine,
+  type SpeechCheck,
+} from './speech/config.js';
 import { createFeedbackEnricher } from './feedback/llm.js';
+import { sweepLegacyScratch, sweepScratch } from './speech/scratch.js';
+import { createModelGrader } from './feedback/grader.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -38,24 +46,57 @@ export const startWorker = async (
   handlersOverride?: readonly Handler[],
 ): Promise<RunningWorker> => {
   // The speech engine must be usable before anything starts: a clear error beats a queue of failures.
+  // With SPEECH_ENGINE_MISSING=degrade (npm start) the worker starts anyway and records transcription
+  // as unavailable; the web app then refuses recordings with a clear message instead of accepting
+  // audio nobody can process.
   const engine = handlersOverride ? null : createTranscriptionEngine(env);
-  if (engine) await assertEngineReady(engine);
+  if (engine && env.SPEECH_ENGINE_MISSING === 'fail') await assertEngineReady(engine);
+  let speech: SpeechCheck | null = engine ? await checkSpeech(engine) : null;
+  // A worker killed mid-transcription left decoded audio in its scratch folders: remove it before anything.
+  const swept = [...(await sweepScratch()), ...(await sweepLegacyScratch())];
+  if (swept.length > 0) log.warn('scratch folders of stopped workers removed', { count: swept.length });
   const enricher = handlersOverride ? null : createFeedbackEnricher(env);
+  const grader = handlersOverride ? null : createModelGrader(env);
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
-  const { applied } = await migrate(sql);
+  // As the owner: applies pending migrations. As the application role: refuses to start if any is pending.
+  const { applied } = await migrateOrVerify(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
   const { store, keys, blobs } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
+  /** Records a speech check; logs when availability changed since `before` (or at start). */
+  const reportSpeech = async (check: SpeechCheck, before: SpeechCheck | null) => {
+    await recordCapability(sql, {
+      capability: 'transcription',
+      available: check.ok,
+      reason: check.ok ? null : check.reason,
+      installHint: check.ok ? null : check.installHint,
+    });
+    if (before !== null && before.ok === check.ok) return;
+    if (check.ok) {
+      if (before) log.info('transcription available again');
+    } else {
+      log.warn(
+        'transcription unavailable: the product runs, but candidates cannot record answers until it is installed',
+        {
+          reason: check.reason,
+          install: check.installHint,
+        },
+      );
+    }
+  };
+  if (speech) await reportSpeech(speech, null);
   const inline = INLINE_PROJECTIONS.map(asInline);
   const ac = new AbortController();
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
     transcriptionHandler({ blobs, inline, engine: engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
-    feedbackHandler({ blobs, inline, enricher }),
+    feedbackHandler({ blobs, inline, enricher, grader }),
   ];
   if (engine) {
     log.info('speech and feedback engines', {
       transcription: { name: engine.name, model: engine.model },
-      feedback: enricher ? { name: 'rubric+llm', model: enricher.model } : { name: 'rubric', model: null },
+      feedback: grader
+        ? { name: 'rubric+model', model: grader.model, tips: enricher !== null }
+        : { name: 'rubric', model: null },
     });
   }
 
@@ -90,6 +131,25 @@ export const startWorker = async (
       }
     })(),
   );
+
+  // Speech availability is re-checked while the worker runs: installing the engine is enough.
+  if (engine && speech) {
+    loops.push(
+      (async () => {
+        while (!ac.signal.aborted) {
+          await sleep(env.SPEECH_RECHECK_SECONDS * 1000, ac.signal);
+          if (ac.signal.aborted) break;
+          try {
+            const now = await checkSpeech(engine);
+            await reportSpeech(now, speech);
+            speech = now;
+          } catch (e) {
+            log.error('speech re-check failed', { error: e });
+          }
+        }
+      })(),
+    );
+  }
 
   // Retention: technical data older than the limit loses its keys (checked at start, then hourly).
   loops.push(

@@ -16,7 +16,8 @@ export type AppErrorCode =
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
   | 'PAYMENT_REQUIRED'
-  | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'SERVICE_UNAVAILABLE';
 
 /** One user-readable problem with one input field. `path` is '' for form-level problems. */
 export interface FieldIssue {
@@ -107,6 +108,17 @@ export class UnsupportedMediaType extends AppError {
   }
 }
 
+/** Something the request needs is down for now (not the caller's fault); try again later. */
+export class ServiceUnavailable extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
+  constructor(
+    message = 'This is not available right now. Please try again later.',
+    readonly retryAfterSeconds = 60,
+  ) {
+    super(message);
+  }
+}
+
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
 export const CONCURRENT_CHANGE_MESSAGE = 'Something else changed this at the same moment. Please try again.';
 
@@ -128,6 +140,7 @@ const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 };
 
 const HTTP_STATUS: Record<AppErrorCode, number> = {
@@ -140,6 +153,7 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   PAYMENT_REQUIRED: 402,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /** Zod issues → a flat, user-readable field list (`a.b.0` paths, one entry per issue). */
@@ -235,7 +249,7 @@ export function httpErrorBody(err: unknown): {
 
 /** `Retry-After` seconds if the error (or its cause) is a RateLimited. */
 export function retryAfterOf(err: unknown): number | null {
-  if (err instanceof RateLimited) return err.retryAfterSeconds;
+  if (err instanceof RateLimited || err instanceof ServiceUnavailable) return err.retryAfterSeconds;
   if (err instanceof TRPCError) return retryAfterOf(err.cause);
   return null;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ffmpegAvailable } from './decode.js';
+import { FFMPEG_INSTALL_HINT } from './ffmpeg.js';
 import { PocketsphinxEngine } from './pocketsphinx.js';
 import type { TranscriptionEngine } from './port.js';
 import { WhisperHttpEngine } from './whisper-http.js';
@@ -20,12 +21,21 @@ export const speechEnvSchema = z.object({
   WHISPER_LANGUAGE: z.string().min(1).default('en'),
   /** whisper-http: per request; pocketsphinx: the minimum (raised to 30 s + 3 × audio length for long audio). */
   TRANSCRIPTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  /**
+   * What the worker does when the engine (or ffmpeg) cannot run at start: `fail` (refuse to start: the
+   * default, for deployments) or `degrade` (start anyway, record transcription as unavailable so the web
+   * app refuses recordings with a clear message, re-check every SPEECH_RECHECK_SECONDS; `npm start`).
+   */
+  SPEECH_ENGINE_MISSING: z.enum(['fail', 'degrade']).default('fail'),
+  SPEECH_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 /** Validated speech settings. */
 export type SpeechEnv = z.infer<typeof speechEnvSchema>;
 
 /** The engine chosen by TRANSCRIPTION_ENGINE; throws a start-up error when its settings are incomplete. */
-export const createTranscriptionEngine = (env: SpeechEnv): TranscriptionEngine => {
+export const createTranscriptionEngine = (
+  env: Omit<SpeechEnv, 'SPEECH_ENGINE_MISSING' | 'SPEECH_RECHECK_SECONDS'>,
+): TranscriptionEngine => {
   if (env.TRANSCRIPTION_ENGINE === 'whisper-http') {
     if (!env.WHISPER_URL) {
       throw new Error(
@@ -44,14 +54,41 @@ export const createTranscriptionEngine = (env: SpeechEnv): TranscriptionEngine =
   return new PocketsphinxEngine({ timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS });
 };
 
-/** Start-up check: the engine can run and ffmpeg is installed; the error says what to install or set. */
-export async function assertEngineReady(engine: TranscriptionEngine): Promise<void> {
+/** The result of checking that speech can be processed; `installHint` is for operators. */
+export type SpeechCheck =
+  { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly installHint: string };
+
+/** What makes this engine available, for operators. */
+export const engineInstallHint = (engine: TranscriptionEngine): string =>
+  engine.name === 'pocketsphinx'
+    ? 'apt-get install pocketsphinx pocketsphinx-en-us'
+    : `start the Whisper-compatible server the worker is configured with (WHISPER_URL), or use TRANSCRIPTION_ENGINE=pocketsphinx`;
+
+/** Checks the engine, then ffmpeg; never throws. */
+export async function checkSpeech(engine: TranscriptionEngine): Promise<SpeechCheck> {
   try {
     await engine.check();
   } catch (e) {
-    throw new Error(
-      `Transcription engine '${engine.name}' (${engine.model}) is not ready: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    return {
+      ok: false,
+      reason: `Transcription engine '${engine.name}' (${engine.model}) is not ready: ${e instanceof Error ? e.message : String(e)}`,
+      installHint: engineInstallHint(engine),
+    };
   }
-  await ffmpegAvailable();
+  try {
+    await ffmpegAvailable();
+  } catch (e) {
+    return {
+      ok: false,
+      reason: e instanceof Error ? e.message : String(e),
+      installHint: FFMPEG_INSTALL_HINT,
+    };
+  }
+  return { ok: true };
+}
+
+/** Start-up check: the engine can run and ffmpeg is installed; the error says what to install or set. */
+export async function assertEngineReady(engine: TranscriptionEngine): Promise<void> {
+  const c = await checkSpeech(engine);
+  if (!c.ok) throw new Error(`${c.reason}. Install: ${c.installHint}`);
 }

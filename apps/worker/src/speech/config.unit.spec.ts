@@ -10,6 +10,8 @@ describe('speech env', () => {
       WHISPER_MODEL: 'whisper-1',
       WHISPER_LANGUAGE: 'en',
       TRANSCRIPTION_TIMEOUT_MS: 120_000,
+      SPEECH_ENGINE_MISSING: 'fail',
+      SPEECH_RECHECK_SECONDS: 60,
     });
     expect(createTranscriptionEngine(env)).toMatchObject({ name: 'pocketsphinx', model: 'en-us' });
   });

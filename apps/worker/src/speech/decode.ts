@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PermanentTranscriptionError, TransientTranscriptionError } from './port.js';
+import { FFMPEG_INSTALL_HINT, ffmpegCommand } from './ffmpeg.js';
 import { RunStoppedError, runProcess, stderrTail } from './run.js';
+import { makeScratchDir } from './scratch.js';
 
 /** Sample rate of everything handed to transcription engines. */
 export const SAMPLE_RATE = 16_000;
@@ -86,14 +87,14 @@ export const decodeToWav16k = async (
 ): Promise<{ wav: Buffer; seconds: number }> => {
   if (input.length === 0) throw new PermanentTranscriptionError('empty audio upload');
   const maxSeconds = opts.maxSeconds ?? 900;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tia-decode-'));
+  const dir = await makeScratchDir('decode');
   try {
     const file = path.join(dir, 'input');
     await writeFile(file, input, { mode: 0o600 });
     let r;
     try {
       r = await runProcess(
-        'ffmpeg',
+        await ffmpegCommand(),
         // raw s16le + our own header: ffmpeg's piped WAV has 0xFFFFFFFF sizes and an extra LIST chunk
         [
           '-nostdin',
@@ -146,7 +147,7 @@ export const mapStop = (
   }
   if (e instanceof Error && 'code' in e && e.code === 'ENOENT')
     return new Error(
-      `${tool} is not installed (apt-get install ${tool === 'ffmpeg' ? 'ffmpeg' : 'pocketsphinx'})`,
+      `${tool} is not installed (${tool === 'ffmpeg' ? FFMPEG_INSTALL_HINT : 'apt-get install pocketsphinx pocketsphinx-en-us'})`,
     );
   return e;
 };
@@ -154,12 +155,12 @@ export const mapStop = (
 /** Resolves when `ffmpeg` can be run; otherwise throws an Error saying how to install it. */
 export const ffmpegAvailable = async (): Promise<void> => {
   try {
-    const r = await runProcess('ffmpeg', ['-hide_banner', '-version'], { timeoutMs: 10_000 });
+    const r = await runProcess(await ffmpegCommand(), ['-hide_banner', '-version'], { timeoutMs: 10_000 });
     if (r.code !== 0) throw new Error(`exit ${r.code ?? r.signal}: ${stderrTail(r.stderr)}`);
   } catch (e) {
     throw new Error(
       `ffmpeg is needed to decode recordings but cannot be run (${e instanceof Error ? e.message : String(e)}); ` +
-        'install it: apt-get install ffmpeg',
+        `install it: ${FFMPEG_INSTALL_HINT}`,
     );
   }
 };

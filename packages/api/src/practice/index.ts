@@ -7,6 +7,8 @@ export {
   MIN_DURATION_SECONDS,
   readLimited,
   RESTRICTED_MESSAGE,
+  speechStatus,
+  TRANSCRIPTION_UNAVAILABLE_MESSAGE,
   getHistory,
   getRecording,
   getRestriction,

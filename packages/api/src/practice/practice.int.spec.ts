@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { eraseSubject } from '@tia/db';
+import { eraseSubject, recordCapability } from '@tia/db';
 import { consent, generateJobQuestions, recording } from '@tia/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryCookies, type Context, type Session } from '../context.js';
@@ -16,6 +16,7 @@ import {
   PaymentRequired,
   RateLimited,
   retryAfterOf,
+  ServiceUnavailable,
   Unauthenticated,
   UnsupportedMediaType,
   ValidationFailed,
@@ -37,6 +38,7 @@ import {
   MAX_RECORDING_BYTES,
   RESTRICTED_MESSAGE,
   toRecordingEvent,
+  TRANSCRIPTION_UNAVAILABLE_MESSAGE,
   type UploadResponse,
 } from './index.js';
 
@@ -551,6 +553,53 @@ describe('POST /api/recordings (handleRecordingUpload)', () => {
     ]);
   });
 
+  it('refuses recordings while transcription is unavailable (503 + Retry-After), before reading the body', async () => {
+    const c = await candidate();
+    const { sessionId, questionId } = await startCompetency(c);
+    const call = await c.b.call();
+    expect(await call.practice.speech()).toEqual({ available: true }); // no worker report yet
+    const blobs = async () =>
+      (await h.db.sql<{ n: number }[]>`select count(*)::int as n from audio_blobs`)[0]!.n;
+    const blobsBefore = await blobs();
+    await recordCapability(h.db.sql, {
+      capability: 'transcription',
+      available: false,
+      reason: 'pocketsphinx cannot be run',
+      installHint: 'apt-get install pocketsphinx pocketsphinx-en-us',
+    });
+    try {
+      expect(await call.practice.speech()).toEqual({ available: false });
+      let pulled = 0;
+      const body = new ReadableStream<Uint8Array>(
+        {
+          pull(ctl) {
+            pulled++;
+            ctl.enqueue(new Uint8Array(webm));
+            ctl.close();
+          },
+        },
+        { highWaterMark: 0 },
+      ); // pulled only when someone reads
+      const e = await refusal(
+        upload(c, { sessionId, questionId, data: webm, body }),
+        ServiceUnavailable,
+        503,
+      );
+      expect(e.message).toBe(TRANSCRIPTION_UNAVAILABLE_MESSAGE);
+      expect(e.message, 'operator details stay out of what the candidate sees').not.toMatch(
+        /pocketsphinx|apt-get/,
+      );
+      expect(retryAfterOf(e)).toBeGreaterThan(0);
+      expect(pulled, 'the body is not read').toBe(0);
+      expect(await blobs()).toBe(blobsBefore);
+      expect((await call.practice.trial()).used).toBe(0);
+    } finally {
+      await recordCapability(h.db.sql, { capability: 'transcription', available: true });
+    }
+    expect(await call.practice.speech()).toEqual({ available: true });
+    expect((await upload(c, { sessionId, questionId, data: webm })).status).toBe(201);
+  });
+
   it('stops at the end of the free trial (402); a retry of an earlier answer still succeeds', async () => {
     const c = await candidate();
     const { sessionId, questionId } = await startCompetency(c);
@@ -750,6 +799,7 @@ describe('practice router access', () => {
       c.practice.recording({ recordingId: 'x' }),
       c.practice.history(),
       c.practice.trial(),
+      c.practice.speech(),
       c.practice.restriction(),
       c.practice.setRestriction({ restricted: true }),
     ];

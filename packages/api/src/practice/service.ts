@@ -5,7 +5,15 @@
  * decider); every append passes the inline projections so the read models are current when it commits.
  */
 import { z } from 'zod';
-import { ConcurrencyError, sha256Hex, type Queryable, type RecordedEvent, type TxSql } from '@tia/db';
+import {
+  ConcurrencyError,
+  lockSubject,
+  readCapability,
+  sha256Hex,
+  type Queryable,
+  type RecordedEvent,
+  type TxSql,
+} from '@tia/db';
 import {
   annotateTranscript,
   COMPETENCIES,
@@ -32,6 +40,7 @@ import {
   NotFound,
   PayloadTooLarge,
   PaymentRequired,
+  ServiceUnavailable,
   UnsupportedMediaType,
   ValidationFailed,
 } from '../errors.js';
@@ -413,7 +422,7 @@ export interface RecordingDetail extends RecordingSummary {
   feedback: {
     overall: number;
     rubricVersion: string;
-    engine: { name: 'rubric' | 'rubric+llm'; model: string | null };
+    engine: { name: 'rubric' | 'rubric+llm' | 'rubric+model'; model: string | null };
     criteria: CriterionFeedback[];
     metrics: Record<string, unknown>;
     annotations: { start: number; end: number; kind: 'filler' | 'hedge'; label: string; text: string }[];
@@ -602,9 +611,11 @@ export const setRestriction = async (
   return { restricted };
 };
 
-/** Serialises one user's uploads and privacy changes (trial counting, restriction checks). */
-const lockUser = (tx: TxSql, userId: string) =>
-  tx`select pg_advisory_xact_lock(hashtext(${`tia:practice:${userId}`}))`;
+/**
+ * Serialises one user's uploads and privacy changes (trial counting, restriction checks) — with erasure
+ * too, which takes the same per-subject lock.
+ */
+const lockUser = (tx: TxSql, userId: string) => lockSubject(tx, userId);
 
 // ---------------------------------------------------------------------------------------------------------
 // Upload (HTTP route POST /api/recordings)
@@ -695,6 +706,19 @@ const describeClaimed = (claimed: string | null) => {
   return /^[a-z0-9.+/-]+(;[\x20-\x7e]*)?$/.test(t) ? ` (sent as ${t})` : '';
 };
 
+export const TRANSCRIPTION_UNAVAILABLE_MESSAGE =
+  'Answers cannot be transcribed at the moment, so new recordings are not accepted. Nothing was uploaded. Please try again later.';
+
+/**
+ * Whether recordings can be transcribed now, as the worker last checked (`service_capabilities`). No row
+ * yet (the worker has not started since the table was made) counts as available: the worker refuses to
+ * start without an engine unless it runs in degrade mode, and then it writes the row first.
+ */
+export const speechStatus = async (db: Queryable): Promise<{ available: boolean }> => {
+  const c = await readCapability(db, 'transcription');
+  return { available: c?.available ?? true };
+};
+
 export const CONSENT_REQUIRED_MESSAGE =
   'Getting feedback on recorded answers needs your consent to process the recordings. Turn on "Recording feedback" in your privacy settings, then record again.';
 export const RESTRICTED_MESSAGE =
@@ -716,6 +740,8 @@ export const handleRecordingUpload = async (a: AuthServices, req: UploadRequest)
     network: POLICIES.uploadIp,
   });
   await requireVerifiedEmail(a.sql, userId);
+  // Before reading a byte of the body: audio nobody can transcribe is not accepted.
+  if (!(await speechStatus(a.sql)).available) throw new ServiceUnavailable(TRANSCRIPTION_UNAVAILABLE_MESSAGE);
   const parsed = uploadQuery.safeParse(Object.fromEntries(req.query.entries()));
   if (!parsed.success)
     throw new ValidationFailed(

@@ -11,6 +11,7 @@ import {
   restrictionInput,
   sessionInput,
   setRestriction,
+  speechStatus,
   startInput,
   startSession,
   tracks,
@@ -48,6 +49,9 @@ export const practiceRouter = router({
   history: procedure(CANDIDATE).query(({ ctx }) => getHistory(authOf(ctx), actorOf(ctx))),
 
   trial: procedure(CANDIDATE).query(({ ctx }) => getTrial(authOf(ctx), actorOf(ctx))),
+
+  /** Whether answers can be transcribed right now (the worker's last check); uploads are refused when not. */
+  speech: procedure(CANDIDATE).query(({ ctx }) => speechStatus(authOf(ctx).sql)),
 
   /** Whether processing is restricted (answers stored, not analysed), and since when. */
   restriction: procedure(CANDIDATE).query(({ ctx }) => getRestriction(authOf(ctx).sql, ctx.session.userId)),

@@ -5,7 +5,13 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CompetencyId } from '@tia/domain';
 import { practiceApi } from '../../components/practice/api';
-import { MediaPromise, SignedIn, TrialCounter } from '../../components/practice/signed-in';
+import {
+  MediaPromise,
+  SignedIn,
+  SpeechUnavailableNotice,
+  TrialCounter,
+  useSpeechAvailable,
+} from '../../components/practice/signed-in';
 import {
   ErrorSummary,
   Field,
@@ -84,6 +90,7 @@ function StartFormInner() {
   const router = useRouter();
   const tracks = practiceApi.tracks.useQuery(undefined, { staleTime: 60_000 });
   const trial = practiceApi.trial.useQuery();
+  const speechAvailable = useSpeechAvailable();
   const [track, setTrack] = useState<TrackId>('competency');
   const [competency, setCompetency] = useState<CompetencyId | ''>('');
   const [jobTitle, setJobTitle] = useState('');
@@ -140,6 +147,7 @@ function StartFormInner() {
 
   return (
     <>
+      <SpeechUnavailableNotice available={speechAvailable} />
       <div className="status-grid practice-cards">
         <section className="card" aria-labelledby="trial-title">
           <h2 id="trial-title">Your free trial</h2>

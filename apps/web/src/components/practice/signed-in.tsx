@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { api } from '../auth/api';
+import { practiceApi } from './api';
 
 /**
  * Renders children for a signed-in user; otherwise a short explanation with sign-in links. `nested`: the page
@@ -97,5 +98,25 @@ export function MediaPromise() {
         after transcription, and you get a deletion receipt with each answer.
       </p>
     </div>
+  );
+}
+
+/** What a candidate reads while the worker cannot transcribe (no engine installed, or it is down). */
+export const SPEECH_UNAVAILABLE_TEXT =
+  'Answers cannot be transcribed at the moment, so recording is paused. Nothing you record is uploaded until it is back. Please try again later.';
+
+/** Whether answers can be transcribed now; re-checked every 30 s while the page is open. */
+export function useSpeechAvailable(): boolean | undefined {
+  const speech = practiceApi.speech.useQuery(undefined, { refetchInterval: 30_000 });
+  return speech.data?.available;
+}
+
+/** Shown instead of silently accepting audio that nobody could process. */
+export function SpeechUnavailableNotice({ available }: { available: boolean | undefined }) {
+  if (available !== false) return null;
+  return (
+    <p className="notice warn" role="status" data-testid="speech-unavailable">
+      {SPEECH_UNAVAILABLE_TEXT}
+    </p>
   );
 }

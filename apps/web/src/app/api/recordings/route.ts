@@ -15,7 +15,7 @@ export const dynamic = 'force-dynamic';
  * POST /api/recordings?sessionId=…&questionId=…&durationSeconds=…&recordingId=<uuid> with the raw audio as the
  * body (docs/practice.md). Session cookie auth; the proxy has already refused cross-site requests (CSRF).
  * 201 `{ recordingId, status, sha256, bytes }` (200 for a retry of the same upload); errors are
- * `{ error: { code, message, fields? } }` with 400/401/402/403/404/409/413/415/429, never a stack trace.
+ * `{ error: { code, message, fields? } }` with 400/401/402/403/404/409/413/415/429/503, never a stack trace.
  */
 export async function POST(req: Request): Promise<Response> {
   const scope = requestScope(req, '/api/recordings');

@@ -7,7 +7,13 @@ import { practiceApi, usePracticeUtils } from '../../../components/practice/api'
 import { useCamera } from '../../../components/practice/camera';
 import { formatClock } from '../../../components/practice/media';
 import { Recorder } from '../../../components/practice/recorder';
-import { MediaPromise, SignedIn, TrialCounter } from '../../../components/practice/signed-in';
+import {
+  MediaPromise,
+  SignedIn,
+  SPEECH_UNAVAILABLE_TEXT,
+  TrialCounter,
+  useSpeechAvailable,
+} from '../../../components/practice/signed-in';
 import { AnswerProgress, isFinal, STATUS_LABEL } from '../../../components/practice/status-steps';
 
 const TRACK_NAME: Record<string, string> = {
@@ -36,6 +42,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
     },
   );
   const trial = practiceApi.trial.useQuery();
+  const speechAvailable = useSpeechAvailable();
   // One camera for the whole session: answering the next question needs no new permission. It is released
   // when the candidate turns it off or leaves this page.
   const camera = useCamera();
@@ -205,7 +212,9 @@ function SessionInner({ sessionId }: { sessionId: string }) {
             blockedReason={
               noneLeft
                 ? 'You have used all your free practice answers, so new answers cannot be submitted.'
-                : null
+                : speechAvailable === false
+                  ? SPEECH_UNAVAILABLE_TEXT
+                  : null
             }
             onUploaded={(res) => {
               setJustUploaded((m) => ({ ...m, [q.id]: res.recordingId }));
