@@ -214,7 +214,7 @@ export const seed = async (opts: {
     const track = trackDraw < 0.45 ? 'competency' : trackDraw < 0.8 ? 'ypp' : 'job';
     const { sessionId } = await startPracticeSession(
       a,
-      { userId, requestId: `seed-${i}` },
+      { userId, requestId: `seed-${i}`, ip: ctx.ip },
       {
         track,
         count: answers,
@@ -236,6 +236,7 @@ export const seed = async (opts: {
       await handleRecordingUpload(a, {
         session: { userId, roles: ['candidate'], mfaPassed: false },
         requestId: `seed-${i}-${j}`,
+        ip: ctx.ip,
         query: new URLSearchParams({
           sessionId,
           questionId: questions[j % questions.length]!.id,

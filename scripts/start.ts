@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { createLogger, createSql, ensureAppLogin, migrate, withCredentials } from '@tia/db';
+import { createLogger, createSql, ensureAppLogin, migrate, parseSecret32, withCredentials } from '@tia/db';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = createLogger({ service: 'start' });
@@ -155,6 +155,9 @@ try {
   const databaseUrl = env.DATABASE_URL ?? (await startEmbeddedPostgres());
   const masterKey = env.MASTER_KEY ?? devMasterKey();
   const authSecret = env.AUTH_SECRET ?? devAuthSecret();
+  // The same strict rule every process applies (32 bytes, canonical base64): refuse before starting anything.
+  parseSecret32('MASTER_KEY', masterKey);
+  parseSecret32('AUTH_SECRET', authSecret);
   const sql = createSql(databaseUrl, { max: 1, applicationName: 'tia-start' });
   const { applied, total } = await migrate(sql);
   // Migrations ran as the owner; web and worker connect as a login role with the application's privileges
@@ -207,13 +210,7 @@ try {
     path.join(ROOT, 'apps/worker'),
     childEnv,
   );
-  child(
-    'web',
-    process.execPath,
-    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(env.PORT)],
-    webDir,
-    childEnv,
-  );
+  child('web', process.execPath, ['--import', 'tsx', 'server.ts', '-p', String(env.PORT)], webDir, childEnv);
 
   const health = `http://127.0.0.1:${env.PORT}/api/health`;
   await waitForHealth(health, 120_000);

@@ -6,7 +6,6 @@
    E2E_SCREENSHOT_DIR and hands the environment on to the child processes it starts. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +15,6 @@ import { SMTPServer } from 'smtp-server';
 import { expect } from 'vitest';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const NEXT_BIN = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('next/package.json')),
-  'dist/bin/next',
-);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? '/tmp';
 
@@ -110,24 +105,28 @@ export const TEST_SERVER_SECRETS = {
   AUTH_SECRET: Buffer.alloc(32, 9).toString('base64'),
 };
 
-/** `next start` on a free port with `env` added, in its own process group; resolves once /api/health answers. */
+/** The web server (server.ts: Next.js behind the client-address stamp) on a free port with `env` added, in its own process group; resolves once /api/health answers. */
 export async function startApp(env: Record<string, string>, fixedPort?: number): Promise<App> {
   const port = fixedPort ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const server = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: WEB_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: '1',
-      ...TEST_SERVER_SECRETS,
-      ...env,
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server.ts', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: WEB_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        NEXT_TELEMETRY_DISABLED: '1',
+        ...TEST_SERVER_SECRETS,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  );
   server.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   server.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   const stop = async () => {

@@ -1,3 +1,4 @@
+import { secret32 } from '@tia/db/secrets';
 import { z } from 'zod';
 
 /**
@@ -13,22 +14,14 @@ const edgeSchema = z.object({
 });
 
 const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
-/** A secret given as base64 of at least `bytes` random bytes. */
-const base64Secret = (name: string, bytes: number, exact = false) =>
-  z
-    .string({ message: `${name} is required (openssl rand -base64 ${bytes})` })
-    .transform((v) => Buffer.from(v.trim(), 'base64'))
-    .refine((b) => (exact ? b.length === bytes : b.length >= bytes), {
-      message: `${name} must be ${exact ? '' : 'at least '}${bytes} bytes, base64 (openssl rand -base64 ${bytes})`,
-    });
 
 const serverSchema = edgeSchema.extend({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   /** Wraps every data subject's key (crypto-shredding). */
-  MASTER_KEY: base64Secret('MASTER_KEY', 32, true),
+  MASTER_KEY: secret32('MASTER_KEY'),
   /** HMAC key for email codes, email lookups, the trial registry and rate-limit keys. */
-  AUTH_SECRET: base64Secret('AUTH_SECRET', 32),
+  AUTH_SECRET: secret32('AUTH_SECRET'),
   /** smtp(s)://user:pass@host:port — unset: mails are written as .eml files to MAILBOX_DIR. */
   SMTP_URL: z.preprocess(
     blankIsUnset,
@@ -57,6 +50,18 @@ const serverSchema = edgeSchema.extend({
   ANALYTICS_BUDGET: z.coerce.number().positive().max(10_000).default(10),
 });
 
+/** What server.ts needs to listen (no secrets, so a misconfigured app still starts and reports it). */
+const listenSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  HOST: z.preprocess(blankIsUnset, z.string().min(1).default('0.0.0.0')),
+  /**
+   * How many reverse proxies of ours stand in front of the web server (0: none, the socket's peer is the client).
+   * Only their `X-Forwarded-For` hops are believed; the client is the rightmost hop none of them added.
+   */
+  TRUSTED_PROXIES: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(99).default(0)),
+});
+
+export type ListenEnv = z.infer<typeof listenSchema>;
 export type ProxyEnv = z.infer<typeof edgeSchema>;
 export type ServerEnv = z.infer<typeof serverSchema>;
 
@@ -71,6 +76,11 @@ function parse<T extends z.ZodType>(schema: T): z.infer<T> {
 
 let proxyEnvCache: ProxyEnv | undefined;
 let serverEnvCache: ServerEnv | undefined;
+
+/** The web server's address and trusted proxy count (server.ts). */
+export function listenEnv(): ListenEnv {
+  return parse(listenSchema);
+}
 
 /** What the request proxy needs (no secrets). */
 export function proxyEnv(): ProxyEnv {

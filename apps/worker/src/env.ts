@@ -1,3 +1,4 @@
+import { secretProblem } from '@tia/db/secrets';
 import { z } from 'zod';
 import { speechEnvSchema } from './speech/config.js';
 import { llmEnvSchema } from './feedback/llm.js';
@@ -5,7 +6,10 @@ import { llmEnvSchema } from './feedback/llm.js';
 const Env = z
   .object({
     DATABASE_URL: z.string().url({ message: 'DATABASE_URL must be a postgres:// URL' }),
-    MASTER_KEY: z.string().min(40, 'MASTER_KEY must be 32 bytes, base64 (openssl rand -base64 32)'),
+    MASTER_KEY: z.string().superRefine((v, ctx) => {
+      const problem = secretProblem('MASTER_KEY', v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     KAFKA_BROKERS: z
       .string()
       .optional()

@@ -32,7 +32,7 @@ describe('worker process', () => {
     expect(await w.exit).not.toBe(0);
     const out = w.lines.join('\n');
     expect(out).toMatch(/DATABASE_URL/);
-    expect(out).toMatch(/MASTER_KEY must be 32 bytes/);
+    expect(out).toMatch(/MASTER_KEY must be exactly 32 random bytes/);
   });
 
   it('migrates, runs (embedded transport), and stops cleanly on SIGTERM', async () => {

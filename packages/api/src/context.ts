@@ -14,6 +14,11 @@ export interface Session {
   userId: string;
   roles: readonly Role[];
   mfaPassed: boolean;
+  /**
+   * The account has an enabled second factor: until `mfaPassed`, the session is "second factor
+   * pending" and only the MFA procedures, sign-out and `auth.me` answer.
+   */
+  mfaRequired?: boolean;
   /** Signed in with a one-time password (bootstrap admin): nothing but changing it is allowed until then. */
   passwordChangeRequired?: boolean;
 }

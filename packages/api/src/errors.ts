@@ -120,6 +120,15 @@ export class ServiceUnavailable extends AppError {
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
+export const CONCURRENT_CHANGE_MESSAGE = 'Something else changed this at the same moment. Please try again.';
+
+/**
+ * The event store's optimistic-concurrency conflict (`ConcurrencyError` of @tia/db, matched by name so this
+ * module stays free of database imports): another request appended first. Never a 500 — a 409 the caller may
+ * retry (commands that can be decided again are retried before it gets this far).
+ */
+export const isConcurrencyConflict = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ConcurrencyError';
 
 const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   VALIDATION_FAILED: 'BAD_REQUEST',
@@ -203,6 +212,8 @@ export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
   if (err instanceof ZodError) {
     return new TRPCError({ code: 'BAD_REQUEST', message: 'Some fields are not valid.', cause: err });
   }
+  if (isConcurrencyConflict(err))
+    return new TRPCError({ code: 'CONFLICT', message: CONCURRENT_CHANGE_MESSAGE });
   onUnexpected(err);
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE });
 }
@@ -211,6 +222,7 @@ export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
 export function httpStatusOf(err: unknown): number {
   if (err instanceof AppError) return HTTP_STATUS[err.code];
   if (err instanceof ZodError) return 400;
+  if (isConcurrencyConflict(err)) return 409;
   return 500;
 }
 
@@ -231,6 +243,7 @@ export function httpErrorBody(err: unknown): {
       },
     };
   }
+  if (isConcurrencyConflict(err)) return { error: { code: 'CONFLICT', message: CONCURRENT_CHANGE_MESSAGE } };
   return { error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } };
 }
 

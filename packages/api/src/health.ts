@@ -27,8 +27,28 @@ export function redactHealth(report: HealthReport, log: Logger): HealthReport {
   };
 }
 
-export async function publicHealth(sql: Sql, log: Logger): Promise<HealthReport> {
-  return redactHealth(await healthReport(sql), log);
+/** How long one public health answer is reused: any request rate costs at most one cheap check per period. */
+export const PUBLIC_HEALTH_TTL_MS = 1_000;
+
+const cache = new WeakMap<Sql, { at: number; report: Promise<HealthReport> }>();
+
+/**
+ * Health for anyone (load balancers, the status page): O(consumers) index reads (lag estimated from
+ * positions, see `healthReport`), computed at most once per PUBLIC_HEALTH_TTL_MS per pool and shared by every
+ * caller in that time (single flight), error texts redacted. Exact figures: `staffHealth`.
+ */
+export async function publicHealth(sql: Sql, log: Logger, now = Date.now()): Promise<HealthReport> {
+  const hit = cache.get(sql);
+  if (hit && now - hit.at < PUBLIC_HEALTH_TTL_MS) return hit.report;
+  const report = healthReport(sql).then((r) => redactHealth(r, log));
+  cache.set(sql, { at: now, report });
+  report.catch(() => cache.delete(sql));
+  return report;
+}
+
+/** Exact lag (counts past each checkpoint) and the consumers' own error texts: for staff with MFA only. */
+export async function staffHealth(sql: Sql): Promise<HealthReport> {
+  return healthReport(sql, { exactLag: true });
 }
 
 export type { HealthReport };

@@ -65,6 +65,11 @@ export const ALLOWED_WHILE_PASSWORD_CHANGE_REQUIRED: readonly string[] = [
   'auth.signOut',
 ];
 
+export const MFA_PENDING_MESSAGE = 'Please complete two-factor authentication first.';
+/** What a session whose second factor is still pending may do: pass it, or leave (`auth.me` is public). */
+export const isAllowedWhileMfaPending = (path: string | undefined): boolean =>
+  (path ?? '').startsWith('mfa.') || path === 'auth.signOut' || path === 'auth.me';
+
 /**
  * Decides whether `session` may call the procedure at `path` guarded by `access`. Throws AppErrors.
  * Exported for tests.
@@ -73,6 +78,8 @@ export function authorize(access: Access | undefined, session: Context['session'
   if (!access) throw new Forbidden('This operation has no access rule.'); // deny by default
   if (access.kind === 'public') return;
   if (!session) throw new Unauthenticated();
+  if (session.mfaRequired && !session.mfaPassed && !isAllowedWhileMfaPending(path))
+    throw new Forbidden(MFA_PENDING_MESSAGE);
   if (session.passwordChangeRequired && !ALLOWED_WHILE_PASSWORD_CHANGE_REQUIRED.includes(path ?? ''))
     throw new Forbidden(PASSWORD_CHANGE_REQUIRED_MESSAGE);
   if (access.kind === 'authenticated') return;
@@ -80,7 +87,7 @@ export function authorize(access: Access | undefined, session: Context['session'
   if (granted.length === 0) throw new Forbidden();
   // Acting only through staff roles always needs MFA, whatever the rule says.
   const needsMfa = access.mfa || granted.every((r) => STAFF_ROLES.includes(r));
-  if (needsMfa && !session.mfaPassed) throw new Forbidden('Please complete two-factor authentication first.');
+  if (needsMfa && !session.mfaPassed) throw new Forbidden(MFA_PENDING_MESSAGE);
 }
 
 const accessGuard = t.middleware(({ ctx, meta, path, next }) => {

@@ -1,3 +1,4 @@
+import { parseSecret32 } from './secrets.js';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /** AES-256-GCM with a random 96-bit IV: iv(12) | ciphertext | tag(16). `aad` binds the ciphertext to its context. */
@@ -18,9 +19,4 @@ export const open = (key: Buffer, box: Buffer, aad: string): Buffer => {
 };
 
 /** A master key (key-encryption key) from its base64 text; must be 32 bytes. */
-export const parseMasterKey = (b64: string): Buffer => {
-  const k = Buffer.from(b64, 'base64');
-  if (k.length !== 32)
-    throw new Error('MASTER_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
-  return k;
-};
+export const parseMasterKey = (b64: string): Buffer => parseSecret32('MASTER_KEY', b64);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { CLIENT_IP_HEADER } from '@tia/api/client-ip';
 import type { Logger } from '@tia/api/log';
 import { log } from './log';
 
@@ -11,11 +12,11 @@ export interface RequestScope {
   done(status: number, extra?: Record<string, unknown>): void;
 }
 
-/** Request id from the proxy (always set there), client facts, and a request-scoped logger. */
+/** Request id from the proxy (always set there), client facts (address from server.ts), and a request-scoped logger. */
 export function requestScope(req: Request, route: string): RequestScope {
   const requestId = req.headers.get('x-request-id') ?? crypto.randomUUID();
-  const ip =
-    req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || null;
+  // Stamped by server.ts from the socket (or the rightmost untrusted forwarded hop), never the client's claim.
+  const ip = req.headers.get(CLIENT_IP_HEADER);
   const userAgent = req.headers.get('user-agent');
   const child = log.child({ requestId });
   const started = performance.now();

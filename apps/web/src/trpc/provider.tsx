@@ -1,7 +1,8 @@
 'use client';
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { httpBatchLink } from '@trpc/client';
+import { MAX_BATCH_SIZE, mustNotBatch } from '@tia/api/batching';
+import { httpBatchLink, httpLink, splitLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import { trpc } from './client';
 
@@ -15,7 +16,14 @@ export function TRPCProvider({ children }: { children: ReactNode }) {
   );
   const [trpcClient] = useState(() =>
     trpc.createClient({
-      links: [httpBatchLink({ url: '/api/trpc' })],
+      // Sign-in, codes, MFA and health go one call per request (the server refuses them in a batch).
+      links: [
+        splitLink({
+          condition: (op) => mustNotBatch(op.path),
+          true: httpLink({ url: '/api/trpc' }),
+          false: httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_SIZE }),
+        }),
+      ],
     }),
   );
   return (

@@ -120,20 +120,21 @@ export const createChatJson = (env: LlmEnv, o: EnricherOptions = {}): ChatJson |
       throw new Error(`LLM request to ${url} failed (${e instanceof Error ? e.message : String(e)}${cause})`);
     }
     if (!res.ok) {
-      const msg = `LLM server answered ${res.status}: ${raw.trim().slice(0, 300)}`;
+      // The body is not quoted: it may echo the prompt (the transcript) or the model's output.
+      const msg = `LLM server answered ${res.status} (${raw.length} characters of body, not logged)`;
       throw res.status >= 500 || res.status === 429 ? new RetryableLlmError(msg) : new Error(msg);
     }
     let content: string | null | undefined;
     try {
       content = ChatCompletion.parse(JSON.parse(raw)).choices[0]?.message.content;
     } catch {
-      throw new Error(`LLM server sent an unexpected response: ${raw.slice(0, 200)}`);
+      throw new Error(`LLM server sent an unexpected response (${raw.length} characters, not logged)`);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(content ?? '');
     } catch {
-      throw new Error(`LLM answer is not JSON: ${(content ?? '').slice(0, 200)}`);
+      throw new Error(`LLM answer is not JSON (${(content ?? '').length} characters, not logged)`);
     }
     const out = schema.safeParse(parsed);
     if (!out.success)

@@ -225,7 +225,10 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
       expect(await blobRows(id)).toBe(0);
     }
     const failed = (await streamOf(transient))[1]!;
-    expect(failed.data.error).toContain('engine unreachable');
+    // A stable code and nothing of the engine's text (it reaches the candidate's screen otherwise).
+    expect(failed.data).toMatchObject({ code: 'engine_unavailable' });
+    expect(JSON.stringify(failed.data)).not.toContain('unreachable');
+    expect((await streamOf(garbage))[1]!.data).toMatchObject({ code: 'audio_unreadable' });
     const dead = await db.sql`select 1 from dead_letters where consumer = 'handler:transcription'`;
     expect(dead).toHaveLength(0); // ended by a decision, not dead-lettered
     // The failed answers do not count against the free trial.
@@ -243,7 +246,7 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
     await waitFor(async () => (await typesOf(liar)).includes('AudioDeleted'), 30_000);
     const events = await streamOf(liar);
     expect(events.map((e) => e.type)).toEqual(['RecordingUploaded', 'TranscriptionFailed', 'AudioDeleted']);
-    expect(events[1]!.data.error).toMatch(/lasts 11\.0 s but was uploaded as 2\.0 s/);
+    expect(events[1]!.data).toMatchObject({ code: 'duration_mismatch' });
     expect(engine.calls).toBe(callsBefore);
   });
 

@@ -16,6 +16,7 @@ import {
   type PracticeQuestion,
 } from '@tia/domain';
 import { decodeToWav16k } from '../speech/decode.js';
+import { failureCodeOf, scrubDetail } from './failure.js';
 import { PermanentTranscriptionError, type TranscriptionEngine } from '../speech/port.js';
 import type { FeedbackEnricher } from '../feedback/llm.js';
 import type { ModelGrader } from '../feedback/grader.js';
@@ -92,7 +93,7 @@ type Prepared =
   | { kind: 'blocked'; reason: SkipReason }
   | { kind: 'gone' }
   | { kind: 'transcript'; transcript: recording.TranscriptData }
-  | { kind: 'failed'; error: string };
+  | { kind: 'failed'; code: recording.TranscriptionFailureCode };
 
 /**
  * RecordingUploaded → transcript. Outside any transaction: checks consent/restriction/erasure, decrypts the
@@ -122,10 +123,12 @@ export const transcriptionHandler = (
       // The upload's duration is what the browser measured; the decoded audio is the truth.
       const declared = declaredSeconds;
       if (seconds > declared * 1.1 + DURATION_TOLERANCE_SECONDS) {
-        return {
-          kind: 'failed',
-          error: `The audio lasts ${seconds.toFixed(1)} s but was uploaded as ${declared.toFixed(1)} s; it was not transcribed.`,
-        };
+        ctx.log.warn('transcription refused: audio longer than declared', {
+          recordingId,
+          audioSeconds: Math.round(seconds * 10) / 10,
+          declaredSeconds: declared,
+        });
+        return { kind: 'failed', code: 'duration_mismatch' };
       }
       const started = performance.now();
       const t = await deps.engine.transcribe(wav, { signal });
@@ -148,10 +151,16 @@ export const transcriptionHandler = (
         },
       };
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
       if (e instanceof PermanentTranscriptionError || ctx.attempt >= ctx.maxAttempts) {
-        ctx.log.warn('transcription failed for good', { recordingId, error, attempt: ctx.attempt });
-        return { kind: 'failed', error };
+        const code = failureCodeOf(e);
+        // Operators get a scrubbed detail (no quoted text, URLs without credentials or query); events get the code.
+        ctx.log.warn('transcription failed for good', {
+          recordingId,
+          code,
+          detail: scrubDetail(e),
+          attempt: ctx.attempt,
+        });
+        return { kind: 'failed', code };
       }
       throw e;
     }
@@ -170,12 +179,12 @@ export const transcriptionHandler = (
     else if (prepared.kind === 'transcript')
       cmd = { type: 'CompleteTranscription', transcript: prepared.transcript, blobExisted, now };
     else if (prepared.kind === 'failed')
-      cmd = { type: 'FailTranscription', engine: deps.engine.name, error: prepared.error, blobExisted, now };
+      cmd = { type: 'FailTranscription', engine: deps.engine.name, code: prepared.code, blobExisted, now };
     else
       cmd = {
         type: 'FailTranscription',
         engine: deps.engine.name,
-        error: 'The audio was no longer available.',
+        code: 'audio_unavailable',
         blobExisted,
         now,
       };
@@ -341,9 +350,8 @@ export const feedbackHandler = (
       );
       return { llm: { model: enricher.model, tips }, graded };
     } catch (e) {
-      ctx.log.warn('language model tips unavailable; rubric feedback only', {
-        error: e instanceof Error ? e.message : String(e),
-      });
+      // Never the model's output (it can quote the transcript): the error's class and a scrubbed message only.
+      ctx.log.warn('language model tips unavailable; rubric feedback only', { detail: scrubDetail(e) });
       return { llm: null, graded };
     }
   },

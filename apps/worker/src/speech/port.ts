@@ -26,6 +26,13 @@ export interface TranscriptionEngine {
 /** Retrying cannot help (undecodable audio, HTTP 4xx other than 408/429). */
 export class PermanentTranscriptionError extends Error {
   override name = 'PermanentTranscriptionError';
+  /** What was at fault: the audio itself (the default) or the engine (e.g. a refused request). */
+  constructor(
+    message: string,
+    readonly fault: 'audio' | 'engine' = 'audio',
+  ) {
+    super(message);
+  }
 }
 
 /** Worth retrying later (timeout, HTTP 5xx/408/429, connection refused). */

@@ -68,7 +68,8 @@ const serverMessage = (raw: string): string => {
   } catch {
     // not JSON
   }
-  return raw.trim().slice(0, 500) || '(empty body)';
+  // Not the body itself: a non-JSON answer may echo what was said.
+  return raw.trim() === '' ? '(empty body)' : `(non-JSON body, ${raw.length} characters, not logged)`;
 };
 
 const isTransientStatus = (s: number) => s >= 500 || s === 408 || s === 429;
@@ -168,13 +169,15 @@ export class WhisperHttpEngine implements TranscriptionEngine {
       const msg = `transcription server answered ${res.status}: ${serverMessage(raw)}`;
       throw isTransientStatus(res.status)
         ? new TransientTranscriptionError(msg)
-        : new PermanentTranscriptionError(msg);
+        : new PermanentTranscriptionError(msg, 'engine');
     }
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
-      throw new TransientTranscriptionError(`transcription server sent non-JSON: ${raw.slice(0, 200)}`);
+      throw new TransientTranscriptionError(
+        `transcription server sent non-JSON (${raw.length} characters, not logged)`,
+      );
     }
     return parseVerboseJson(body);
   }

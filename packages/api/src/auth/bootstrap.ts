@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '@tia/db';
 import { identity } from '@tia/domain';
-import { hashPassword } from './passwords.js';
+import { hashPassword, ONE_TIME_PASSWORD_HOURS } from './passwords.js';
 import { changeStaffAccess } from './staff.js';
 import { TotpFactors } from './totp.js';
 import { Conflict } from '../errors.js';
@@ -10,7 +10,7 @@ import { createAuthServices } from '../identity/services.js';
 
 /**
  * The first admin: an account with a strong random one-time password (returned once, stored only as an
- * argon2id hash), the admin role granted by `bootstrap`, and TOTP enrolment required. Refused when an
+ * argon2id hash, valid for ONE_TIME_PASSWORD_HOURS), the admin role granted by `bootstrap`, and TOTP enrolment required. Refused when an
  * admin already exists (serialised with every other staff-access change).
  */
 export const bootstrapAdmin = async (
@@ -42,8 +42,9 @@ export const bootstrapAdmin = async (
     const iso = now.toISOString();
     await tx`insert into auth_users (id, created_at) values (${userId}, ${now})`;
     // A one-time password: the first sign-in must change it before anything else.
-    await tx`insert into credentials (user_id, password_hash, updated_at, change_required)
-             values (${userId}, ${passwordHash}, ${now}, true)`;
+    await tx`insert into credentials (user_id, password_hash, updated_at, change_required, one_time_expires_at)
+             values (${userId}, ${passwordHash}, ${now}, true,
+                     ${new Date(now.getTime() + ONE_TIME_PASSWORD_HOURS * 3600_000)})`;
     await runAccountCommand(a, tx, { requestId: 'admin:bootstrap' }, userId, [
       { type: 'Register', userId, name, email, signupMethod: 'password', now: iso },
       // The operator vouches for the address.

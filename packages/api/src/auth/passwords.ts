@@ -51,3 +51,6 @@ export const burnVerifyTime = async (password: string): Promise<void> => {
   dummy ??= hashPassword('tia-timing-equaliser-not-a-password');
   await verifyPassword(await dummy, password);
 };
+
+/** How long a one-time password (bootstrap admin, or a reset of an account that must still change it) lasts. */
+export const ONE_TIME_PASSWORD_HOURS = 24;

@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
-import type { Queryable } from '@tia/db';
+import type { Queryable, Sql } from '@tia/db';
 import { RateLimited } from '../errors.js';
 
 /**
  * PostgreSQL-backed rate limiting with growing delays. Each key (an HMAC of "<action>:<account or IP
  * prefix>", never the raw email or IP) counts failures in a window; past the free allowance every further
- * failure blocks the key for base·2^n seconds (capped). `check` refuses a blocked key with RateLimited
- * (HTTP 429 + Retry-After). Reaching the alert threshold in a window reports `alert: true` once per window.
+ * failure blocks the key for base·2^n seconds (capped). A blocked key is refused with RateLimited
+ * (HTTP 429 + Retry-After). Reaching the alert threshold in a window raises one alert per window.
  */
 export interface LimitPolicy {
   freeFailures: number;
@@ -18,7 +18,7 @@ export interface LimitPolicy {
 }
 
 export const POLICIES = {
-  /** Wrong passwords for one account. */
+  /** Wrong passwords for one account from one network (/24 or /48): a stranger elsewhere cannot lock it. */
   signInAccount: {
     freeFailures: 5,
     baseDelaySeconds: 1,
@@ -26,6 +26,24 @@ export const POLICIES = {
     windowSeconds: 900,
     alertThreshold: 10,
   },
+  /**
+   * Wrong passwords for one account from all networks together: a ceiling against distributed guessing, far
+   * above what one person mistypes; reaching its threshold raises an alert for the compliance officers.
+   */
+  signInAccountCeiling: {
+    freeFailures: 100,
+    baseDelaySeconds: 60,
+    maxDelaySeconds: 3600,
+    windowSeconds: 3600,
+    alertThreshold: 10,
+  },
+  /** Second-factor codes per account within one 30-second TOTP step (batches and parallel calls included). */
+  totpStep: { freeFailures: 3, baseDelaySeconds: 30, maxDelaySeconds: 30, windowSeconds: 30 },
+  /** Practice sessions started per account, and per network. */
+  sessionStartAccount: { freeFailures: 20, baseDelaySeconds: 30, maxDelaySeconds: 3600, windowSeconds: 3600 },
+  sessionStartIp: { freeFailures: 60, baseDelaySeconds: 30, maxDelaySeconds: 3600, windowSeconds: 3600 },
+  /** Recording uploads per network (the per-account budget is `upload`). */
+  uploadIp: { freeFailures: 120, baseDelaySeconds: 5, maxDelaySeconds: 900, windowSeconds: 600 },
   /** Wrong passwords from one network (/24 or /48): more room, people share addresses. */
   signInIp: {
     freeFailures: 10,
@@ -44,14 +62,31 @@ export const POLICIES = {
   upload: { freeFailures: 30, baseDelaySeconds: 5, maxDelaySeconds: 900, windowSeconds: 600 },
 } as const satisfies Record<string, LimitPolicy>;
 
-export interface FailureResult {
-  failures: number;
-  blockedForSeconds: number;
-  windowStartedAt: Date;
-  /** True the first time the alert threshold is reached in this window. */
-  alert: boolean;
+/** One counter to reserve an attempt on: its stored key and its policy. */
+export interface Slot {
+  key: string;
+  policy: LimitPolicy;
 }
 
+/** An attempt counted before the work it guards (see `RateLimiter.reserve`). */
+export interface Reservation extends Slot {
+  /** Attempts in the window, this one included. */
+  failures: number;
+  windowStartedAt: Date;
+}
+
+export interface AlertResult {
+  failures: number;
+  windowStartedAt: Date;
+}
+
+/**
+ * Attempts are counted *before* the work they guard: `reserve` takes the row lock of each key, refuses a
+ * blocked key with RateLimited, and otherwise counts the attempt (and starts the growing delay once the free
+ * allowance is used) in the same transaction. Concurrent requests (a tRPC batch, parallel connections) thus
+ * queue on the row and can never verify more than the allowance. A success hands the attempt back
+ * (`release`) or forgets the account's failures (`reset`); a failure keeps it counted.
+ */
 export class RateLimiter {
   constructor(private readonly secret: Buffer) {}
 
@@ -60,39 +95,68 @@ export class RateLimiter {
     return createHmac('sha256', this.secret).update(`tia:rl:${action}:${subject}`).digest('hex');
   }
 
-  /** Throws RateLimited with the longest remaining block among `keys`. */
-  async check(db: Queryable, keys: readonly string[], now: Date): Promise<void> {
-    if (keys.length === 0) return;
-    const rows = await db<{ blocked_until: Date }[]>`
-      select blocked_until from rate_limits where key = any(${[...keys]}) and blocked_until > ${now}`;
-    const until = Math.max(0, ...rows.map((r) => r.blocked_until.getTime()));
-    if (until > now.getTime()) throw new RateLimited(Math.max(1, Math.ceil((until - now.getTime()) / 1000)));
+  /**
+   * Reserves one attempt on every slot, atomically per key. If any key is blocked, the attempts already
+   * reserved in this call are handed back and RateLimited (with the longest remaining block) is thrown.
+   */
+  async reserve(sql: Sql, slots: readonly Slot[], now: Date): Promise<Reservation[]> {
+    const granted: Reservation[] = [];
+    for (const slot of slots) {
+      const r = await this.reserveOne(sql, slot, now);
+      if (typeof r === 'number') {
+        for (const g of granted) await this.release(sql, g);
+        throw new RateLimited(r);
+      }
+      granted.push(r);
+    }
+    return granted;
   }
 
-  /** Counts one failure (or one use, for send-type policies) and applies the delay. */
-  async fail(db: Queryable, key: string, policy: LimitPolicy, now: Date): Promise<FailureResult> {
+  /** A Reservation, or the seconds to wait when the key is blocked. */
+  private reserveOne(sql: Sql, { key, policy }: Slot, now: Date): Promise<Reservation | number> {
     const windowStart = new Date(now.getTime() - policy.windowSeconds * 1000);
-    const rows = await db<{ failures: number; window_started_at: Date; alerted_window: Date | null }[]>`
-      insert into rate_limits as r (key, failures, window_started_at, updated_at)
-      values (${key}, 1, ${now}, ${now})
-      on conflict (key) do update set
-        failures = case when r.window_started_at <= ${windowStart} then 1 else r.failures + 1 end,
-        window_started_at = case when r.window_started_at <= ${windowStart} then ${now} else r.window_started_at end,
-        updated_at = ${now}
-      returning failures, window_started_at, alerted_window`;
-    const r = rows[0]!;
-    const over = r.failures - policy.freeFailures;
-    const blockedForSeconds =
-      over >= 0 ? Math.min(policy.baseDelaySeconds * 2 ** over, policy.maxDelaySeconds) : 0;
-    const alert =
-      policy.alertThreshold !== undefined &&
-      r.failures >= policy.alertThreshold &&
-      r.alerted_window?.getTime() !== r.window_started_at.getTime();
-    await db`update rate_limits set
-               blocked_until = ${blockedForSeconds > 0 ? new Date(now.getTime() + blockedForSeconds * 1000) : null},
-               alerted_window = ${alert ? r.window_started_at : r.alerted_window}
-             where key = ${key}`;
-    return { failures: r.failures, blockedForSeconds, windowStartedAt: r.window_started_at, alert };
+    return sql.begin(async (tx) => {
+      await tx`insert into rate_limits (key, failures, window_started_at, updated_at)
+               values (${key}, 0, ${now}, ${now}) on conflict (key) do nothing`;
+      const [row] = await tx<{ failures: number; window_started_at: Date; blocked_until: Date | null }[]>`
+        select failures, window_started_at, blocked_until from rate_limits where key = ${key} for update`;
+      const r = row!;
+      if (r.blocked_until && r.blocked_until > now)
+        return Math.max(1, Math.ceil((r.blocked_until.getTime() - now.getTime()) / 1000));
+      const fresh = r.window_started_at <= windowStart;
+      const failures = fresh ? 1 : r.failures + 1;
+      const windowStartedAt = fresh ? now : r.window_started_at;
+      const over = failures - policy.freeFailures;
+      const blockedFor =
+        over >= 0 ? Math.min(policy.baseDelaySeconds * 2 ** over, policy.maxDelaySeconds) : 0;
+      await tx`update rate_limits set failures = ${failures}, window_started_at = ${windowStartedAt},
+                 blocked_until = ${blockedFor > 0 ? new Date(now.getTime() + blockedFor * 1000) : null},
+                 updated_at = ${now}
+               where key = ${key}`;
+      return { key, policy, failures, windowStartedAt };
+    });
+  }
+
+  /** Hands an attempt back (it succeeded, or another key refused the request): one fewer in its window. */
+  async release(sql: Sql, r: Reservation): Promise<void> {
+    await sql`update rate_limits set failures = greatest(failures - 1, 0),
+                blocked_until = case when failures - 1 < ${r.policy.freeFailures} then null else blocked_until end
+              where key = ${r.key} and window_started_at = ${r.windowStartedAt}`;
+  }
+
+  /**
+   * After a failed attempt: whether its window just reached the policy's alert threshold (true once per
+   * window, atomically, however many requests fail at the same time).
+   */
+  async alertOnce(sql: Sql, r: Reservation): Promise<AlertResult | null> {
+    const threshold = r.policy.alertThreshold;
+    if (threshold === undefined) return null;
+    const rows = await sql<{ failures: number; window_started_at: Date }[]>`
+      update rate_limits set alerted_window = window_started_at
+       where key = ${r.key} and failures >= ${threshold}
+         and alerted_window is distinct from window_started_at
+      returning failures, window_started_at`;
+    return rows[0] ? { failures: rows[0].failures, windowStartedAt: rows[0].window_started_at } : null;
   }
 
   /** Forgets a key's failures (after a success for that account). */

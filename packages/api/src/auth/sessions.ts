@@ -23,9 +23,17 @@ export interface Sessions {
     userId: string,
     opts: { mfaPassed: boolean; staff?: boolean },
   ): Promise<{ token: string; info: SessionInfo }>;
-  /** Idle-extends; null when expired or unknown. */
-  validate(token: string): Promise<SessionInfo | null>;
+  /**
+   * Idle-extends; null when expired or unknown. `isStaff` (asked on every call) picks the idle limit of the
+   * account's current role, so a policy or role change applies to sessions already open.
+   */
+  validate(token: string, isStaff?: (userId: string) => Promise<boolean>): Promise<SessionInfo | null>;
   markMfaPassed(sessionId: string): Promise<void>;
+  /**
+   * The second factor was passed: replaces the session by a new one (new token, MFA passed, same idle policy and
+   * absolute expiry) in one transaction and returns the new token; null when the session is gone.
+   */
+  rotatePassingMfa(sessionId: string): Promise<string | null>;
   invalidate(sessionId: string): Promise<void>;
   invalidateAllFor(userId: string): Promise<void>;
   /** '__Host-tia_session' on HTTPS, 'tia_session' otherwise (for this instance's default `secure`). */
@@ -133,7 +141,7 @@ export const createSessions = (
       return { token, info: { sessionId: s.id, userId, mfaPassed, expiresAt } };
     },
 
-    async validate(token) {
+    async validate(token, isStaff) {
       if (!TOKEN.test(token)) return null;
       const id = hashToken(token);
       const rows = await sql<
@@ -153,7 +161,21 @@ export const createSessions = (
         return null;
       }
       let expiresAt = r.expires_at;
-      const slid = Math.min(now + r.idle_seconds * 1000, r.absolute_expires_at.getTime());
+      let idleSeconds = r.idle_seconds;
+      if (isStaff) {
+        idleSeconds = (await isStaff(r.user_id)) ? policy.staffIdleSeconds : policy.candidateIdleSeconds;
+        // Last use (within the minute the slide is written at most) plus the current limit.
+        const lastUse = r.expires_at.getTime() - r.idle_seconds * 1000;
+        if (now >= lastUse + idleSeconds * 1000) {
+          await lucia.invalidateSession(id);
+          return null;
+        }
+        if (idleSeconds !== r.idle_seconds) {
+          expiresAt = new Date(Math.min(lastUse + idleSeconds * 1000, r.absolute_expires_at.getTime()));
+          await sql`update auth_sessions set idle_seconds = ${idleSeconds}, expires_at = ${expiresAt} where id = ${id}`;
+        }
+      }
+      const slid = Math.min(now + idleSeconds * 1000, r.absolute_expires_at.getTime());
       // Slide, writing at most about once a minute per session.
       if (slid - expiresAt.getTime() > 60_000) {
         expiresAt = new Date(slid);
@@ -164,6 +186,19 @@ export const createSessions = (
 
     async markMfaPassed(sessionId) {
       await sql`update auth_sessions set mfa_passed = true where id = ${sessionId}`;
+    },
+    async rotatePassingMfa(sessionId) {
+      const token = newSessionToken();
+      const moved = await sql.begin(async (tx) => {
+        const rows = await tx`
+          insert into auth_sessions (id, user_id, expires_at, absolute_expires_at, idle_seconds, mfa_passed, created_at)
+          select ${hashToken(token)}, user_id, expires_at, absolute_expires_at, idle_seconds, true, created_at
+            from auth_sessions where id = ${sessionId}
+          returning id`;
+        await tx`delete from auth_sessions where id = ${sessionId}`;
+        return rows.length > 0;
+      });
+      return moved ? token : null;
     },
     invalidate: (sessionId) => lucia.invalidateSession(sessionId),
     invalidateAllFor: (userId) => lucia.invalidateUserSessions(userId),

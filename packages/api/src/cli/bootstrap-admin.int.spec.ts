@@ -52,9 +52,15 @@ describe('npm run admin:bootstrap', () => {
     expect(userId).toBeDefined();
 
     const cred = await db.sql<
-      { password_hash: string }[]
-    >`select password_hash from credentials where user_id = ${userId!}`;
+      { password_hash: string; change_required: boolean; one_time_expires_at: Date }[]
+    >`
+      select password_hash, change_required, one_time_expires_at from credentials where user_id = ${userId!}`;
     expect(cred[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    // One-time and short-lived (issue 8): it expires a day after it was printed.
+    expect(cred[0]!.change_required).toBe(true);
+    const hoursLeft = (cred[0]!.one_time_expires_at.getTime() - Date.now()) / 3600_000;
+    expect(hoursLeft).toBeGreaterThan(23);
+    expect(hoursLeft).toBeLessThanOrEqual(24);
     expect(await verifyPassword(cred[0]!.password_hash, password!)).toBe(true);
     expect(await rolesFor(db.sql, userId!)).toEqual(['candidate', 'admin']);
     const grant = await db.sql<

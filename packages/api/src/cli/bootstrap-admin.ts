@@ -4,7 +4,7 @@
  * (granted by `bootstrap`), and requires TOTP enrolment at first sign-in. Refuses when an admin exists.
  */
 import { parseArgs } from 'node:util';
-import { createSql, parseMasterKey } from '@tia/db';
+import { createSql, parseMasterKey, parseSecret32 } from '@tia/db';
 import { identity } from '@tia/domain';
 import { bootstrapAdmin } from '../auth/bootstrap.js';
 import { loadCliEnv } from './env.js';
@@ -24,7 +24,10 @@ const main = async () => {
   try {
     const { userId, password } = await bootstrapAdmin(
       sql,
-      { masterKey: parseMasterKey(env.MASTER_KEY), authSecret: Buffer.from(env.AUTH_SECRET, 'base64') },
+      {
+        masterKey: parseMasterKey(env.MASTER_KEY),
+        authSecret: parseSecret32('AUTH_SECRET', env.AUTH_SECRET),
+      },
       { email: values.email, name: values.name },
     );
     process.stdout.write(

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { secretProblem } from '@tia/db/secrets';
 import { z } from 'zod';
 
 /**
@@ -25,9 +26,14 @@ export const loadCliEnv = (source: Record<string, string | undefined> = process.
     if (!existsSync(file)) throw new Error(`Invalid environment: ${variable} is required (32 bytes, base64)`);
     return readFileSync(file, 'utf8').trim();
   };
-  return {
-    DATABASE_URL: r.data.DATABASE_URL,
-    MASTER_KEY: r.data.MASTER_KEY ?? devFile('master.key', 'MASTER_KEY'),
-    AUTH_SECRET: r.data.AUTH_SECRET ?? devFile('auth.secret', 'AUTH_SECRET'),
-  };
+  const MASTER_KEY = r.data.MASTER_KEY ?? devFile('master.key', 'MASTER_KEY');
+  const AUTH_SECRET = r.data.AUTH_SECRET ?? devFile('auth.secret', 'AUTH_SECRET');
+  for (const [name, v] of [
+    ['MASTER_KEY', MASTER_KEY],
+    ['AUTH_SECRET', AUTH_SECRET],
+  ] as const) {
+    const problem = secretProblem(name, v);
+    if (problem) throw new Error(`Invalid environment: ${problem}`);
+  }
+  return { DATABASE_URL: r.data.DATABASE_URL, MASTER_KEY, AUTH_SECRET };
 };

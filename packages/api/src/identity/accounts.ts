@@ -16,6 +16,7 @@ import {
   sendQuietly,
   startSession,
   technical,
+  withConcurrencyRetry,
 } from './common.js';
 import type { AuthServices } from './services.js';
 import type { TxSql } from '@tia/db';
@@ -121,10 +122,14 @@ export const signUp = async (ctx: Context, input: SignUpInput) => {
   passwordIssue(input.password, { email, name }, 'password');
 
   const { ipPrefix } = technical(ctx);
-  const ipKey = a.limiter.key('signup-ip', ipPrefix ?? 'unknown');
-  await a.limiter.check(a.sql, [ipKey], now);
-  await a.limiter.fail(a.sql, ipKey, POLICIES.signUp, now);
+  await a.limiter.reserve(
+    a.sql,
+    [{ key: a.limiter.key('signup-ip', ipPrefix ?? 'unknown'), policy: POLICIES.signUp }],
+    now,
+  );
 
+  // Hashed before looking the address up: an existing account answers after the same work as a new one.
+  const passwordHash = await hashPassword(input.password);
   const answer = (userId: string) => ({ userId, email, verificationSent: true as const });
   const alreadyThere = async () => {
     // Never reveal that the address has an account: tell its owner instead, answer the same.
@@ -133,7 +138,6 @@ export const signUp = async (ctx: Context, input: SignUpInput) => {
   };
   if (await findAccountByEmail(a, email)) return alreadyThere();
 
-  const passwordHash = await hashPassword(input.password);
   const userId = a.newId();
   const purposes = consentPurposes(input.consents);
   let code: string;
@@ -174,26 +178,36 @@ export const verifyEmail = async (ctx: Context, input: { email: string; code: st
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix, uaFamily } = technical(ctx);
-  const keys = [a.limiter.key('code-acct', email), a.limiter.key('code-ip', ipPrefix ?? 'unknown')];
-  await a.limiter.check(a.sql, keys, now);
+  // Reserved before the code is compared (parallel guesses queue on the counters).
+  const [byAccount, byIp] = await a.limiter.reserve(
+    a.sql,
+    [
+      { key: a.limiter.key('code-acct', email), policy: POLICIES.code },
+      { key: a.limiter.key('code-ip', ipPrefix ?? 'unknown'), policy: POLICIES.code },
+    ],
+    now,
+  );
   const account = await findAccountByEmail(a, email);
   const result = account
-    ? await a.sql.begin(async (tx) => {
-        const check = await a.codes.consume(tx, account.userId, 'verify_email', input.code, now);
-        if (check !== 'ok') return check;
-        const trialAnswers = account.emailVerifiedAt ? 0 : await trialAnswersFor(a, tx, email);
-        await runAccountCommand(a, tx, ctx, account.userId, [
-          { type: 'VerifyEmail', trialAnswers, now: now.toISOString() },
-          { type: 'RecordSignIn', method: 'email_code', ipPrefix, uaFamily, now: now.toISOString() },
-        ]);
-        return 'ok' as const;
-      })
+    ? await withConcurrencyRetry(() =>
+        a.sql.begin(async (tx) => {
+          const check = await a.codes.consume(tx, account.userId, 'verify_email', input.code, now);
+          if (check !== 'ok') return check;
+          const trialAnswers = account.emailVerifiedAt ? 0 : await trialAnswersFor(a, tx, email);
+          await runAccountCommand(a, tx, ctx, account.userId, [
+            { type: 'VerifyEmail', trialAnswers, now: now.toISOString() },
+            { type: 'RecordSignIn', method: 'email_code', ipPrefix, uaFamily, now: now.toISOString() },
+          ]);
+          return 'ok' as const;
+        }),
+      )
     : 'none';
-  if (result !== 'ok') {
-    for (const k of keys) await a.limiter.fail(a.sql, k, POLICIES.code, now);
+  if (result !== 'ok')
     throw new ValidationFailed([{ path: 'code', message: CODE_WRONG_MESSAGE }], CODE_WRONG_MESSAGE);
-  }
-  await a.limiter.reset(a.sql, keys[0]!);
+  await a.limiter.reset(a.sql, byAccount!.key);
+  await a.limiter.release(a.sql, byIp!);
+  // Whoever pre-registered this address (and kept a session) is signed out: only the proven owner stays.
+  await a.sessions.invalidateAllFor(account!.userId);
   await startSession(a, ctx, account!.userId);
   return { ok: true as const };
 };
@@ -203,9 +217,14 @@ export const resendVerification = async (ctx: Context, input: { email: string })
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix } = technical(ctx);
-  const keys = [a.limiter.key('send-acct', email), a.limiter.key('send-ip', ipPrefix ?? 'unknown')];
-  await a.limiter.check(a.sql, keys, now);
-  for (const k of keys) await a.limiter.fail(a.sql, k, POLICIES.send, now);
+  await a.limiter.reserve(
+    a.sql,
+    [
+      { key: a.limiter.key('send-acct', email), policy: POLICIES.send },
+      { key: a.limiter.key('send-ip', ipPrefix ?? 'unknown'), policy: POLICIES.send },
+    ],
+    now,
+  );
   const account = await findAccountByEmail(a, email);
   if (account && !account.emailVerifiedAt) {
     const code = await a.sql.begin(async (tx) => {
@@ -214,7 +233,8 @@ export const resendVerification = async (ctx: Context, input: { email: string })
       ]);
       return a.codes.issue(tx, account.userId, 'verify_email', now);
     });
-    await sendQuietly(
+    // Sent after answering: waiting for the mail server would tell which addresses await verification.
+    void sendQuietly(
       a,
       ctx,
       { to: account.email, ...MESSAGES.verificationCode(account.name, code, CODE_TTL_SECONDS / 60) },

@@ -1,4 +1,4 @@
-import type { Queryable, TxSql } from '@tia/db';
+import { ConcurrencyError, type Queryable, type TxSql } from '@tia/db';
 import { identity } from '@tia/domain';
 import type { Context } from '../context.js';
 import { STAFF_ROLES } from '../context.js';
@@ -85,6 +85,8 @@ export const runAccountCommand = async (
   userId: string,
   cmds: readonly identity.AccountCommand[],
 ): Promise<identity.AccountEvent[]> => {
+  // Commands on one account queue here (until the transaction ends) instead of racing to a ConcurrencyError.
+  await tx`select pg_advisory_xact_lock(hashtext(${`tia:account-stream:${userId}`}))`;
   const { state, version } = await a.store.load(
     userStream(userId),
     identity.evolve,
@@ -172,3 +174,18 @@ export const isUniqueViolation = (e: unknown, table: string): boolean =>
   e !== null &&
   (e as { code?: string }).code === '23505' &&
   (e as { table_name?: string }).table_name === table;
+
+/**
+ * Runs `work` (a whole transaction) again when another request appended to the same stream first: the
+ * command is decided afresh on the new state. After a few lost races the conflict surfaces (mapped to 409).
+ */
+export const withConcurrencyRetry = async <T>(work: () => Promise<T>, attempts = 5): Promise<T> => {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (e) {
+      if (!(e instanceof ConcurrencyError) || i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * i));
+    }
+  }
+};

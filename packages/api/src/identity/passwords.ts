@@ -3,7 +3,7 @@ import type { Context, Session } from '../context.js';
 import { ValidationFailed } from '../errors.js';
 import { CODE_TTL_SECONDS } from '../auth/codes.js';
 import { MESSAGES } from '../auth/mailer.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { hashPassword, ONE_TIME_PASSWORD_HOURS, verifyPassword } from '../auth/passwords.js';
 import { POLICIES } from '../auth/rate-limit.js';
 import { CODE_WRONG_MESSAGE, passwordIssue } from './accounts.js';
 import {
@@ -15,19 +15,23 @@ import {
   sendQuietly,
   startSession,
   technical,
+  withConcurrencyRetry,
 } from './common.js';
+import { signInPairKey } from './sign-in.js';
 
 export const requestPasswordReset = async (ctx: Context, input: { email: string }) => {
   const a = authOf(ctx);
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix } = technical(ctx);
-  const keys = [
-    a.limiter.key('reset-send-acct', email),
-    a.limiter.key('reset-send-ip', ipPrefix ?? 'unknown'),
-  ];
-  await a.limiter.check(a.sql, keys, now);
-  for (const k of keys) await a.limiter.fail(a.sql, k, POLICIES.send, now);
+  await a.limiter.reserve(
+    a.sql,
+    [
+      { key: a.limiter.key('reset-send-acct', email), policy: POLICIES.send },
+      { key: a.limiter.key('reset-send-ip', ipPrefix ?? 'unknown'), policy: POLICIES.send },
+    ],
+    now,
+  );
   const account = await findAccountByEmail(a, email);
   if (account) {
     const code = await a.sql.begin(async (tx) => {
@@ -36,7 +40,8 @@ export const requestPasswordReset = async (ctx: Context, input: { email: string 
       ]);
       return a.codes.issue(tx, account.userId, 'reset_password', now);
     });
-    await sendQuietly(
+    // Sent after answering: waiting for the mail server would tell who has an account.
+    void sendQuietly(
       a,
       ctx,
       { to: account.email, ...MESSAGES.passwordResetCode(account.name, code, CODE_TTL_SECONDS / 60) },
@@ -54,33 +59,44 @@ export const resetPassword = async (
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix } = technical(ctx);
-  const keys = [
-    a.limiter.key('reset-code-acct', email),
-    a.limiter.key('reset-code-ip', ipPrefix ?? 'unknown'),
-  ];
-  await a.limiter.check(a.sql, keys, now);
   const account = await findAccountByEmail(a, email);
   passwordIssue(input.newPassword, { email, ...(account ? { name: account.name } : {}) }, 'newPassword');
+  // Reserved before the code is compared (parallel guesses queue on the counters).
+  const [byAccount, byIp] = await a.limiter.reserve(
+    a.sql,
+    [
+      { key: a.limiter.key('reset-code-acct', email), policy: POLICIES.code },
+      { key: a.limiter.key('reset-code-ip', ipPrefix ?? 'unknown'), policy: POLICIES.code },
+    ],
+    now,
+  );
   const hash = await hashPassword(input.newPassword);
   const result = account
-    ? await a.sql.begin(async (tx) => {
-        const check = await a.codes.consume(tx, account.userId, 'reset_password', input.code, now);
-        if (check !== 'ok') return check;
-        await tx`insert into credentials (user_id, password_hash, updated_at) values (${account.userId}, ${hash}, ${now})
+    ? await withConcurrencyRetry(() =>
+        a.sql.begin(async (tx) => {
+          const check = await a.codes.consume(tx, account.userId, 'reset_password', input.code, now);
+          if (check !== 'ok') return check;
+          // A reset proves the mailbox, not the person the one-time password was handed to: "must change
+          // password" (bootstrap admin) stays until they change it while signed in.
+          // …and it is one-time again: it expires like the bootstrap password did.
+          await tx`insert into credentials (user_id, password_hash, updated_at) values (${account.userId}, ${hash}, ${now})
                  on conflict (user_id) do update set password_hash = excluded.password_hash,
-                   updated_at = excluded.updated_at, change_required = false`;
-        await runAccountCommand(a, tx, ctx, account.userId, [
-          { type: 'ChangePassword', via: 'reset', now: now.toISOString() },
-        ]);
-        return 'ok' as const;
-      })
+                   updated_at = excluded.updated_at,
+                   one_time_expires_at = case when credentials.change_required
+                     then ${new Date(now.getTime() + ONE_TIME_PASSWORD_HOURS * 3600_000)} end`;
+          await runAccountCommand(a, tx, ctx, account.userId, [
+            { type: 'ChangePassword', via: 'reset', now: now.toISOString() },
+          ]);
+          return 'ok' as const;
+        }),
+      )
     : 'none';
-  if (result !== 'ok') {
-    for (const k of keys) await a.limiter.fail(a.sql, k, POLICIES.code, now);
+  if (result !== 'ok')
     throw new ValidationFailed([{ path: 'code', message: CODE_WRONG_MESSAGE }], CODE_WRONG_MESSAGE);
-  }
-  await a.limiter.reset(a.sql, keys[0]!);
-  await a.limiter.reset(a.sql, a.limiter.key('signin-acct', email)); // the owner proved the address
+  await a.limiter.reset(a.sql, byAccount!.key);
+  await a.limiter.release(a.sql, byIp!);
+  // The owner proved the address: their sign-in delays from this network end.
+  await a.limiter.reset(a.sql, signInPairKey(a, email, ipPrefix));
   await a.sessions.invalidateAllFor(account!.userId);
   clearSessionCookie(ctx);
   return { ok: true as const };
@@ -96,8 +112,11 @@ export const changePassword = async (
   const a = authOf(ctx);
   const now = a.clock();
   const userId = ctx.session.userId;
-  const key = a.limiter.key('change-acct', userId);
-  await a.limiter.check(a.sql, [key], now);
+  const [reservation] = await a.limiter.reserve(
+    a.sql,
+    [{ key: a.limiter.key('change-acct', userId), policy: POLICIES.signInAccount }],
+    now,
+  );
   const account = await findAccountById(a, userId);
   const cred = (
     await a.sql<{ password_hash: string }[]>`select password_hash from credentials where user_id = ${userId}`
@@ -107,7 +126,6 @@ export const changePassword = async (
     throw new ValidationFailed([{ path: 'currentPassword', message }], message);
   }
   if (!(await verifyPassword(cred.password_hash, input.currentPassword))) {
-    await a.limiter.fail(a.sql, key, POLICIES.signInAccount, now);
     throw new ValidationFailed(
       [{ path: 'currentPassword', message: CURRENT_PASSWORD_WRONG }],
       CURRENT_PASSWORD_WRONG,
@@ -115,14 +133,17 @@ export const changePassword = async (
   }
   passwordIssue(input.newPassword, { email: account.email, name: account.name }, 'newPassword');
   const hash = await hashPassword(input.newPassword);
-  await a.sql.begin(async (tx) => {
-    await tx`update credentials set password_hash = ${hash}, updated_at = ${now}, change_required = false
-             where user_id = ${userId}`;
-    await runAccountCommand(a, tx, ctx, userId, [
-      { type: 'ChangePassword', via: 'change', now: now.toISOString() },
-    ]);
-  });
-  await a.limiter.reset(a.sql, key);
+  await withConcurrencyRetry(() =>
+    a.sql.begin(async (tx) => {
+      await tx`update credentials set password_hash = ${hash}, updated_at = ${now}, change_required = false,
+                 one_time_expires_at = null
+               where user_id = ${userId}`;
+      await runAccountCommand(a, tx, ctx, userId, [
+        { type: 'ChangePassword', via: 'change', now: now.toISOString() },
+      ]);
+    }),
+  );
+  await a.limiter.reset(a.sql, reservation!.key);
   await a.sessions.invalidateAllFor(userId);
   await startSession(a, { ...ctx, session: null }, userId);
   return { ok: true as const };

@@ -1,6 +1,6 @@
 import type { Queryable } from '@tia/db';
 import { identity } from '@tia/domain';
-import type { Context, Session } from '../context.js';
+import { STAFF_ROLES, type Context, type Role, type Session } from '../context.js';
 import { Unauthenticated } from '../errors.js';
 import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
 import { POLICIES } from '../auth/rate-limit.js';
@@ -13,11 +13,17 @@ import {
   clearSessionCookie,
   findAccountByEmail,
   findAccountById,
+  mfaEnrolled,
   runAccountCommand,
   startSession,
   technical,
+  withConcurrencyRetry,
 } from './common.js';
 import type { AuthServices } from './services.js';
+
+/** The sign-in limiter's key for one account from one network. */
+export const signInPairKey = (a: AuthServices, email: string, ipPrefix: string | null): string =>
+  a.limiter.key('signin-acct-net', `${email}|${ipPrefix ?? 'unknown'}`);
 
 export const SIGN_IN_FAILED_MESSAGE = 'That email and password do not match an account.';
 
@@ -26,77 +32,94 @@ export const signIn = async (ctx: Context, input: { email: string; password: str
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix, uaFamily } = technical(ctx);
-  const accountKey = a.limiter.key('signin-acct', email);
-  const ipKey = a.limiter.key('signin-ip', ipPrefix ?? 'unknown');
-  await a.limiter.check(a.sql, [accountKey, ipKey], now);
+  // Reserved before the password is checked: parallel or batched attempts queue on these rows and never
+  // verify more passwords than the allowance. Per (account, network) so a stranger cannot lock a victim out,
+  // plus a ceiling per account over all networks (alerting), plus one per network.
+  const [pair, ceiling, network] = await a.limiter.reserve(
+    a.sql,
+    [
+      { key: signInPairKey(a, email, ipPrefix), policy: POLICIES.signInAccount },
+      { key: a.limiter.key('signin-acct', email), policy: POLICIES.signInAccountCeiling },
+      { key: a.limiter.key('signin-ip', ipPrefix ?? 'unknown'), policy: POLICIES.signInIp },
+    ],
+    now,
+  );
 
   const account = await findAccountByEmail(a, email);
   const cred = account
     ? (
-        await a.sql<
-          { password_hash: string }[]
-        >`select password_hash from credentials where user_id = ${account.userId}`
+        await a.sql<{ password_hash: string; one_time_expires_at: Date | null }[]>`
+          select password_hash, case when change_required then one_time_expires_at end as one_time_expires_at
+            from credentials where user_id = ${account.userId}`
       )[0]
     : undefined;
-  const ok = cred
+  const verified = cred
     ? await verifyPassword(cred.password_hash, input.password)
     : (await burnVerifyTime(input.password), false);
+  // A one-time password past its expiry works no more (same answer as a wrong one).
+  const ok = verified && !(cred?.one_time_expires_at && cred.one_time_expires_at <= now);
 
   if (!ok || !account) {
-    const byAccount = await a.limiter.fail(a.sql, accountKey, POLICIES.signInAccount, now);
-    const byIp = await a.limiter.fail(a.sql, ipKey, POLICIES.signInIp, now);
-    await a.sql.begin(async (tx) => {
-      if (account)
-        await runAccountCommand(a, tx, ctx, account.userId, [
-          {
-            type: 'RecordSignInFailure',
-            reason: 'wrong_password',
-            ipPrefix,
-            uaFamily,
-            now: now.toISOString(),
-          },
-        ]);
-      if (byAccount.alert && account)
-        await raiseSecurityAlert(
-          a,
-          ctx,
-          {
-            kind: 'repeated_sign_in_failures_account',
-            userId: account.userId,
-            ipPrefix,
-            count: byAccount.failures,
-            windowStartedAt: byAccount.windowStartedAt,
-            windowMinutes: POLICIES.signInAccount.windowSeconds / 60,
-          },
-          tx,
-        );
-      if (byIp.alert)
-        await raiseSecurityAlert(
-          a,
-          ctx,
-          {
-            kind: 'repeated_sign_in_failures_ip',
-            userId: null,
-            ipPrefix,
-            count: byIp.failures,
-            windowStartedAt: byIp.windowStartedAt,
-            windowMinutes: POLICIES.signInIp.windowSeconds / 60,
-          },
-          tx,
-        );
-    });
+    const byAccount = await a.limiter.alertOnce(a.sql, ceiling!);
+    const byIp = await a.limiter.alertOnce(a.sql, network!);
+    await withConcurrencyRetry(() =>
+      a.sql.begin(async (tx) => {
+        if (account)
+          await runAccountCommand(a, tx, ctx, account.userId, [
+            {
+              type: 'RecordSignInFailure',
+              reason: 'wrong_password',
+              ipPrefix,
+              uaFamily,
+              now: now.toISOString(),
+            },
+          ]);
+        if (byAccount && account)
+          await raiseSecurityAlert(
+            a,
+            ctx,
+            {
+              kind: 'repeated_sign_in_failures_account',
+              userId: account.userId,
+              ipPrefix,
+              count: byAccount.failures,
+              windowStartedAt: byAccount.windowStartedAt,
+              windowMinutes: POLICIES.signInAccountCeiling.windowSeconds / 60,
+            },
+            tx,
+          );
+        if (byIp)
+          await raiseSecurityAlert(
+            a,
+            ctx,
+            {
+              kind: 'repeated_sign_in_failures_ip',
+              userId: null,
+              ipPrefix,
+              count: byIp.failures,
+              windowStartedAt: byIp.windowStartedAt,
+              windowMinutes: POLICIES.signInIp.windowSeconds / 60,
+            },
+            tx,
+          );
+      }),
+    );
     throw new Unauthenticated(SIGN_IN_FAILED_MESSAGE);
   }
 
-  await a.limiter.reset(a.sql, accountKey);
+  await a.limiter.reset(a.sql, pair!.key);
+  await a.limiter.release(a.sql, ceiling!);
+  await a.limiter.release(a.sql, network!);
   if (needsRehash(cred!.password_hash)) {
     const fresh = await hashPassword(input.password);
     await a.sql`update credentials set password_hash = ${fresh}, updated_at = ${now} where user_id = ${account.userId}`;
   }
-  await a.sql.begin((tx) =>
-    runAccountCommand(a, tx, ctx, account.userId, [
-      { type: 'RecordSignIn', method: 'password', ipPrefix, uaFamily, now: now.toISOString() },
-    ]),
+  await withConcurrencyRetry(() =>
+    a.sql.begin((tx) =>
+      runAccountCommand(a, tx, ctx, account.userId, [
+        { type: 'RecordSignIn', method: 'password', ipPrefix, uaFamily, now: now.toISOString() },
+      ]),
+    ),
   );
   const started = await startSession(a, ctx, account.userId);
   return {
@@ -161,13 +184,21 @@ export const resolveSession = async (
 ): Promise<Session | null> => {
   const token = parseCookies(cookieHeader).get(sessionCookieName(secure));
   if (!token) return null;
-  const info = await a.sessions.validate(token);
+  let roles: readonly Role[] = [];
+  // The role's current idle limit applies on every request (a grant made mid-session shortens it).
+  const info = await a.sessions.validate(token, async (userId) => {
+    roles = await rolesFor(a.sql, userId);
+    return roles.some((r) => STAFF_ROLES.includes(r));
+  });
   if (!info) return null;
   return {
     sessionId: info.sessionId,
     userId: info.userId,
-    roles: await rolesFor(a.sql, info.userId),
+    roles,
     mfaPassed: info.mfaPassed,
+    // A factor is enrolled: pending until passed. (Staff without one yet may still enrol it, change a one-time
+    // password or sign out; every staff procedure needs a passed factor anyway.)
+    mfaRequired: await mfaEnrolled(a.sql, info.userId),
     passwordChangeRequired: await passwordChangeRequired(a.sql, info.userId),
   };
 };

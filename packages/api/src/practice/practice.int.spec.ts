@@ -86,6 +86,7 @@ const startCompetency = async (c: Candidate, over: Record<string, unknown> = {})
   return { sessionId, questionId: s.questions[0]!.id, session: s };
 };
 
+let uploads = 0;
 const upload = async (
   c: Candidate | { session: Session | null },
   p: {
@@ -102,6 +103,8 @@ const upload = async (
   handleRecordingUpload(h.auth, {
     session: 'b' in c ? await c.b.session() : c.session,
     requestId: `req-${randomUUID()}`,
+    ip: `10.66.${++uploads % 250}.1`, // many networks: this file tests the per-account budget
+
     query: new URLSearchParams({
       sessionId: p.sessionId,
       questionId: p.questionId,
@@ -696,7 +699,7 @@ describe('answers after transcription and feedback: recording, session and histo
     await runRecording(second, {
       type: 'FailTranscription',
       engine: 'pocketsphinx',
-      error: 'decoder crashed',
+      code: 'audio_unreadable',
       blobExisted: true,
       now: h.clock.now.toISOString(),
     });
@@ -745,7 +748,7 @@ describe('answers after transcription and feedback: recording, session and histo
     const failed = await call.practice.recording({ recordingId: second });
     expect(failed).toMatchObject({
       status: 'failed',
-      statusDetail: 'Transcription failed: decoder crashed',
+      statusDetail: recording.TRANSCRIPTION_FAILURE_MESSAGES.audio_unreadable,
       deletionReason: 'transcription_failed',
       transcript: null,
       feedback: null,

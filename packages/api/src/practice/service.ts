@@ -47,7 +47,8 @@ import {
 import type { AuthServices } from '../identity/services.js';
 import { authorize, type RoleAccess } from '../trpc.js';
 import { sniffAudio } from './sniff.js';
-import { POLICIES } from '../auth/rate-limit.js';
+import { POLICIES, type LimitPolicy } from '../auth/rate-limit.js';
+import { truncateIp } from '../auth/technical.js';
 
 /** The access rule of every practice operation (tRPC procedures and the upload route). */
 export const CANDIDATE: RoleAccess = { kind: 'role', roles: ['candidate'], mfa: false };
@@ -61,7 +62,38 @@ export const MIN_DURATION_SECONDS = 0.5;
 export interface Actor {
   userId: string;
   requestId: string;
+  /** The caller's address (for per-network limits); null when unknown. */
+  ip?: string | null;
 }
+
+export const VERIFY_FIRST_MESSAGE =
+  'Please confirm your email address first: enter the code we sent you, then start practising.';
+
+/** Practising writes lasting records: only an account whose email address is proven may do it. */
+const requireVerifiedEmail = async (db: Queryable, userId: string): Promise<void> => {
+  const rows = await db<{ verified: boolean }[]>`
+    select email_verified_at is not null as verified from rm_accounts where user_id = ${userId}`;
+  // No row: an erased account — the later checks refuse it with their own answer.
+  if (rows[0] && !rows[0].verified) throw new Forbidden(VERIFY_FIRST_MESSAGE);
+};
+
+/** Reserves one attempt per account and per network (refused with 429 once the budget is used). */
+const reservePerAccountAndNetwork = async (
+  a: AuthServices,
+  action: string,
+  userId: string,
+  ip: string | null | undefined,
+  policies: { account: LimitPolicy; network: LimitPolicy },
+): Promise<void> => {
+  await a.limiter.reserve(
+    a.sql,
+    [
+      { key: a.limiter.key(`${action}-acct`, userId), policy: policies.account },
+      { key: a.limiter.key(`${action}-ip`, truncateIp(ip) ?? 'unknown'), policy: policies.network },
+    ],
+    a.clock(),
+  );
+};
 
 const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const userMeta = (a: AuthServices, actor: Actor, occurredAt = a.clock().toISOString()) => ({
@@ -146,6 +178,11 @@ export const startSession = async (
   raw: z.input<typeof startInput>,
 ): Promise<{ sessionId: string }> => {
   const input = startInput.parse(raw);
+  await requireVerifiedEmail(a.sql, actor.userId);
+  await reservePerAccountAndNetwork(a, 'session-start', actor.userId, actor.ip, {
+    account: POLICIES.sessionStartAccount,
+    network: POLICIES.sessionStartIp,
+  });
   const sessionId = a.newId();
   const now = a.clock().toISOString();
   let questions: PracticeQuestion[];
@@ -597,6 +634,8 @@ export interface UploadRequest {
   /** The session the cookie resolved to (null: anonymous). */
   session: Session | null;
   requestId: string;
+  /** The caller's address (socket, or the rightmost untrusted forwarded hop; null when unknown). */
+  ip: string | null;
   /** The query string (`?sessionId=…&questionId=…&durationSeconds=…&recordingId=…`). */
   query: URLSearchParams;
   contentType: string | null;
@@ -656,14 +695,14 @@ const DEFAULT_MIME: Record<AudioContainer, string> = {
 
 /** The recorder's type when it is a plausible media type, else the sniffed container's. */
 const mimeTypeOf = (claimed: string | null, container: AudioContainer): string => {
-  const t = (claimed ?? '').trim().toLowerCase();
-  return /^(audio|video)\/[a-z0-9.+-]+(\s*;[\x20-\x7e]*)?$/.test(t) && t.length <= 100
+  const t = (claimed ?? '').slice(0, 200).trim().toLowerCase();
+  return t.length <= 100 && /^(audio|video)\/[a-z0-9.+-]+(\s*;[\x20-\x7e]*)?$/.test(t)
     ? t
     : DEFAULT_MIME[container];
 };
 
 const describeClaimed = (claimed: string | null) => {
-  const t = (claimed ?? '').trim().toLowerCase().slice(0, 60);
+  const t = (claimed ?? '').slice(0, 200).trim().toLowerCase().slice(0, 60);
   return /^[a-z0-9.+/-]+(;[\x20-\x7e]*)?$/.test(t) ? ` (sent as ${t})` : '';
 };
 
@@ -694,12 +733,13 @@ export const RESTRICTED_MESSAGE =
 export const handleRecordingUpload = async (a: AuthServices, req: UploadRequest): Promise<UploadResponse> => {
   authorize(CANDIDATE, req.session, 'recordings.upload');
   const userId = req.session!.userId; // authorize refuses anonymous callers
-  // Every attempt counts against a generous per-account budget: a client stuck in a loop gets 429s, not a DB
-  // full of rejected bodies.
-  const now = a.clock();
-  const rateKey = a.limiter.key('upload-acct', userId);
-  await a.limiter.check(a.sql, [rateKey], now);
-  await a.limiter.fail(a.sql, rateKey, POLICIES.upload, now);
+  // Every attempt counts (reserved atomically) against generous per-account and per-network budgets: a client
+  // stuck in a loop gets 429s, not a DB full of rejected bodies.
+  await reservePerAccountAndNetwork(a, 'upload', userId, req.ip, {
+    account: POLICIES.upload,
+    network: POLICIES.uploadIp,
+  });
+  await requireVerifiedEmail(a.sql, userId);
   // Before reading a byte of the body: audio nobody can transcribe is not accepted.
   if (!(await speechStatus(a.sql)).available) throw new ServiceUnavailable(TRANSCRIPTION_UNAVAILABLE_MESSAGE);
   const parsed = uploadQuery.safeParse(Object.fromEntries(req.query.entries()));

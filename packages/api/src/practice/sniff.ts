@@ -25,6 +25,35 @@ interface Track {
 
 const ascii = (buf: Buffer, start: number, end: number): string => buf.toString('latin1', start, end);
 
+/**
+ * The longest string element (DocType, CodecID) we read. Real values are a few bytes ("webm", "A_OPUS");
+ * anything longer is refused before it is decoded, so no work depends on an attacker-chosen size.
+ */
+export const MAX_EBML_STRING_BYTES = 64;
+/**
+ * Elements, pages and boxes one sniff may visit. Real recordings need a few dozen before the track list;
+ * the budget keeps the parse strictly bounded (linear in at most this many steps) whatever the input.
+ */
+export const MAX_SNIFF_STEPS = 4096;
+
+/** An EBML string: at most MAX_EBML_STRING_BYTES, trailing NULs cut by a backward scan (no regex). */
+const ebmlString = (buf: Buffer, start: number, size: number): string => {
+  if (size > MAX_EBML_STRING_BYTES) throw new Truncated();
+  need(buf, start + size);
+  let end = start + size;
+  while (end > start && buf[end - 1] === 0) end--;
+  return ascii(buf, start, end);
+};
+
+/** Counts parse steps; past the budget the file is refused as unverifiable. */
+class Budget {
+  private left = MAX_SNIFF_STEPS;
+  step(): void {
+    if (--this.left < 0) throw new Truncated();
+  }
+}
+let budget = new Budget();
+
 const result = (container: SniffedContainer, tracks: readonly Track[]): SniffResult => ({
   container,
   hasAudio: tracks.some((t) => t.kind === 'audio'),
@@ -34,6 +63,7 @@ const result = (container: SniffedContainer, tracks: readonly Track[]): SniffRes
 
 export function sniffAudio(buf: Buffer): SniffResult | null {
   if (buf.length < 12) return null;
+  budget = new Budget();
   try {
     if (buf.readUInt32BE(0) === 0x1a45dfa3) return sniffEbml(buf);
     if (ascii(buf, 0, 4) === 'OggS') return sniffOgg(buf);
@@ -107,6 +137,7 @@ const readElement = (buf: Buffer, at: number): Element => {
 const eachChild = (buf: Buffer, start: number, end: number, visit: (el: Element) => boolean): void => {
   let at = start;
   while (at < end) {
+    budget.step();
     const el = readElement(buf, at);
     if (!visit(el)) return;
     if (el.size === null) return; // an unknown-size child we did not enter: nothing after it is addressable
@@ -138,8 +169,7 @@ const parseTrackEntry = (buf: Buffer, start: number, end: number): Track => {
     if (el.size === null) throw new Truncated();
     need(buf, el.data + el.size);
     if (el.id === EBML.TrackType) type = buf.readUIntBE(el.data, Math.min(Math.max(el.size, 1), 6));
-    if (el.id === EBML.CodecID)
-      codec = matroskaCodec(ascii(buf, el.data, el.data + el.size).replace(/\0+$/, ''));
+    if (el.id === EBML.CodecID) codec = matroskaCodec(ebmlString(buf, el.data, el.size));
     return true;
   });
   return { kind: type === 1 ? 'video' : type === 2 ? 'audio' : 'other', codec };
@@ -151,10 +181,7 @@ function sniffEbml(buf: Buffer): SniffResult | null {
   need(buf, header.data + header.size);
   let docType = '';
   eachChild(buf, header.data, header.data + header.size, (el) => {
-    if (el.id === EBML.DocType && el.size !== null) {
-      need(buf, el.data + el.size);
-      docType = ascii(buf, el.data, el.data + el.size).replace(/\0+$/, '');
-    }
+    if (el.id === EBML.DocType && el.size !== null) docType = ebmlString(buf, el.data, el.size);
     return true;
   });
   if (docType !== 'webm' && docType !== 'matroska') return null;
@@ -234,6 +261,7 @@ function sniffOgg(buf: Buffer): SniffResult | null {
   const tracks: Track[] = [];
   let at = 0;
   for (;;) {
+    budget.step();
     need(buf, at + 27);
     if (ascii(buf, at, at + 4) !== 'OggS' || buf[at + 4] !== 0) return null;
     const flags = buf[at + 5]!;
@@ -276,6 +304,7 @@ const boxes = (buf: Buffer, start: number, end: number): Box[] => {
   const out: Box[] = [];
   let at = start;
   while (at + 8 <= end) {
+    budget.step();
     let size = buf.readUInt32BE(at);
     const type = ascii(buf, at + 4, at + 8);
     let header = 8;
@@ -351,6 +380,7 @@ const WAV_FORMATS: Record<number, string> = { 1: 'pcm', 3: 'float', 6: 'alaw', 7
 function sniffWav(buf: Buffer): SniffResult | null {
   let at = 12;
   while (at + 8 <= buf.length) {
+    budget.step();
     const id = ascii(buf, at, at + 4);
     const size = buf.readUInt32LE(at + 4);
     if (id === 'fmt ') {

@@ -186,3 +186,94 @@ describe('sniffAudio refuses what it cannot verify', () => {
     expect(sniffAudio(Buffer.concat([header, Buffer.alloc(16)]))).toBeNull();
   });
 });
+
+/** An 8-byte EBML size (0x01 marker + 7 bytes), as ffmpeg writes them. */
+const size8 = (n: number): Buffer => {
+  const b = Buffer.alloc(8);
+  b[0] = 0x01;
+  b.writeUIntBE(n, 2, 6);
+  return b;
+};
+const ebml = (id: number[], payload: Buffer): Buffer =>
+  Buffer.concat([Buffer.from(id), size8(payload.length), payload]);
+const TEN_MIB = 10 * 1024 * 1024;
+/** Runs `f` and returns how long it took; the old quadratic code needed hours on these inputs. */
+const timed = (f: () => unknown): number => {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+};
+
+describe('sniffAudio on hostile input is strictly bounded (issue 8, item 1)', () => {
+  it('a 10 MiB DocType of NUL bytes followed by one other byte is refused at once', () => {
+    const doc = Buffer.alloc(TEN_MIB - 64);
+    doc[doc.length - 1] = 0x78;
+    const file = ebml([0x1a, 0x45, 0xdf, 0xa3], ebml([0x42, 0x82], doc));
+    let result: unknown = 'not run';
+    // Generous: linear work on 10 MiB takes milliseconds; the regex trim took hours.
+    expect(timed(() => (result = sniffAudio(file)))).toBeLessThan(2_000);
+    expect(result).toBeNull();
+  });
+
+  it('a CodecID of 10 MiB is refused without decoding it', () => {
+    const codec = Buffer.alloc(TEN_MIB - 256);
+    codec[codec.length - 1] = 0x41;
+    const header = ebml([0x1a, 0x45, 0xdf, 0xa3], ebml([0x42, 0x82], Buffer.from('webm')));
+    const entry = ebml([0xae], Buffer.concat([ebml([0x83], Buffer.from([2])), ebml([0x86], codec)]));
+    const file = Buffer.concat([
+      header,
+      ebml([0x18, 0x53, 0x80, 0x67], ebml([0x16, 0x54, 0xae, 0x6b], entry)),
+    ]);
+    let result: unknown = 'not run';
+    expect(timed(() => (result = sniffAudio(file)))).toBeLessThan(2_000);
+    expect(result).toBeNull();
+  });
+
+  it('a real DocType is still read (NUL padding trimmed without a regex)', () => {
+    const header = ebml([0x1a, 0x45, 0xdf, 0xa3], ebml([0x42, 0x82], Buffer.from('webm\0\0\0')));
+    const entry = ebml(
+      [0xae],
+      Buffer.concat([ebml([0x83], Buffer.from([2])), ebml([0x86], Buffer.from('A_OPUS\0'))]),
+    );
+    const file = Buffer.concat([
+      header,
+      ebml([0x18, 0x53, 0x80, 0x67], ebml([0x16, 0x54, 0xae, 0x6b], entry)),
+    ]);
+    expect(sniffAudio(file)).toEqual({
+      container: 'webm',
+      hasAudio: true,
+      hasVideo: false,
+      codecs: ['opus'],
+    });
+  });
+
+  it('millions of tiny elements, boxes or chunks exhaust the step budget instead of the CPU', () => {
+    // EBML: a header full of 2-byte Void elements (id 0xEC, size 0).
+    const voids = Buffer.alloc(TEN_MIB - 64);
+    for (let i = 0; i < voids.length; i += 2) {
+      voids[i] = 0xec;
+      voids[i + 1] = 0x80;
+    }
+    const webm = ebml([0x1a, 0x45, 0xdf, 0xa3], voids);
+    // MP4: ftyp then a moov full of empty 8-byte boxes.
+    const boxesBody = Buffer.alloc(TEN_MIB - 64);
+    for (let i = 0; i < boxesBody.length; i += 8) {
+      boxesBody.writeUInt32BE(8, i);
+      boxesBody.write('free', i + 4);
+    }
+    const moovHead = Buffer.alloc(8);
+    moovHead.writeUInt32BE(8 + boxesBody.length, 0);
+    moovHead.write('moov', 4);
+    const ftyp = Buffer.from('00000010667479706d703432000000006d703432', 'hex');
+    const mp4 = Buffer.concat([ftyp, moovHead, boxesBody]);
+    // WAV: RIFF/WAVE then empty chunks, never a fmt.
+    const chunks = Buffer.alloc(TEN_MIB - 64);
+    for (let i = 0; i < chunks.length; i += 8) chunks.write('junk', i);
+    const wav = Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVE'), chunks]);
+    for (const file of [webm, mp4, wav]) {
+      let result: unknown = 'not run';
+      expect(timed(() => (result = sniffAudio(file)))).toBeLessThan(2_000);
+      expect(result).toBeNull();
+    }
+  });
+});

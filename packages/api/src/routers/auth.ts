@@ -13,6 +13,7 @@ import {
   verifyEmail,
 } from '../identity/index.js';
 import { AUTHENTICATED, PUBLIC, procedure, router } from '../trpc.js';
+import { POLICY_VERSION } from '../version.js';
 
 const email = z
   .string()
@@ -32,7 +33,17 @@ const consents = z.object({
   productImprovement: z.boolean(),
   marketingEmail: z.boolean(),
 });
-const policyVersion = z.string().trim().min(1).max(40);
+/**
+ * The version of the privacy notice the person saw. Only the published one is accepted: a consent record must
+ * name what was actually in force, not whatever a client sends.
+ */
+export const POLICY_VERSION_CHANGED =
+  'The privacy notice was updated while you were signing up. Reload the page, read it, and try again.';
+const policyVersion = z
+  .string()
+  .trim()
+  .max(40)
+  .refine((v) => v === POLICY_VERSION, POLICY_VERSION_CHANGED);
 
 export const authRouter = router({
   signUp: procedure(PUBLIC)

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Context, Session } from '../context.js';
+import { sessionCookieName } from '../auth/sessions.js';
 import { Conflict, ValidationFailed } from '../errors.js';
 import { authOf } from '../identity/common.js';
 import type { AuthServices } from '../identity/services.js';
@@ -13,26 +15,44 @@ const codeInput = z.object({ code: z.string().trim().min(1).max(64) });
 const wrongCode = (message = 'That code is not right. Check your authenticator app and try again.') =>
   new ValidationFailed([{ path: 'code', message }], message);
 
-/** Second-factor attempts per account share the limiter of email codes (growing delays, 429). */
+/**
+ * Second-factor attempts per account share the policy of email codes (growing delays, 429), plus a cap per
+ * 30-second TOTP step. Both are reserved before the code is checked, so a batch or a burst of parallel
+ * requests cannot try more codes than that.
+ */
 const limited = async <T>(
   auth: AuthServices,
   userId: string,
   attempt: () => Promise<T | null>,
 ): Promise<T> => {
   const now = auth.clock();
-  const key = auth.limiter.key('mfa', userId);
-  await auth.limiter.check(auth.sql, [key], now);
+  const [account, step] = await auth.limiter.reserve(
+    auth.sql,
+    [
+      { key: auth.limiter.key('mfa', userId), policy: POLICIES.code },
+      { key: auth.limiter.key('mfa-step', userId), policy: POLICIES.totpStep },
+    ],
+    now,
+  );
   const r = await attempt();
-  if (r === null) {
-    await auth.limiter.fail(auth.sql, key, POLICIES.code, now);
-    throw wrongCode();
-  }
-  await auth.limiter.reset(auth.sql, key);
+  if (r === null) throw wrongCode();
+  await auth.limiter.reset(auth.sql, account!.key);
+  await auth.limiter.release(auth.sql, step!);
   return r;
 };
 
-const markPassed = async (auth: AuthServices, sessionId: string | undefined) => {
-  if (sessionId) await auth.sessions.markMfaPassed(sessionId);
+/** The factor is passed: the session continues under a new token (the pre-MFA token stops working). */
+const markPassed = async (ctx: Context & { session: Session }) => {
+  const auth = authOf(ctx);
+  const sessionId = ctx.session.sessionId;
+  if (!sessionId) return;
+  const token = await auth.sessions.rotatePassingMfa(sessionId);
+  if (token)
+    ctx.cookies.set(
+      sessionCookieName(ctx.cookies.secure),
+      token,
+      auth.sessions.cookieAttributes(ctx.cookies.secure),
+    );
 };
 
 export const mfaRouter = router({
@@ -77,7 +97,7 @@ export const mfaRouter = router({
           return r.recoveryCodes;
         }),
       );
-      await markPassed(auth, ctx.session.sessionId);
+      await markPassed(ctx);
       return { recoveryCodes };
     }),
 
@@ -92,7 +112,7 @@ export const mfaRouter = router({
         if (outcome === 'not_enrolled') throw new Conflict('Two-factor authentication is not set up yet.');
         return outcome === 'ok' ? true : null;
       });
-      await markPassed(auth, ctx.session.sessionId);
+      await markPassed(ctx);
       return { ok: true as const };
     }),
 
@@ -123,7 +143,7 @@ export const mfaRouter = router({
           return left;
         }),
       );
-      await markPassed(auth, ctx.session.sessionId);
+      await markPassed(ctx);
       return { ok: true as const, remaining };
     }),
 });

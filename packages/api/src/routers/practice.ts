@@ -19,9 +19,10 @@ import {
 } from '../practice/service.js';
 import { procedure, router } from '../trpc.js';
 
-const actorOf = (ctx: Pick<Context, 'requestId'> & { session: { userId: string } }): Actor => ({
+const actorOf = (ctx: Pick<Context, 'requestId' | 'ip'> & { session: { userId: string } }): Actor => ({
   userId: ctx.session.userId,
   requestId: ctx.requestId,
+  ip: ctx.ip,
 });
 
 /** A candidate's interview practice (docs/practice.md). The audio itself arrives over POST /api/recordings. */

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolesFor } from '../auth/roles.js';
 import { changeStaffAccess } from '../auth/staff.js';
 import { stepAt, totpCode } from '../auth/totp.js';
-import type { Context } from '../context.js';
+import { hashToken, sessionCookieName } from '../auth/sessions.js';
+import type { Context, memoryCookies } from '../context.js';
 import type { AuthServices } from '../identity/services.js';
 import { raiseSecurityAlert } from '../identity/alerts.js';
 import { appRouter } from '../root.js';
@@ -17,6 +18,18 @@ let db: TestDatabase;
 let a: AuthServices;
 const clock = testClock();
 const call = (ctx: Context) => createCallerFactory(appRouter)(ctx);
+
+/** Passing the factor replaced the session: the old token is dead, the new cookie's session has MFA passed. */
+const expectRotatedAndPassed = async (ctx: Context & { session: { sessionId?: string } }) => {
+  const old = await db.sql`select 1 from auth_sessions where id = ${ctx.session.sessionId!}`;
+  expect(old).toHaveLength(0);
+  const cookie = (ctx.cookies as ReturnType<typeof memoryCookies>).jar.get(sessionCookieName(false));
+  expect(cookie?.value).toMatch(/^[a-z2-7]{52}$/);
+  const row = await db.sql<
+    { mfa_passed: boolean }[]
+  >`select mfa_passed from auth_sessions where id = ${hashToken(cookie!.value)}`;
+  expect(row[0]!.mfa_passed).toBe(true);
+};
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -63,10 +76,7 @@ describe('MFA procedures', () => {
     const { recoveryCodes } = await call(ctx).mfa.confirmEnrolment({ code: totpCode(key, stepAt(clock())) });
     expect(recoveryCodes).toHaveLength(10);
     expect(await eventsOf(userId, 'MfaEnrolled')).toHaveLength(1);
-    const row = await db.sql<
-      { mfa_passed: boolean }[]
-    >`select mfa_passed from auth_sessions where id = ${ctx.session.sessionId!}`;
-    expect(row[0]!.mfa_passed).toBe(true);
+    await expectRotatedAndPassed(ctx);
     // a second enrolment is refused
     expect(await codeOf(call(ctx).mfa.beginEnrolment())).toBe('CONFLICT');
   });
@@ -78,10 +88,7 @@ describe('MFA procedures', () => {
     const ctx = await sessionContext(a, userId);
     const code = totpCode(key, stepAt(clock()));
     await expect(call(ctx).mfa.verify({ code })).resolves.toEqual({ ok: true });
-    const row = await db.sql<
-      { mfa_passed: boolean }[]
-    >`select mfa_passed from auth_sessions where id = ${ctx.session.sessionId!}`;
-    expect(row[0]!.mfa_passed).toBe(true);
+    await expectRotatedAndPassed(ctx);
     const other = await sessionContext(a, userId);
     expect(await codeOf(call(other).mfa.verify({ code }))).toBe('BAD_REQUEST'); // replay in the same step
   });

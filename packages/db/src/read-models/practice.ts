@@ -1,4 +1,9 @@
+import { recording } from '@tia/domain';
 import type { Projection } from '../projections.js';
+
+const failureMessage = (code: string): string =>
+  (recording.TRANSCRIPTION_FAILURE_MESSAGES as Readonly<Record<string, string>>)[code] ??
+  recording.TRANSCRIPTION_FAILURE_MESSAGES.unknown;
 
 /**
  * Practice read models, kept inline (the API and the worker pass them to every append) so an answer's
@@ -27,7 +32,7 @@ type Fields = Readonly<
     | 'producedAt'
     | 'deletedAt'
     | 'reason'
-    | 'error'
+    | 'code'
     | 'scoredAt'
     | 'overall'
     | 'competency'
@@ -106,7 +111,8 @@ export const practiceProjection: Projection = {
           break;
         }
         case 'TranscriptionFailed':
-          await tx`update ${recordings} set status_detail = ${'Transcription failed: ' + d.error}
+          // A fixed message per stable code: never the engine's own text (v1 events read as `unknown`).
+          await tx`update ${recordings} set status_detail = ${failureMessage(d.code)}
                    where recording_id = ${d.recordingId}`;
           break;
         case 'RecordingProcessingSkipped':

@@ -3,6 +3,7 @@ import { defineEvent } from './registry.js';
 import { pii } from './pii.js';
 import { COMPETENCY_IDS, TRACKS } from '../practice/competencies.js';
 import { QUESTION_KINDS } from '../practice/questions.js';
+import { TRANSCRIPTION_FAILURE_CODES } from '../practice/recording.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -125,7 +126,12 @@ export const AudioDeleted = defineEvent({
   subject: (d) => d.userId,
 });
 
-/** Transcription gave up for good (the audio is deleted as well: see AudioDeleted, reason transcription_failed). */
+/**
+ * Transcription gave up for good (the audio is deleted as well: see AudioDeleted, reason transcription_failed).
+ * v2: a stable `code` (its plain-language message is fixed, see TRANSCRIPTION_FAILURE_MESSAGES) instead of v1's
+ * free-text `error`, which copied engine output (URLs, upstream bodies, decoder logs). v1 events read as
+ * `unknown`: their text is never shown again.
+ */
 export const TranscriptionFailed = defineEvent({
   type: 'TranscriptionFailed',
   category: 'recording',
@@ -133,9 +139,21 @@ export const TranscriptionFailed = defineEvent({
     recordingId: id,
     userId: id,
     engine: z.string().max(60),
-    error: z.string().max(2000),
+    code: z.enum(TRANSCRIPTION_FAILURE_CODES),
     failedAt: isoTime,
   }),
+  history: [
+    {
+      schema: z.object({
+        recordingId: id,
+        userId: id,
+        engine: z.string().max(60),
+        error: z.string().max(2000),
+        failedAt: isoTime,
+      }),
+      upcastToNext: ({ error: _error, ...rest }) => ({ ...rest, code: 'unknown' }),
+    },
+  ],
   subject: (d) => d.userId,
 });
 

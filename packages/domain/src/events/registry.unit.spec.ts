@@ -21,6 +21,25 @@ describe('event registry', () => {
     });
   });
 
+  it('Given a v1 TranscriptionFailed with engine text, When read, Then it is v2 with code unknown and no text', () => {
+    const v1 = {
+      recordingId: 'r1',
+      userId: 'u1',
+      engine: 'whisper-http',
+      error: 'transcription request to http://user:pw@whisper.internal/v1 failed: "I led the team"',
+      failedAt: '2026-01-01T00:00:00Z',
+    };
+    const read = eventRegistry.upcast('TranscriptionFailed', 1, v1);
+    expect(read).toEqual({
+      recordingId: 'r1',
+      userId: 'u1',
+      engine: 'whisper-http',
+      code: 'unknown',
+      failedAt: '2026-01-01T00:00:00Z',
+    });
+    expect(JSON.stringify(read)).not.toMatch(/whisper\.internal|led the team/);
+  });
+
   it('Given an erased subject, When their event is read, Then redacted fields still validate', () => {
     const data = {
       userId: 'u1',

@@ -63,6 +63,31 @@ export interface FeedbackData {
   llmTips: string[] | null;
 }
 
+/**
+ * Why a transcription failed, as a stable code. Events and candidates get only the code and its fixed message:
+ * engine texts (URLs, upstream bodies, decoder output) may reveal internals or quote a person's words, so they
+ * go to operator logs only, scrubbed.
+ */
+export const TRANSCRIPTION_FAILURE_CODES = [
+  'audio_unreadable',
+  'duration_mismatch',
+  'audio_unavailable',
+  'engine_unavailable',
+  'timed_out',
+  'unknown',
+] as const;
+export type TranscriptionFailureCode = (typeof TRANSCRIPTION_FAILURE_CODES)[number];
+
+export const TRANSCRIPTION_FAILURE_MESSAGES: Record<TranscriptionFailureCode, string> = {
+  audio_unreadable: 'We could not read the audio of this recording. Please record the answer again.',
+  duration_mismatch:
+    'The recording was longer than the length it was sent with, so it was not analysed. Please record it again.',
+  audio_unavailable: 'The audio was no longer available when we came to analyse it.',
+  engine_unavailable: 'Our speech recognition was not available. Please record the answer again later.',
+  timed_out: 'Analysing the recording took too long. Please try a shorter answer.',
+  unknown: 'We could not analyse this recording. Please record the answer again.',
+};
+
 export type SkipReason = 'consent_withdrawn' | 'processing_restricted' | 'subject_erased';
 
 export type RecordingState =
@@ -77,7 +102,13 @@ export type RecordingCommand =
   | { type: 'Upload'; upload: Upload }
   | { type: 'CompleteTranscription'; transcript: TranscriptData; blobExisted: boolean; now: string }
   | { type: 'SkipProcessing'; reason: SkipReason; blobExisted: boolean; now: string }
-  | { type: 'FailTranscription'; engine: string; error: string; blobExisted: boolean; now: string }
+  | {
+      type: 'FailTranscription';
+      engine: string;
+      code: TranscriptionFailureCode;
+      blobExisted: boolean;
+      now: string;
+    }
   | { type: 'ExpireAudio'; blobExisted: boolean; now: string }
   | { type: 'ScoreFeedback'; feedback: FeedbackData; now: string }
   | { type: 'SkipFeedback'; reason: SkipReason; now: string };
@@ -110,7 +141,13 @@ export type RecordingEvent =
     }
   | {
       type: 'TranscriptionFailed';
-      data: { recordingId: string; userId: string; engine: string; error: string; failedAt: string };
+      data: {
+        recordingId: string;
+        userId: string;
+        engine: string;
+        code: TranscriptionFailureCode;
+        failedAt: string;
+      };
     }
   | {
       type: 'RecordingProcessingSkipped';
@@ -214,7 +251,7 @@ export const decide = (cmd: RecordingCommand, state: RecordingState): RecordingE
             recordingId: upload.recordingId,
             userId: upload.userId,
             engine: cmd.engine,
-            error: cmd.error.slice(0, 2000),
+            code: cmd.code,
             failedAt: cmd.now,
           },
         },

@@ -110,14 +110,15 @@ describe('recording decider', () => {
       {
         type: 'FailTranscription',
         engine: 'pocketsphinx',
-        error: 'x'.repeat(5000),
+        code: 'audio_unreadable',
         blobExisted: true,
         now: T1,
       },
       fold(uploaded),
     );
     expect(events.map((e) => e.type)).toEqual(['TranscriptionFailed', 'AudioDeleted']);
-    expect((events[0]!.data as { error: string }).error).toHaveLength(2000);
+    expect(events[0]!.data).toMatchObject({ code: 'audio_unreadable' });
+    expect(events[0]!.data).not.toHaveProperty('error'); // no engine text in the event
     expect(events[1]!.data).toMatchObject({ reason: 'transcription_failed' });
   });
 

@@ -29,6 +29,7 @@ export async function POST(req: Request): Promise<Response> {
     const res = await handleRecordingUpload(auth, {
       session,
       requestId: scope.requestId,
+      ip: scope.ip,
       query: new URL(req.url).searchParams,
       contentType: req.headers.get('content-type'),
       contentLength: req.headers.get('content-length'),

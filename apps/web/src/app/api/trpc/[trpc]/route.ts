@@ -1,4 +1,5 @@
 import { appRouter, headerCookies, resolveSession, tRPCResponseMeta, type Context } from '@tia/api';
+import { batchRefusal, MAX_BATCH_SIZE } from '@tia/api/batching';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { serverEnv } from '../../../../env';
 import { getAuthServices, isSecureRequest } from '../../../../server/auth';
@@ -9,12 +10,24 @@ export const dynamic = 'force-dynamic';
 
 async function handler(req: Request): Promise<Response> {
   const scope = requestScope(req, '/api/trpc');
+  const url = new URL(req.url);
+  const pathname = decodeURIComponent(url.pathname.slice('/api/trpc/'.length));
+  const refusal = batchRefusal(pathname, url.searchParams.get('batch') === '1');
+  if (refusal) {
+    // Before any procedure runs: a batch multiplies per-call limits, so these calls go one per request.
+    scope.done(400, { refused: 'batch', calls: pathname.split(',').length });
+    return Response.json(
+      { error: { code: 'BAD_REQUEST', message: refusal } },
+      { status: 400, headers: { 'cache-control': 'no-store', 'x-request-id': scope.requestId } },
+    );
+  }
   const paths: string[] = [];
   const errors: Array<{ path: string | undefined; code: string }> = [];
   const res = await fetchRequestHandler({
     endpoint: '/api/trpc',
     req,
     router: appRouter,
+    maxBatchSize: MAX_BATCH_SIZE,
     // The session comes from the cookie; cookies the procedures set go out through `resHeaders`.
     createContext: async ({ resHeaders }): Promise<Context> => {
       const auth = getAuthServices();
@@ -46,7 +59,6 @@ async function handler(req: Request): Promise<Response> {
       }
     },
   });
-  const url = new URL(req.url);
   paths.push(...url.pathname.slice('/api/trpc/'.length).split(','));
   scope.done(res.status, { procedures: paths, ...(errors.length ? { errors } : {}) });
   res.headers.set('x-request-id', scope.requestId);
