@@ -14,3 +14,4 @@ export * from './factory.js';
 export * from './blob-store.js';
 export * from './capabilities.js';
 export * from './read-models/index.js';
+export * from './audit/index.js';

@@ -1,0 +1,4 @@
+export * from './merkle.js';
+export * from './digest.js';
+export * from './checkpoint.js';
+export * from './log.js';
