@@ -280,3 +280,11 @@ export const proveInclusion = (tree: AuditTree, seq: number, treeSize: number) =
   leafHash: tree.leaves[seq - 1]!,
   path: inclusionProof(tree.leaves, seq - 1, treeSize),
 });
+
+/** The channel the worker listens on for on-demand checkpoints. */
+export const AUDIT_CHECKPOINT_CHANNEL = 'tia_audit_checkpoint';
+
+/** Asks the running worker to publish a checkpoint now (it signs one even if nothing new was sealed). */
+export const requestCheckpoint = async (db: Queryable): Promise<void> => {
+  await db`select pg_notify(${AUDIT_CHECKPOINT_CHANNEL}, '')`;
+};
