@@ -64,6 +64,11 @@ describe('worker: signed audit checkpoints', () => {
       checkpoint: { treeSize: 5 },
     });
     expect(await readCapability(db.sql, 'audit_log')).toMatchObject({ available: true });
+    // Mirrored for inclusion proofs: every published checkpoint and the leaves it covers.
+    const [m] = await db.sql<{ checkpoints: string; leaves: string }[]>`
+      select (select count(*) from audit_checkpoints)::text as checkpoints,
+             (select count(*) from audit_leaves)::text as leaves`;
+    expect(m).toEqual({ checkpoints: String((await checkpoints()).length), leaves: '5' });
   });
 
   it('refuses to sign a rewritten log and raises an alert', async () => {

@@ -4,6 +4,7 @@ import {
   AuditLogRewrittenError,
   AuditTree,
   DirectoryAnchorStore,
+  mirrorCheckpoint,
   publishCheckpoint,
   recordCapability,
   type Logger,
@@ -43,7 +44,11 @@ export const runAuditCheckpoints = async (opts: {
         // hidden by a cache (O(n) reads per interval; see docs/audit-log.md for the figures).
         const tree = new AuditTree();
         const p = await publishCheckpoint({ db: sql, tree, store, key: opts.key, now: new Date(), force });
-        if (p) log.info('audit checkpoint published', { treeSize: p.treeSize, file: p.file });
+        if (p) {
+          log.info('audit checkpoint published', { treeSize: p.treeSize, file: p.file });
+          // A copy for inclusion proofs on deletion receipts (checked against the signature when read).
+          await mirrorCheckpoint(sql, tree, p, opts.key);
+        }
         if (alerting || p) {
           if (alerting) log.warn('audit log consistent with its last checkpoint again');
           alerting = false;

@@ -53,6 +53,7 @@ export class AuditTree {
 
 export interface Published {
   file: string;
+  signature: Buffer;
   treeSize: number;
   rootHash: Hash;
   time: Date;
@@ -96,19 +97,18 @@ export const publishCheckpoint = async (opts: {
   // A clock that went backwards must not produce a checkpoint that sorts before its predecessor.
   const time = prev && opts.now <= prev.time ? new Date(prev.time.getTime() + 1) : opts.now;
   const from = prev?.treeSize ?? 0;
-  const file = await store.write(
-    signCheckpoint(
-      key,
-      { treeSize: size, rootHash: root, time },
-      {
-        previous: prev,
-        consistencyProof: proof,
-        leavesFrom: from,
-        leaves: tree.leaves.slice(from, size),
-      },
-    ),
+  const signed = signCheckpoint(
+    key,
+    { treeSize: size, rootHash: root, time },
+    {
+      previous: prev,
+      consistencyProof: proof,
+      leavesFrom: from,
+      leaves: tree.leaves.slice(from, size),
+    },
   );
-  return { file, treeSize: size, rootHash: root, time };
+  const file = await store.write(signed);
+  return { file, treeSize: size, rootHash: root, time, signature: Buffer.from(signed.signature, 'base64') };
 };
 
 export type AuditProblem =
