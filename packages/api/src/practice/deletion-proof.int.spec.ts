@@ -15,6 +15,10 @@ import {
 import { eventually } from '@tia/db/testing';
 import { recording } from '@tia/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryCookies, type Context, type Session } from '../context.js';
+import { silentLogger } from '../log.js';
+import { appRouter } from '../root.js';
+import { createCallerFactory } from '../trpc.js';
 import { createAudioFixtures, type AudioFixtures } from '../testing/audio-fixtures.js';
 import { createHarness, signUpInput, waitForMails, type Harness } from '../testing/identity-harness.js';
 import { handleRecordingUpload, toRecordingEvent } from './index.js';
@@ -161,6 +165,27 @@ describe('practice.deletionProof', () => {
     const other = await candidate();
     await expect((await other.call()).practice.deletionProof({ recordingId })).rejects.toMatchObject({
       code: 'NOT_FOUND',
+    });
+  });
+
+  it('refuses anonymous callers and staff', async () => {
+    const ctx = (session: Session | null): Context => ({
+      sql: h.db.sql,
+      requestId: 'req-access',
+      session,
+      ip: '127.0.0.1',
+      userAgent: 'vitest',
+      log: silentLogger,
+      cookies: memoryCookies(),
+      auth: h.auth,
+    });
+    const factory = createCallerFactory(appRouter);
+    await expect(factory(ctx(null)).practice.deletionProof({ recordingId: 'x' })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    const analyst = factory(ctx({ userId: randomUUID(), roles: ['analyst'], mfaPassed: true }));
+    await expect(analyst.practice.deletionProof({ recordingId: 'x' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
     });
   });
 });
