@@ -9,6 +9,7 @@ import {
   DirectoryAnchorStore,
   readCapability,
   requestCheckpoint,
+  requestCheckpointAndWait,
   sealChain,
   verifyAgainstAnchor,
 } from '@tia/db';
@@ -54,8 +55,9 @@ describe('worker: signed audit checkpoints', () => {
     await sealAll(3);
     await eventually(async () => expect((await checkpoints()).at(-1)).toMatch(/^checkpoint-0+3-/), 30_000);
     const before = (await checkpoints()).length;
-    await requestCheckpoint(db.sql);
-    await eventually(async () => expect((await checkpoints()).length).toBe(before + 1), 30_000);
+    // On demand: a checkpoint even though nothing new was sealed.
+    expect(await requestCheckpointAndWait(db.sql, 30_000)).toMatchObject({ treeSize: 3 });
+    expect(await checkpoints()).toHaveLength(before + 1);
     for (let i = 0; i < 2; i++) await store.append(`diag-${randomUUID()}`, 0, [ping()]);
     await sealAll(5);
     await eventually(async () => expect((await checkpoints()).at(-1)).toMatch(/^checkpoint-0+5-/), 30_000);

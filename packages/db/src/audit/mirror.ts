@@ -7,7 +7,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Queryable } from '../sql.js';
 import { checkpointSignatureValid, keyId, parsePublicKey } from './checkpoint.js';
 import { verifyInclusion, inclusionProof, type Hash } from './merkle.js';
-import type { AuditTree, Published } from './log.js';
+import { requestCheckpoint, type AuditTree, type Published } from './log.js';
 import { readSealed } from './digest.js';
 
 export const mirrorCheckpoint = async (
@@ -104,4 +104,26 @@ export const inclusionReceipt = async (
     },
     verified,
   };
+};
+
+/**
+ * Asks the worker for a checkpoint now and waits until it has been published (seen in its mirror): the
+ * checkpoint, or null when none came within `timeoutMs` (worker not running, or checkpoints off or refused).
+ */
+export const requestCheckpointAndWait = async (
+  db: Queryable,
+  timeoutMs = 30_000,
+): Promise<{ treeSize: number; signedAt: Date; file: string } | null> => {
+  const [before] = await db<{ at: Date | null }[]>`select max(signed_at) as at from audit_checkpoints`;
+  const since = before?.at ?? new Date(0);
+  await requestCheckpoint(db);
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const [c] = await db<{ tree_size: string; signed_at: Date; file: string }[]>`
+      select tree_size::text as tree_size, signed_at, file from audit_checkpoints
+       where signed_at > ${since} order by signed_at desc limit 1`;
+    if (c) return { treeSize: Number(c.tree_size), signedAt: c.signed_at, file: c.file };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return null;
 };
