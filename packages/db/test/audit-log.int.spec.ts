@@ -19,6 +19,7 @@ import {
   AuditLogRewrittenError,
   AuditTree,
   DirectoryAnchorStore,
+  type CheckpointFile,
   publishCheckpoint,
   verifyAgainstAnchor,
 } from '../src/audit/index.js';
@@ -139,6 +140,12 @@ describe('audit log: signed checkpoints outside the database', () => {
     const files = (await readdir(dir)).filter((f) => f.startsWith('checkpoint-'));
     expect(files).toHaveLength(3);
     expect(await readdir(dir)).toContain('public-key.pem');
+    // Never overwritten: publishing the same checkpoint again is refused, the file is unchanged.
+    const first = path.join(dir, files[0]!);
+    const content = await readFile(first, 'utf8');
+    await expect(anchors.write(JSON.parse(content) as CheckpointFile)).rejects.toThrow(/EEXIST/);
+    expect(await readFile(first, 'utf8')).toBe(content);
+    expect((await readdir(dir)).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
     expect(await verifyAgainstAnchor(db.sql, anchors)).toMatchObject({
       ok: true,
       checkpoint: { treeSize: 8 },

@@ -54,6 +54,11 @@ describe('worker: signed audit checkpoints', () => {
     for (let i = 0; i < 3; i++) await store.append(`diag-${randomUUID()}`, 0, [ping()]);
     await sealAll(3);
     await eventually(async () => expect((await checkpoints()).at(-1)).toMatch(/^checkpoint-0+3-/), 30_000);
+    // The file is written first, then its mirror row: wait for both before asking for another.
+    await eventually(async () => {
+      const [m] = await db.sql<{ n: string }[]>`select count(*)::text as n from audit_checkpoints`;
+      expect(Number(m!.n)).toBe((await checkpoints()).length);
+    }, 30_000);
     const before = (await checkpoints()).length;
     // On demand: a checkpoint even though nothing new was sealed.
     expect(await requestCheckpointAndWait(db.sql, 30_000)).toMatchObject({ treeSize: 3 });
@@ -65,12 +70,14 @@ describe('worker: signed audit checkpoints', () => {
       ok: true,
       checkpoint: { treeSize: 5 },
     });
-    expect(await readCapability(db.sql, 'audit_log')).toMatchObject({ available: true });
     // Mirrored for inclusion proofs: every published checkpoint and the leaves it covers.
-    const [m] = await db.sql<{ checkpoints: string; leaves: string }[]>`
-      select (select count(*) from audit_checkpoints)::text as checkpoints,
-             (select count(*) from audit_leaves)::text as leaves`;
-    expect(m).toEqual({ checkpoints: String((await checkpoints()).length), leaves: '5' });
+    await eventually(async () => {
+      const [m] = await db.sql<{ checkpoints: string; leaves: string }[]>`
+        select (select count(*) from audit_checkpoints)::text as checkpoints,
+               (select count(*) from audit_leaves)::text as leaves`;
+      expect(m).toEqual({ checkpoints: String((await checkpoints()).length), leaves: '5' });
+      expect(await readCapability(db.sql, 'audit_log')).toMatchObject({ available: true });
+    }, 30_000);
   });
 
   it('refuses to sign a rewritten log and raises an alert', async () => {

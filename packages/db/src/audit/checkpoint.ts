@@ -8,8 +8,16 @@
  * anchor directory can name the first event that no longer matches. Files are created exclusively and
  * never overwritten; the public key is published next to them as `public-key.pem`.
  */
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  randomUUID,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Hash } from './merkle.js';
@@ -163,7 +171,15 @@ export class DirectoryAnchorStore {
   async write(c: CheckpointFile): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const file = path.join(this.dir, fileName(c));
-    await writeFile(file, `${JSON.stringify(c, null, 1)}\n`, { flag: 'wx', mode: 0o444 });
+    // Written aside, then linked into place: a reader never sees half a file, and link() refuses to replace
+    // an existing checkpoint.
+    const tmp = path.join(this.dir, `.tmp-${randomUUID()}`);
+    await writeFile(tmp, `${JSON.stringify(c, null, 1)}\n`, { flag: 'wx', mode: 0o444 });
+    try {
+      await link(tmp, file);
+    } finally {
+      await unlink(tmp);
+    }
     return file;
   }
 
