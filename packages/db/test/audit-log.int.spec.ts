@@ -99,7 +99,7 @@ const dbVerify = async (db: TestDatabase, dir: string) => {
   }
 };
 
-describe('audit log: signed checkpoints outside the database', () => {
+describe('audit log: signed checkpoints outside the database', { timeout: 180_000 }, () => {
   it('verifies a clean log, extends it with a consistent checkpoint, and db:verify exits 0', async () => {
     const { db, dir, anchors, privateKey, store } = await anchoredLog(5);
     expect(await verifyAgainstAnchor(db.sql, anchors)).toMatchObject({
