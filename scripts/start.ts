@@ -11,13 +11,15 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { createLogger, createSql, migrate } from '@tia/db';
+import { createLogger, createSql, ensureAppLogin, migrate, withCredentials } from '@tia/db';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = createLogger({ service: 'start' });
 
 const Env = z.object({
   DATABASE_URL: z.string().url().optional(),
+  /** The login role web and worker use (least privilege); unset with DATABASE_URL → DATABASE_URL itself. */
+  APP_DATABASE_URL: z.string().url().optional(),
   KAFKA_BROKERS: z.string().optional(),
   MASTER_KEY: z.string().optional(),
   AUTH_SECRET: z.string().optional(),
@@ -57,12 +59,12 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 /** A secret for embedded/dev mode, generated once and kept (0600) under the data dir. */
-const devSecret = (fileName: string, variable: string) => {
+const devSecret = (fileName: string, variable: string, what = '(32 bytes, base64)') => {
   const file = path.join(env.DATA_DIR, fileName);
   if (!existsSync(file)) {
     mkdirSync(env.DATA_DIR, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-    log.warn(`generated a development secret; set ${variable} (32 bytes, base64) in production`, { file });
+    log.warn(`generated a development secret; set ${variable} ${what} in production`, { file });
   }
   chmodSync(file, 0o600);
   return readFileSync(file, 'utf8').trim();
@@ -157,6 +159,17 @@ try {
   const authSecret = env.AUTH_SECRET ?? devAuthSecret();
   const sql = createSql(databaseUrl, { max: 1, applicationName: 'tia-start' });
   const { applied, total } = await migrate(sql);
+  // Migrations ran as the owner; web and worker connect as a login role with the application's privileges
+  // only (member of tia_app: no DDL, no INSERT on events except through tia_append, no trigger tricks).
+  let appDatabaseUrl = env.APP_DATABASE_URL ?? databaseUrl;
+  if (!env.DATABASE_URL) {
+    const password = Buffer.from(
+      devSecret('app-db.password', 'APP_DATABASE_URL', '(a login role in tia_app)'),
+      'base64',
+    ).toString('hex');
+    await ensureAppLogin(sql, 'tia_app_login', password);
+    appDatabaseUrl = withCredentials(databaseUrl, 'tia_app_login', password);
+  }
   await sql.end();
   log.info('database ready', {
     migrations: total,
@@ -177,7 +190,7 @@ try {
 
   const childEnv = {
     ...process.env,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: appDatabaseUrl,
     MASTER_KEY: masterKey,
     AUTH_SECRET: authSecret,
     // Signed checkpoints of the audit log go to a directory outside the database (`npm run db:verify` reads it).

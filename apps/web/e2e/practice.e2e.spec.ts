@@ -342,6 +342,10 @@ describe('practice: record, replay locally, upload audio only, feedback', () => 
     await expect(page.getByTestId('overall').innerText()).resolves.toMatch(/\d+\s*\/ 100/);
     expect(await page.getByTestId('criteria-scores').locator('li').count()).toBeGreaterThanOrEqual(3);
     await expect(page.getByTestId('feedback-engine').innerText()).resolves.toMatch(/built-in scoring rubric/);
+    // Each criterion says which grader produced its score (no model configured here: the rubric).
+    const graders = await page.getByTestId('criterion-grader').allInnerTexts();
+    expect(graders.length).toBeGreaterThanOrEqual(3);
+    for (const g of graders) expect(g).toBe('Scored by the rubric');
     const receipt = await page.getByTestId('receipt').innerText();
     expect(receipt).toMatch(/Audio deleted/);
     expect(receipt).toMatch(/Deleted right after transcription/);

@@ -49,6 +49,12 @@ const serverSchema = edgeSchema.extend({
   GOOGLE_ISSUER: z.preprocess(blankIsUnset, z.url().default('https://accounts.google.com')),
   /** Staff grants not reviewed for this many days show as overdue. */
   ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Analyst workspace: a shown cell describes at least this many people. */
+  ANALYTICS_K: z.coerce.number().int().min(2).max(1000).default(11),
+  /** Analyst workspace: ε spent per query with noise added; unset → exact figures (suppression only). */
+  ANALYTICS_EPSILON: z.preprocess(blankIsUnset, z.coerce.number().positive().max(100).optional()),
+  /** Analyst workspace: total ε each analyst may spend. */
+  ANALYTICS_BUDGET: z.coerce.number().positive().max(10_000).default(10),
 });
 
 export type ProxyEnv = z.infer<typeof edgeSchema>;

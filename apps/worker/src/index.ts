@@ -6,3 +6,4 @@ export * from './transport/embedded.js';
 export * from './transport/kafka.js';
 export * from './handlers/diagnostics.js';
 export * from './handlers/practice.js';
+export type { Transcript, TranscriptionEngine } from './speech/port.js';

@@ -10,7 +10,7 @@ import {
   purgeRateLimits,
   recordCapability,
   healthReport,
-  migrate,
+  migrateOrVerify,
   parseMasterKey,
   runProjection,
   sealChain,
@@ -31,6 +31,8 @@ import {
 } from './speech/config.js';
 import { createFeedbackEnricher } from './feedback/llm.js';
 import { runAuditCheckpoints } from './audit/checkpoints.js';
+import { sweepLegacyScratch, sweepScratch } from './speech/scratch.js';
+import { createModelGrader } from './feedback/grader.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -51,9 +53,14 @@ export const startWorker = async (
   const engine = handlersOverride ? null : createTranscriptionEngine(env);
   if (engine && env.SPEECH_ENGINE_MISSING === 'fail') await assertEngineReady(engine);
   let speech: SpeechCheck | null = engine ? await checkSpeech(engine) : null;
+  // A worker killed mid-transcription left decoded audio in its scratch folders: remove it before anything.
+  const swept = [...(await sweepScratch()), ...(await sweepLegacyScratch())];
+  if (swept.length > 0) log.warn('scratch folders of stopped workers removed', { count: swept.length });
   const enricher = handlersOverride ? null : createFeedbackEnricher(env);
+  const grader = handlersOverride ? null : createModelGrader(env);
   const sql = createSql(env.DATABASE_URL, { max: 10, applicationName: 'tia-worker' });
-  const { applied } = await migrate(sql);
+  // As the owner: applies pending migrations. As the application role: refuses to start if any is pending.
+  const { applied } = await migrateOrVerify(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
   const { store, keys, blobs } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
   /** Records a speech check; logs when availability changed since `before` (or at start). */
@@ -83,12 +90,14 @@ export const startWorker = async (
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
     transcriptionHandler({ blobs, inline, engine: engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
-    feedbackHandler({ blobs, inline, enricher }),
+    feedbackHandler({ blobs, inline, enricher, grader }),
   ];
   if (engine) {
     log.info('speech and feedback engines', {
       transcription: { name: engine.name, model: engine.model },
-      feedback: enricher ? { name: 'rubric+llm', model: enricher.model } : { name: 'rubric', model: null },
+      feedback: grader
+        ? { name: 'rubric+model', model: grader.model, tips: enricher !== null }
+        : { name: 'rubric', model: null },
     });
   }
 

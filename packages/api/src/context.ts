@@ -32,6 +32,8 @@ export interface Context {
   auth?: AuthServices;
   /** Staff settings (ACCESS_REVIEW_DAYS); defaults apply when absent. */
   staff?: { accessReviewDays: number };
+  /** Analyst workspace settings (ANALYTICS_K, ANALYTICS_EPSILON, ANALYTICS_BUDGET); defaults apply when absent. */
+  analytics?: { k: number; epsilon: number | null; budget: number };
 }
 
 export interface CookieJar {

@@ -27,6 +27,7 @@ export { createMailer, fileMailer, smtpMailer, type Mailer, type MailMessage } f
 export { sessionCookieName } from './auth/sessions.js';
 export { rolesFor } from './auth/roles.js';
 export { DEFAULT_ACCESS_REVIEW_DAYS } from './auth/staff.js';
+export { DEFAULT_ANALYTICS, type AnalyticsSettings } from './analytics/service.js';
 export { GoogleSignIn, type GoogleConfig } from './auth/google.js';
 export {
   googleSubLookup,
@@ -59,3 +60,8 @@ export {
 export { APP_VERSION, POLICY_VERSION } from './version.js';
 export { tRPCResponseMeta } from './http.js';
 export { publicHealth, redactHealth, type HealthReport } from './health.js';
+/** Command-path entry points used by `npm run db:seed` (synthetic candidates). */
+export { signUp, verifyEmail } from './identity/accounts.js';
+export { startSession as startPracticeSession } from './practice/service.js';
+export { changeStaffAccess } from './auth/staff.js';
+export { totpCode, stepAt } from './auth/totp.js';

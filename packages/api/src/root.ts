@@ -1,4 +1,6 @@
 import { adminRouter } from './routers/admin.js';
+import { analyticsRouter } from './routers/analytics.js';
+import { privacyRouter } from './routers/privacy.js';
 import { authRouter } from './routers/auth.js';
 import { complianceRouter } from './routers/compliance.js';
 import { mfaRouter } from './routers/mfa.js';
@@ -13,6 +15,8 @@ export const appRouter = router({
   admin: adminRouter,
   compliance: complianceRouter,
   practice: practiceRouter,
+  privacy: privacyRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,13 +15,19 @@ export type ChainVerdict =
       firstBroken: {
         seq: number;
         globalPosition: number;
-        reason: 'row_changed' | 'row_missing' | 'link_broken';
+        /**
+         * `unsealed_behind_chain`: an event the sealer passed without seeing (a back-dated row: its
+         * transaction id or position was chosen below ones already sealed); `seq` is the chain entry it
+         * should have preceded.
+         */
+        reason: 'row_changed' | 'row_missing' | 'link_broken' | 'unsealed_behind_chain';
       };
     };
 
 /**
  * Recomputes the chain from the stored rows and reports the first broken link: an event whose stored bytes
- * changed, an event that vanished, or a chain entry whose back-link was altered.
+ * changed, an event that vanished, a chain entry whose back-link was altered, or an event that is not sealed
+ * although the chain has moved past its place (it can only have been inserted behind the sealer's back).
  */
 export const verifyChain = async (sql: Sql, batch = 2000): Promise<ChainVerdict> => {
   let prev: Buffer = Buffer.alloc(32);
@@ -46,6 +52,28 @@ export const verifyChain = async (sql: Sql, batch = 2000): Promise<ChainVerdict>
       lastSeq = Number(r.seq);
       checked++;
     }
+  }
+  const behind = await sql<{ global_position: string; seq: string }[]>`
+    with head as (select transaction_id, global_position from event_chain order by seq desc limit 1)
+    select e.global_position,
+           (select min(c.seq) from event_chain c
+             where (c.transaction_id, c.global_position) > (e.transaction_id, e.global_position)) as seq
+      from events e, head h
+     where (e.transaction_id, e.global_position) < (h.transaction_id, h.global_position)
+       and not exists (select 1 from event_chain c where c.global_position = e.global_position)
+     order by e.transaction_id, e.global_position
+     limit 1`;
+  const b = behind[0];
+  if (b) {
+    return {
+      ok: false,
+      checked,
+      firstBroken: {
+        seq: Number(b.seq),
+        globalPosition: Number(b.global_position),
+        reason: 'unsealed_behind_chain',
+      },
+    };
   }
   const u = await sql<{ n: string }[]>`
     select count(*) as n from events e where not exists (select 1 from event_chain c where c.global_position = e.global_position)`;

@@ -1,4 +1,4 @@
-import { REDACTED, type EventRegistry } from '@tia/domain';
+import { currentVersion, EventSchemaError, REDACTED, type EventRegistry } from '@tia/domain';
 import { open, seal } from './crypto.js';
 import type { KeyStore } from './key-store.js';
 import type { Queryable } from './sql.js';
@@ -52,6 +52,12 @@ export class EventCodec {
   async decodeMany<
     T extends { eventId: string; type: string; schemaVersion: number; data: Record<string, unknown> },
   >(db: Queryable, rows: readonly T[]): Promise<(T & { data: Record<string, unknown> })[]> {
+    for (const r of rows) {
+      // Written by newer code: reading it as the current version would silently drop what we do not know.
+      const known = currentVersion(this.registry.get(r.type));
+      if (r.schemaVersion > known)
+        throw new EventSchemaError(r.type, r.schemaVersion, `newer than this code knows (v${known})`);
+    }
     const subjects = new Set<string>();
     for (const r of rows) for (const v of Object.values(r.data)) if (isEncryptedField(v)) subjects.add(v.k);
     const keys = await this.keys.findMany(db, [...subjects]);

@@ -28,7 +28,9 @@ export const writeCheckpoint = async (
     values (${consumer}, ${at.transactionId}::xid8, ${at.globalPosition}, ${processed}, now())
     on conflict (consumer) do update
       set transaction_id = excluded.transaction_id, global_position = excluded.global_position,
-          processed = consumer_checkpoints.processed + excluded.processed, updated_at = now()`;
+          processed = consumer_checkpoints.processed + excluded.processed, updated_at = now()
+      where (consumer_checkpoints.transaction_id, consumer_checkpoints.global_position)
+         <= (excluded.transaction_id, excluded.global_position)`;
 };
 
 /** Records the event id for this consumer; false when it was already processed (a redelivery). */
@@ -76,6 +78,12 @@ export interface PollingConsumerOptions {
    * must be idempotent (inbox); the checkpoint moves after the batch.
    */
   handleEach?: (event: StoredEvent) => Promise<void>;
+  /**
+   * Instead of the others: handles the whole batch with no transaction open (I/O to another system, such as
+   * the relay's publish to Kafka: a transaction held meanwhile would hold back every consumer's horizon and
+   * the sealer). The checkpoint moves after it returns; must be safe to repeat (at-least-once).
+   */
+  handleBatchOutsideTx?: (events: StoredEvent[]) => Promise<void>;
   types?: readonly string[];
   batchSize?: number;
   pollMs?: number;
@@ -91,10 +99,14 @@ export interface PollingConsumerOptions {
  * advisory lock on a reserved connection; other instances wait as standbys), gap-free batches, checkpoint
  * moved in the same transaction as the batch's effects, heartbeat for health.
  */
-/** One batch of `handleEach`: read, handle each event (no transaction held), then move the checkpoint. */
-const eachOutsideTx = async (
+/**
+ * One batch with no transaction held: read, handle each event (or the batch at once), then move the
+ * checkpoint.
+ */
+const outsideTx = async (
   o: PollingConsumerOptions,
   handleEach: (event: StoredEvent) => Promise<void>,
+  handleAll?: (events: StoredEvent[]) => Promise<void>,
 ): Promise<{ events: StoredEvent[]; next: Checkpoint }> => {
   // The advisory lock makes this instance the only one moving this checkpoint: no row lock needed.
   const at = await readCheckpoint(o.sql, o.name);
@@ -102,10 +114,15 @@ const eachOutsideTx = async (
     ...(o.types ? { types: o.types } : {}),
   });
   let done = 0;
-  for (const e of events) {
-    if (o.signal.aborted) break;
-    await handleEach(e);
-    done++;
+  if (handleAll) {
+    if (events.length > 0) await handleAll(events);
+    done = events.length;
+  } else {
+    for (const e of events) {
+      if (o.signal.aborted) break;
+      await handleEach(e);
+      done++;
+    }
   }
   const reached = done === events.length ? next : checkpointOf(events[done - 1]);
   if (
@@ -121,8 +138,8 @@ const checkpointOf = (e: StoredEvent | undefined): Checkpoint | null =>
   e ? { transactionId: e.transactionId, globalPosition: e.globalPosition } : null;
 
 export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<void> => {
-  if (!o.handleBatch === !o.handleEach)
-    throw new Error('runPollingConsumer needs exactly one of handleBatch, handleEach');
+  if ([o.handleBatch, o.handleEach, o.handleBatchOutsideTx].filter(Boolean).length !== 1)
+    throw new Error('runPollingConsumer needs exactly one of handleBatch, handleEach, handleBatchOutsideTx');
   const instance = randomUUID();
   const log = o.log.child({ consumer: o.name, instance });
   const lockConn = await o.sql.reserve();
@@ -140,24 +157,26 @@ export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<voi
     let failures = 0;
     while (!o.signal.aborted) {
       try {
-        const handled = o.handleEach
-          ? await eachOutsideTx(o, o.handleEach)
-          : await o.sql.begin(async (tx) => {
-              const at = await readCheckpoint(tx, o.name, true);
-              const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, {
-                ...(o.types ? { types: o.types } : {}),
-                db: tx,
+        const handled = o.handleBatchOutsideTx
+          ? await outsideTx(o, () => Promise.resolve(), o.handleBatchOutsideTx)
+          : o.handleEach
+            ? await outsideTx(o, o.handleEach)
+            : await o.sql.begin(async (tx) => {
+                const at = await readCheckpoint(tx, o.name, true);
+                const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, {
+                  ...(o.types ? { types: o.types } : {}),
+                  db: tx,
+                });
+                if (events.length > 0) await o.handleBatch!(tx, events);
+                if (
+                  events.length > 0 ||
+                  next.transactionId !== at.transactionId ||
+                  next.globalPosition !== at.globalPosition
+                ) {
+                  await writeCheckpoint(tx, o.name, next, events.length);
+                }
+                return { events, next };
               });
-              if (events.length > 0) await o.handleBatch!(tx, events);
-              if (
-                events.length > 0 ||
-                next.transactionId !== at.transactionId ||
-                next.globalPosition !== at.globalPosition
-              ) {
-                await writeCheckpoint(tx, o.name, next, events.length);
-              }
-              return { events, next };
-            });
         failures = 0;
         if (handled.events.length > 0) o.onCommitted?.(handled.events, handled.next);
         if (Date.now() - lastBeat > 2000) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { currentVersion } from '@tia/domain';
 import type { EventCodec } from './codec.js';
 import type { Queryable, Sql, TxSql } from './sql.js';
@@ -109,6 +110,23 @@ const toStored = (r: Row): StoredEvent => ({
   recordedAt: r.recorded_at,
 });
 
+/** JSON with object keys sorted at every level (what jsonb would store, in one spelling). */
+const canonicalJson = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
+
+/**
+ * Digest of an event's meaning: type, plaintext data (validated, current schema version) and metadata. It is
+ * computed in memory only — a stored hash of plaintext would outlive crypto-shredding.
+ */
+export const eventDigest = (e: { type: string; data: unknown; metadata: unknown }): string =>
+  createHash('sha256')
+    .update(canonicalJson({ type: e.type, data: e.data, metadata: e.metadata }))
+    .digest('hex');
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STREAM = /^[a-z][a-z0-9_]*-[A-Za-z0-9_.:@-]{1,180}$/;
 
@@ -203,11 +221,11 @@ export class EventStore {
     db: Queryable,
   ): Promise<AppendResult | null> {
     const ids = events.map((e) => e.eventId);
-    const rows = await db<
-      { event_id: string; stream_id: string; type: string; stream_version: string; global_position: string }[]
-    >`
-      select event_id, stream_id, type, stream_version, global_position from events where event_id = any(${ids}::uuid[])
-      order by stream_version`;
+    const rows = await db<Row[]>`
+      select global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version,
+             data, metadata, recorded_at
+        from events where event_id = any(${ids}::uuid[])
+       order by stream_version`;
     if (rows.length === 0) return null;
     if (rows.length !== events.length) throw new DuplicateEventIdError(streamId);
     const byId = new Map(rows.map((r) => [r.event_id, r]));
@@ -217,6 +235,19 @@ export class EventStore {
       return r && r.stream_id === streamId && r.type === e.type && Number(r.stream_version) === first + i;
     });
     if (!ok) throw new DuplicateEventIdError(streamId);
+    // Same ids, same places: the payloads must be the same too, or it is a reused id, not a retry.
+    const stored = await this.codec.decodeMany(db, rows.map(toStored)).catch(() => null);
+    const storedDigest = new Map(stored?.map((r) => [r.eventId, eventDigest(r)]) ?? []);
+    const same = events.every(
+      (e) =>
+        storedDigest.get(e.eventId) ===
+        eventDigest({
+          type: e.type,
+          data: this.codec.registry.validate(e.type, e.data),
+          metadata: JSON.parse(JSON.stringify(e.metadata)) as unknown,
+        }),
+    );
+    if (!same) throw new DuplicateEventIdError(streamId);
     return {
       nextVersion: first + events.length - 1,
       positions: events.map((e) => Number(byId.get(e.eventId)!.global_position)),

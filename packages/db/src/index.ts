@@ -8,6 +8,8 @@ export * from './event-store.js';
 export * from './chain.js';
 export * from './consumer.js';
 export * from './projections.js';
+export * from './quarantine.js';
+export * from './dead-letters.js';
 export * from './health.js';
 export * from './privacy.js';
 export * from './factory.js';

@@ -1,6 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, seal } from './crypto.js';
-import type { Queryable } from './sql.js';
+import type { Queryable, TxSql } from './sql.js';
+
+/**
+ * Serialises everything that creates or destroys a data subject's data: key creation vs tombstone + destroy,
+ * an upload vs the erasure of its owner. Held until the transaction ends; re-entrant within it.
+ */
+export const lockSubject = async (tx: TxSql, subjectId: string): Promise<void> => {
+  await tx`select pg_advisory_xact_lock(hashtext(${'tia:subject:' + subjectId}))`;
+};
+
+/** Runs `fn` in the caller's transaction, or in a new one when `db` is not a transaction. */
+const inTransaction = <T>(db: Queryable, fn: (tx: TxSql) => Promise<T>): Promise<T> =>
+  'savepoint' in db ? fn(db) : (db.begin(fn) as Promise<T>);
 
 export class SubjectErasedError extends Error {
   constructor(readonly subjectId: string) {
@@ -33,12 +45,17 @@ export class KeyStore {
     const found = await this.find(db, subjectId);
     if (found) return found;
     const dek = randomBytes(32);
-    const rows = await db<{ wrapped_key: Buffer }[]>`
-      insert into subject_keys (subject_id, wrapped_key, kek_id)
-      select ${subjectId}, ${this.wrap(subjectId, dek)}, ${this.kekId}
-       where not exists (select 1 from erased_subjects where subject_id = ${subjectId})
-      on conflict (subject_id) do update set subject_id = excluded.subject_id
-      returning wrapped_key`;
+    // Under the subject's lock, in a statement that starts after it is granted: an erasure that committed
+    // meanwhile is seen (its tombstone), one still running makes us wait for it.
+    const rows = await inTransaction(db, async (tx) => {
+      await lockSubject(tx, subjectId);
+      return tx<{ wrapped_key: Buffer }[]>`
+        insert into subject_keys (subject_id, wrapped_key, kek_id)
+        select ${subjectId}, ${this.wrap(subjectId, dek)}, ${this.kekId}
+         where not exists (select 1 from erased_subjects where subject_id = ${subjectId})
+        on conflict (subject_id) do update set subject_id = excluded.subject_id
+        returning wrapped_key`;
+    });
     const row = rows[0];
     if (!row) throw new SubjectErasedError(subjectId);
     return this.unwrap(subjectId, row.wrapped_key);
@@ -81,9 +98,12 @@ export class KeyStore {
 
   /** Destroys the subject's key and records the tombstone, atomically with the caller's transaction. */
   async destroy(db: Queryable, subjectId: string, reason: string): Promise<{ keyExisted: boolean }> {
-    const deleted = await db`delete from subject_keys where subject_id = ${subjectId} returning subject_id`;
-    await db`insert into erased_subjects (subject_id, reason) values (${subjectId}, ${reason})
-             on conflict (subject_id) do nothing`;
-    return { keyExisted: deleted.length > 0 };
+    return inTransaction(db, async (tx) => {
+      await lockSubject(tx, subjectId);
+      const deleted = await tx`delete from subject_keys where subject_id = ${subjectId} returning subject_id`;
+      await tx`insert into erased_subjects (subject_id, reason) values (${subjectId}, ${reason})
+               on conflict (subject_id) do nothing`;
+      return { keyExisted: deleted.length > 0 };
+    });
   }
 }

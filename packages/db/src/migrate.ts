@@ -44,3 +44,51 @@ export const migrate = async (sql: Sql, dir = MIGRATIONS_DIR): Promise<Migration
     return { applied, total: files.length };
   });
 };
+
+/**
+ * For processes that may connect as the application role (web, worker): the owner (or a superuser) applies
+ * pending migrations as before; the application role cannot (no DDL), so it only checks that none is
+ * pending and otherwise refuses to start, naming them.
+ */
+export const migrateOrVerify = async (sql: Sql, dir = MIGRATIONS_DIR): Promise<MigrationResult> => {
+  const [who] = await sql<{ owner: boolean }[]>`
+    select (select rolsuper from pg_roles where rolname = current_user)
+        or coalesce((select tableowner = current_user from pg_tables
+                      where schemaname = current_schema() and tablename = 'events'), true) as owner`;
+  if (who!.owner) return migrate(sql, dir);
+  const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  const done = new Set(
+    (await sql<{ name: string }[]>`select name from schema_migrations`).map((r) => r.name),
+  );
+  const pending = files.filter((f) => !done.has(f));
+  if (pending.length > 0)
+    throw new Error(
+      `Migrations pending: ${pending.join(', ')}. This role cannot apply them; run \`npm run db:migrate\` with the owner's DATABASE_URL.`,
+    );
+  return { applied: [], total: files.length };
+};
+
+/**
+ * Creates (or updates) a login role for the application, a member of `tia_app` and nothing more: it can
+ * read, append through `tia_append` and keep read models, never alter tables or disable triggers. Run as
+ * the owner (embedded mode at start; tests).
+ */
+export const ensureAppLogin = async (owner: Sql, role: string, password: string | null): Promise<void> => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`Invalid role name ${role}`);
+  await owner.unsafe(
+    `do $$ begin create role ${role} login; exception when duplicate_object then null; end $$`,
+  );
+  const [stmt] = await owner<{ s: string }[]>`
+    select format('alter role %I with login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password %L',
+                  ${role}::text, ${password}::text) as s`;
+  await owner.unsafe(stmt!.s);
+  await owner.unsafe(`grant tia_app to ${role}`);
+};
+
+/** `url` with another user and password. */
+export const withCredentials = (url: string, user: string, password: string | null): string => {
+  const u = new URL(url);
+  u.username = user;
+  u.password = password ?? '';
+  return u.toString();
+};

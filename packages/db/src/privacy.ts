@@ -1,5 +1,5 @@
 import type { EventStore, InlineProjection } from './event-store.js';
-import type { KeyStore } from './key-store.js';
+import { lockSubject, type KeyStore } from './key-store.js';
 import { PostgresBlobStore } from './blob-store.js';
 import type { Queryable } from './sql.js';
 
@@ -18,6 +18,8 @@ export const eraseSubject = async (
   },
 ): Promise<{ keyExisted: boolean; alreadyErased: boolean }> =>
   deps.store.sql.begin(async (tx) => {
+    // Waits for an upload or key creation of this subject in flight; later ones see the tombstone.
+    await lockSubject(tx, cmd.subjectId);
     const alreadyErased = await deps.keys.isErased(tx, cmd.subjectId);
     const { keyExisted } = await deps.keys.destroy(tx, cmd.subjectId, cmd.reason);
     await deps.keys.destroyTechnicalOf(tx, cmd.subjectId);

@@ -2,6 +2,7 @@ import type { Checkpoint, EventStore, InlineProjection, RecordedEvent, StoredEve
 import { START } from './event-store.js';
 import { readCheckpoint, runPollingConsumer, writeCheckpoint } from './consumer.js';
 import type { Logger } from './log.js';
+import { decodeOrQuarantine } from './quarantine.js';
 import type { Sql, TxSql } from './sql.js';
 
 /** Maps a projection's logical table name to the physical table to write (live or rebuild copy). */
@@ -26,13 +27,18 @@ export interface Projection {
 
 const live: TableNames = (n) => n;
 
+const consumerName = (p: Projection) => `projection:${p.name}`;
+/** Events as the projection reads them; ones this code cannot read are quarantined, never guessed at. */
 const decodeFor = (
   p: Projection,
   store: EventStore,
   events: StoredEvent[],
   tx: TxSql,
-): Promise<RecordedEvent[]> => (p.readsData === false ? Promise.resolve(events) : store.decode(events, tx));
-const consumerName = (p: Projection) => `projection:${p.name}`;
+  log: Logger,
+): Promise<RecordedEvent[]> =>
+  p.readsData === false
+    ? Promise.resolve(events)
+    : decodeOrQuarantine(store, tx, log, consumerName(p), events);
 
 const relevant = (p: Projection, events: readonly RecordedEvent[]) =>
   p.types ? events.filter((e) => p.types!.includes(e.type)) : events;
@@ -67,7 +73,8 @@ export const runProjection = (
     ...(p.types ? { types: p.types } : {}),
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
-    handleBatch: async (tx, events) => p.apply(tx, await decodeFor(p, deps.store, events, tx), live),
+    handleBatch: async (tx, events) =>
+      p.apply(tx, await decodeFor(p, deps.store, events, tx, deps.log), live),
   });
 
 export interface RebuildResult {
@@ -76,15 +83,121 @@ export interface RebuildResult {
   ms: number;
 }
 
+export class RebuildInProgressError extends Error {
+  constructor(readonly projection: string) {
+    super(`A rebuild of projection ${projection} is already running`);
+    this.name = 'RebuildInProgressError';
+  }
+}
+
+/** A table name, possibly schema-qualified (`analytics.answer_cells`), quoted part by part for SQL text. */
+const q = (name: string): string =>
+  name
+    .split('.')
+    .map((part) => `"${part.replaceAll('"', '""')}"`)
+    .join('.');
+
+/** The schema prefix (`analytics.`) of a possibly qualified table name, or '' for the search path. */
+const schemaOf = (name: string): string =>
+  name.includes('.') ? `${q(name.slice(0, name.lastIndexOf('.')))}.` : '';
+
 /**
- * Replays the whole log into fresh copies of the projection's tables, then swaps them in atomically.
+ * Gives the shadow copy of a table what `LIKE … INCLUDING ALL` leaves out: grants, foreign keys and
+ * triggers (indexes, defaults, checks, identity and comments come with LIKE).
+ */
+const copyTableExtras = async (tx: TxSql, table: string, shadowTable: string): Promise<void> => {
+  const grants = await tx<{ grantee: string; privilege: string; grantable: boolean }[]>`
+    select case when a.grantee = 0 then 'public' else a.grantee::regrole::text end as grantee,
+           a.privilege_type as privilege, a.is_grantable as grantable
+      from pg_class c, aclexplode(c.relacl) a
+     where c.oid = ${table}::regclass and a.grantee <> c.relowner`;
+  for (const g of grants) {
+    const grantee = g.grantee === 'public' ? 'public' : g.grantee; // regrole text is already quoted
+    await tx.unsafe(
+      `grant ${g.privilege} on ${q(shadowTable)} to ${grantee}${g.grantable ? ' with grant option' : ''}`,
+    );
+  }
+  const fks = await tx<{ name: string; def: string }[]>`
+    select conname as name, pg_get_constraintdef(oid) as def from pg_constraint
+     where conrelid = ${table}::regclass and contype = 'f' order by conname`;
+  for (const fk of fks) {
+    await tx.unsafe(`alter table ${q(shadowTable)} add constraint "${fk.name}__rb" ${fk.def}`);
+  }
+  const triggers = await tx<{ def: string; qualified: string; plain: string }[]>`
+    select pg_get_triggerdef(t.oid) as def, format('%I.%I', n.nspname, c.relname) as qualified,
+           ${table}::regclass::text as plain
+      from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+     where t.tgrelid = ${table}::regclass and not t.tgisinternal order by t.tgname`;
+  for (const t of triggers) {
+    const on = t.def.includes(` ON ${t.qualified} `) ? t.qualified : t.plain;
+    await tx.unsafe(t.def.replace(` ON ${on} `, ` ON ${q(shadowTable)} `));
+  }
+};
+
+const indexesOf = async (tx: TxSql, table: string) => {
+  const rows = await tx<{ name: string; def: string }[]>`
+    select c.relname as name, pg_get_indexdef(i.indexrelid) as def
+      from pg_index i join pg_class c on c.oid = i.indexrelid
+     where i.indrelid = ${table}::regclass order by c.relname`;
+  // What the index is, whatever it and its table are called: uniqueness, method, columns, predicate.
+  return rows.map((r) => ({
+    name: r.name,
+    key: (r.def.startsWith('CREATE UNIQUE') ? 'unique ' : '') + r.def.slice(r.def.indexOf(' USING ')),
+  }));
+};
+
+/** After the swap: indexes (and the constraints they back) and foreign keys get their original names back. */
+const restoreNames = async (
+  tx: TxSql,
+  table: string,
+  original: { name: string; key: string }[],
+): Promise<void> => {
+  const free = [...original];
+  for (const i of await indexesOf(tx, table)) {
+    const at = free.findIndex((o) => o.key === i.key);
+    if (at < 0) continue;
+    const [want] = free.splice(at, 1);
+    if (want!.name !== i.name)
+      await tx.unsafe(`alter index ${schemaOf(table)}"${i.name}" rename to "${want!.name}"`);
+  }
+  const fks = await tx<{ name: string }[]>`
+    select conname as name from pg_constraint
+     where conrelid = ${table}::regclass and contype = 'f' and conname like '%\\_\\_rb'`;
+  for (const fk of fks)
+    await tx.unsafe(`alter table ${q(table)} rename constraint "${fk.name}" to "${fk.name.slice(0, -4)}"`);
+};
+
+/**
+ * Replays the whole log into fresh copies of the projection's tables, then swaps them in atomically. The
+ * copies keep the live tables' grants, foreign keys and triggers. One rebuild per projection at a time
+ * (`RebuildInProgressError` otherwise).
  * - async projection: the final catch-up reads below the horizon and stores the checkpoint with the swap; the
  *   live runner, held at its checkpoint row meanwhile, continues from there.
  * - inline projection (`inline: true`): appends keep writing to the live tables until the final transaction
  *   locks them; once locked, every transaction that touched them has committed, so the catch-up reads every
- *   committed event, and appends still in flight write to the new tables after the swap.
+ *   committed event, and appends still in flight write to the new tables after the swap. The tables are
+ *   locked ACCESS EXCLUSIVE at once (a weaker lock upgraded at the rename could deadlock with a reader).
  */
 export const rebuildProjection = async (
+  p: Projection,
+  deps: { sql: Sql; store: EventStore; log: Logger; batchSize?: number; inline?: boolean },
+): Promise<RebuildResult> => {
+  const lockConn = await deps.sql.reserve();
+  try {
+    const [got] = await lockConn<{ ok: boolean }[]>`
+      select pg_try_advisory_lock(hashtext(${'tia:rebuild:' + p.name})) as ok`;
+    if (!got!.ok) throw new RebuildInProgressError(p.name);
+    try {
+      return await rebuildLocked(p, deps);
+    } finally {
+      await lockConn`select pg_advisory_unlock(hashtext(${'tia:rebuild:' + p.name}))`;
+    }
+  } finally {
+    lockConn.release();
+  }
+};
+
+const rebuildLocked = async (
   p: Projection,
   deps: { sql: Sql; store: EventStore; log: Logger; batchSize?: number; inline?: boolean },
 ): Promise<RebuildResult> => {
@@ -92,10 +205,12 @@ export const rebuildProjection = async (
   const suffix = '__rebuild';
   const shadow: TableNames = (n) => `${n}${suffix}`;
   const batchSize = deps.batchSize ?? 1000;
+  const tables = [...p.tables].sort();
   await deps.sql.begin(async (tx) => {
-    for (const t of p.tables) {
+    for (const t of tables) {
       await tx`drop table if exists ${tx(shadow(t))}`;
       await tx`create table ${tx(shadow(t))} (like ${tx(t)} including all)`;
+      await copyTableExtras(tx, t, shadow(t));
     }
   });
   let at: Checkpoint = START;
@@ -107,7 +222,7 @@ export const rebuildProjection = async (
       db: tx,
       horizon,
     });
-    if (events.length > 0) await p.apply(tx, await decodeFor(p, deps.store, events, tx), shadow);
+    if (events.length > 0) await p.apply(tx, await decodeFor(p, deps.store, events, tx, deps.log), shadow);
     total += events.length;
     batches++;
     at = next;
@@ -121,20 +236,26 @@ export const rebuildProjection = async (
   // Final catch-up and swap.
   await deps.sql.begin(async (tx) => {
     if (deps.inline) {
-      for (const t of p.tables) await tx`lock table ${tx(t)} in exclusive mode`;
+      await tx.unsafe(`lock table ${tables.map(q).join(', ')} in access exclusive mode`);
       while (await step(tx, false)) {
         /* catch up on everything committed */
       }
     } else {
+      // The live runner's order: checkpoint row, then tables.
       await readCheckpoint(tx, consumerName(p), true); // holds the live runner
+      await tx.unsafe(`lock table ${tables.map(q).join(', ')} in access exclusive mode`);
       while (await step(tx)) {
         /* catch up below the horizon */
       }
     }
-    for (const t of p.tables) {
-      await tx`alter table ${tx(t)} rename to ${tx(`${t}__old`)}`;
-      await tx`alter table ${tx(shadow(t))} rename to ${tx(t)}`;
+    for (const t of tables) {
+      const original = await indexesOf(tx, t);
+      // A table may be schema-qualified (`analytics.answer_cells`): RENAME TO takes the bare name.
+      const bare = t.slice(t.lastIndexOf('.') + 1);
+      await tx`alter table ${tx(t)} rename to ${tx(`${bare}__old`)}`;
+      await tx`alter table ${tx(shadow(t))} rename to ${tx(bare)}`;
       await tx`drop table ${tx(`${t}__old`)}`;
+      await restoreNames(tx, t, original);
     }
     await tx`update consumer_checkpoints set transaction_id = ${at.transactionId}::xid8, global_position = ${at.globalPosition},
              processed = ${total}, updated_at = now() where consumer = ${consumerName(p)}`;

@@ -15,12 +15,13 @@ export function SiteNav() {
   const me = api.auth.me.useQuery(undefined, { retry: false, staleTime: 30_000 });
   const signedIn = Boolean(me.data);
   const candidate = Boolean(me.data?.roles.includes('candidate'));
-  const practice = candidate
+  const practice: { href: string; label: string }[] = candidate
     ? [
         { href: '/practice', label: 'Practice' },
         { href: '/practice/history', label: 'History' },
       ]
     : [];
+  if (me.data?.roles.includes('analyst')) practice.push({ href: '/analytics', label: 'Analytics' });
   const account = signedIn ? { href: '/account', label: 'Account' } : { href: '/signin', label: 'Sign in' };
   return (
     <nav className="site-nav" aria-label="Main">

@@ -78,14 +78,29 @@ export interface EnricherOptions {
   retryDelayMs?: number;
 }
 
-/** The enricher configured by the env, or null when LLM_BASE_URL is unset (rubric-only feedback). */
-export const createFeedbackEnricher = (env: LlmEnv, o: EnricherOptions = {}): FeedbackEnricher | null => {
+/** One JSON-answering chat call with the env's endpoint, key, model, timeout and one retry on 5xx/429/timeouts. */
+export interface ChatJson {
+  readonly model: string;
+  /** Sends system + user messages with a structured-output format; returns the answer validated by `schema`. */
+  complete<T>(
+    req: { system: string; user: string; responseFormat: unknown; schema: z.ZodType<T>; what: string },
+    opts?: { signal?: AbortSignal },
+  ): Promise<T>;
+}
+
+/** The OpenAI-compatible chat client configured by the env, or null when LLM_BASE_URL is unset. */
+export const createChatJson = (env: LlmEnv, o: EnricherOptions = {}): ChatJson | null => {
   if (!env.LLM_BASE_URL) return null;
   const url = `${env.LLM_BASE_URL.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/chat/completions`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (env.LLM_API_KEY) headers.authorization = `Bearer ${env.LLM_API_KEY}`;
 
-  const once = async (body: string, signal?: AbortSignal): Promise<string[]> => {
+  const once = async <T>(
+    body: string,
+    schema: z.ZodType<T>,
+    what: string,
+    signal?: AbortSignal,
+  ): Promise<T> => {
     const timeout = AbortSignal.timeout(env.LLM_TIMEOUT_MS);
     let res: Response;
     let raw: string;
@@ -120,43 +135,62 @@ export const createFeedbackEnricher = (env: LlmEnv, o: EnricherOptions = {}): Fe
     } catch {
       throw new Error(`LLM answer is not JSON: ${(content ?? '').slice(0, 200)}`);
     }
-    const tips = Tips.safeParse(parsed);
-    if (!tips.success)
-      throw new Error(`LLM answer is not valid tips: ${tips.error.issues[0]?.message ?? 'invalid'}`);
-    return tips.data.tips;
+    const out = schema.safeParse(parsed);
+    if (!out.success)
+      throw new Error(`LLM answer is not valid ${what}: ${out.error.issues[0]?.message ?? 'invalid'}`);
+    return out.data;
   };
 
   return {
     model: env.LLM_MODEL,
-    async enrich(input, opts = {}) {
+    async complete(req, opts = {}) {
       const body = JSON.stringify({
         model: env.LLM_MODEL,
         temperature: 0.2,
-        response_format: TIPS_RESPONSE_FORMAT,
+        response_format: req.responseFormat,
         messages: [
-          { role: 'system', content: SYSTEM_PROMPT },
-          {
-            role: 'user',
-            content: JSON.stringify({
-              question: input.question,
-              competency: input.competency,
-              transcript: input.transcript,
-              rubric: input.criteria,
-            }),
-          },
+          { role: 'system', content: req.system },
+          { role: 'user', content: req.user },
         ],
       });
       try {
-        return await once(body, opts.signal);
+        return await once(body, req.schema, req.what, opts.signal);
       } catch (e) {
         if (!(e instanceof RetryableLlmError)) throw e;
         await sleep(o.retryDelayMs ?? 1000);
         try {
-          return await once(body, opts.signal);
+          return await once(body, req.schema, req.what, opts.signal);
         } catch (e2) {
           throw e2 instanceof RetryableLlmError ? new Error(e2.message) : e2;
         }
       }
+    },
+  };
+};
+
+/** The enricher configured by the env, or null when LLM_BASE_URL is unset (rubric-only feedback). */
+export const createFeedbackEnricher = (env: LlmEnv, o: EnricherOptions = {}): FeedbackEnricher | null => {
+  const chat = createChatJson(env, o);
+  if (!chat) return null;
+  return {
+    model: chat.model,
+    async enrich(input, opts = {}) {
+      const { tips } = await chat.complete(
+        {
+          system: SYSTEM_PROMPT,
+          user: JSON.stringify({
+            question: input.question,
+            competency: input.competency,
+            transcript: input.transcript,
+            rubric: input.criteria,
+          }),
+          responseFormat: TIPS_RESPONSE_FORMAT,
+          schema: Tips,
+          what: 'tips',
+        },
+        opts,
+      );
+      return tips;
     },
   };
 };

@@ -2,18 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { BlobStore, EventStore, InlineProjection, Queryable, TxSql } from '@tia/db';
 import {
   COMPETENCY_IDS,
+  combineWithModel,
   getCompetency,
+  modelGradingRequest,
   recording,
   revealOr,
   revealQuestion,
+  rubricOnly,
   scoreAnswer,
   type AnswerScore,
+  type VerifiedModelGrade,
   type CompetencyId,
   type PracticeQuestion,
 } from '@tia/domain';
 import { decodeToWav16k } from '../speech/decode.js';
 import { PermanentTranscriptionError, type TranscriptionEngine } from '../speech/port.js';
 import type { FeedbackEnricher } from '../feedback/llm.js';
+import type { ModelGrader } from '../feedback/grader.js';
 import type { Handler } from '../transport/port.js';
 
 type RecordingEvent = recording.RecordingEvent;
@@ -213,54 +218,111 @@ const scoreTranscript = async (store: EventStore, db: Queryable, t: Record<strin
     },
     jobKeyTerms: ctx.keyTerms,
   });
-  return { score, question: ctx.question, text };
+  return { score, question: ctx.question, text, keyTerms: ctx.keyTerms };
 };
 
 const toFeedback = (
   score: AnswerScore,
   competency: CompetencyId,
   llm: { model: string; tips: string[] } | null,
-): recording.FeedbackData => ({
-  competency,
-  rubricVersion: score.rubricVersion,
-  overall: Math.round(score.overall),
-  scores: Object.fromEntries(score.criteria.map((c) => [c.id, c.score])),
-  criteria: score.criteria.map((c) => ({
-    id: c.id,
-    label: c.label,
-    score: c.score,
-    weight: c.weight,
-    reason: c.reason,
-    evidence: c.evidence.slice(0, 50).map((e) => ({
-      start: e.start,
-      end: e.end,
-      text: e.text.slice(0, 2000),
-      ...(e.label ? { label: e.label } : {}),
+  graded: { model: string; grades: readonly VerifiedModelGrade[] } | null,
+): recording.FeedbackData => {
+  const combined =
+    graded && graded.grades.length > 0 ? combineWithModel(score, graded.grades) : rubricOnly(score);
+  const span = (e: { start: number; end: number; text: string; label?: string }) => ({
+    start: e.start,
+    end: e.end,
+    text: e.text.slice(0, 2000),
+    ...(e.label ? { label: e.label } : {}),
+  });
+  const usedModel = combined.criteria.some((c) => c.grader === 'rubric+model');
+  return {
+    competency,
+    rubricVersion: score.rubricVersion,
+    overall: Math.round(combined.overall),
+    scores: Object.fromEntries(combined.criteria.map((c) => [c.id, c.score])),
+    criteria: combined.criteria.map((c) => ({
+      id: c.id,
+      label: c.label,
+      score: c.score,
+      weight: c.weight,
+      reason: c.reason,
+      evidence: c.evidence.slice(0, 50).map(span),
+      tip: c.tip,
+      grader: c.grader,
+      ...(c.model
+        ? {
+            rubricScore: c.rubricScore,
+            model: {
+              score: c.model.score,
+              reason: c.model.reason.slice(0, 2000),
+              evidence: c.model.evidence.slice(0, 10).map(span),
+            },
+            gradersDiffer: c.gradersDiffer,
+          }
+        : {}),
     })),
-    tip: c.tip,
-  })),
-  metrics: { ...score.metrics },
-  engine: llm ? { name: 'rubric+llm', model: llm.model } : { name: 'rubric', model: null },
-  llmTips: llm ? llm.tips : null,
-});
+    metrics: { ...score.metrics },
+    engine:
+      usedModel && graded
+        ? { name: 'rubric+model', model: graded.model }
+        : llm
+          ? { name: 'rubric+llm', model: llm.model }
+          : { name: 'rubric', model: null },
+    llmTips: llm ? llm.tips : null,
+  };
+};
 
-type FeedbackPrepared = { llm: { model: string; tips: string[] } | null };
+type FeedbackPrepared = {
+  llm: { model: string; tips: string[] } | null;
+  graded: { model: string; grades: readonly VerifiedModelGrade[] } | null;
+};
 
 /**
  * TranscriptProduced → FeedbackScored: the deterministic rubric, optionally enriched by a language model (its
  * call runs outside the transaction; when it fails the feedback says it came from the rubric alone).
  */
 export const feedbackHandler = (
-  deps: PracticeDeps & { enricher?: FeedbackEnricher | null },
+  deps: PracticeDeps & { enricher?: FeedbackEnricher | null; grader?: ModelGrader | null },
 ): Handler<FeedbackPrepared> => ({
   name: 'feedback',
   types: ['TranscriptProduced'],
   prepare: async (event, ctx) => {
-    const enricher = deps.enricher;
-    if (!enricher) return { llm: null };
-    if ((await processingBlock(ctx.store.sql, event.data.userId as string)) !== null) return { llm: null };
+    const { enricher, grader } = deps;
+    const none: FeedbackPrepared = { llm: null, graded: null };
+    if (!enricher && !grader) return none;
+    if ((await processingBlock(ctx.store.sql, event.data.userId as string)) !== null) return none;
     const scored = await scoreTranscript(ctx.store, ctx.store.sql, event.data);
-    if (!scored || scored.text.trim() === '') return { llm: null };
+    if (!scored || scored.text.trim() === '') return none;
+    // Only the question, competency, key terms, transcript and anchors go out: never name, email or ids.
+    let graded: FeedbackPrepared['graded'] = null;
+    if (grader) {
+      try {
+        const competency = COMPETENCY_IDS.includes(scored.question.competency)
+          ? scored.question.competency
+          : COMPETENCY_IDS[0];
+        const verified = await grader.grade(
+          modelGradingRequest({
+            question: scored.question.text,
+            competency,
+            jobKeyTerms: scored.keyTerms,
+            transcript: scored.text,
+            score: scored.score,
+          }),
+          ctx.signal ? { signal: ctx.signal } : {},
+        );
+        if (verified.refused.length > 0)
+          ctx.log.warn('model grades refused; the rubric scores those criteria alone', {
+            refused: verified.refused.map((r) => ({ id: r.id, why: r.why.slice(0, 40) })),
+          });
+        graded = { model: grader.model, grades: verified.accepted };
+      } catch (e) {
+        ctx.log.warn('model grading unavailable; rubric scores only', {
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+    }
+    if (!enricher) return { llm: null, graded };
     try {
       const tips = await enricher.enrich(
         {
@@ -277,12 +339,12 @@ export const feedbackHandler = (
         },
         ctx.signal ? { signal: ctx.signal } : {},
       );
-      return { llm: { model: enricher.model, tips } };
+      return { llm: { model: enricher.model, tips }, graded };
     } catch (e) {
       ctx.log.warn('language model tips unavailable; rubric feedback only', {
         error: e instanceof Error ? e.message : String(e),
       });
-      return { llm: null };
+      return { llm: null, graded };
     }
   },
   handle: async (event, ctx) => {
@@ -313,7 +375,12 @@ export const feedbackHandler = (
     const events = recording.decide(
       {
         type: 'ScoreFeedback',
-        feedback: toFeedback(scored.score, competency, ctx.prepared?.llm ?? null),
+        feedback: toFeedback(
+          scored.score,
+          competency,
+          ctx.prepared?.llm ?? null,
+          ctx.prepared?.graded ?? null,
+        ),
         now: nowIso(deps),
       },
       state,

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PermanentTranscriptionError, TransientTranscriptionError } from './port.js';
 import { FFMPEG_INSTALL_HINT, ffmpegCommand } from './ffmpeg.js';
 import { RunStoppedError, runProcess, stderrTail } from './run.js';
+import { makeScratchDir } from './scratch.js';
 
 /** Sample rate of everything handed to transcription engines. */
 export const SAMPLE_RATE = 16_000;
@@ -87,7 +87,7 @@ export const decodeToWav16k = async (
 ): Promise<{ wav: Buffer; seconds: number }> => {
   if (input.length === 0) throw new PermanentTranscriptionError('empty audio upload');
   const maxSeconds = opts.maxSeconds ?? 900;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tia-decode-'));
+  const dir = await makeScratchDir('decode');
   try {
     const file = path.join(dir, 'input');
     await writeFile(file, input, { mode: 0o600 });

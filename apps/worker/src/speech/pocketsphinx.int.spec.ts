@@ -27,96 +27,102 @@ const expectSaneTimings = (t: Transcript, seconds: number) => {
   expect(t.text).toBe(t.words.map((w) => w.word).join(' '));
 };
 
-describe.skipIf(missing && !process.env.CI)('pocketsphinx + ffmpeg on real speech (jfk.wav)', () => {
-  const engine = new PocketsphinxEngine();
-  let dir = '';
-  const encoded: Record<'ogg' | 'webm' | 'm4a', string> = { ogg: '', webm: '', m4a: '' };
+// Recognition is CPU-bound: an 11 s clip takes ~5 s on an idle 2-core machine and over a minute when the
+// int tier runs two files at once on a busy one, so these tests get a wide limit (a hang still fails).
+describe.skipIf(missing && !process.env.CI)(
+  'pocketsphinx + ffmpeg on real speech (jfk.wav)',
+  { timeout: 240_000 },
+  () => {
+    const engine = new PocketsphinxEngine();
+    let dir = '';
+    const encoded: Record<'ogg' | 'webm' | 'm4a', string> = { ogg: '', webm: '', m4a: '' };
 
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'tia-sphinx-spec-'));
-    const enc = (name: string, args: string[]) => {
-      const out = path.join(dir, name);
-      execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', JFK, ...args, out]);
-      return out;
-    };
-    encoded.ogg = enc('jfk.ogg', ['-c:a', 'libopus', '-b:a', '32k']);
-    encoded.webm = enc('jfk.webm', ['-c:a', 'libopus', '-b:a', '32k']);
-    // ffmpeg's default MP4 puts the moov index at the end: not decodable from a pipe
-    encoded.m4a = enc('jfk.m4a', ['-c:a', 'aac', '-b:a', '64k']);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'tia-sphinx-spec-'));
+      const enc = (name: string, args: string[]) => {
+        const out = path.join(dir, name);
+        execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', JFK, ...args, out]);
+        return out;
+      };
+      encoded.ogg = enc('jfk.ogg', ['-c:a', 'libopus', '-b:a', '32k']);
+      encoded.webm = enc('jfk.webm', ['-c:a', 'libopus', '-b:a', '32k']);
+      // ffmpeg's default MP4 puts the moov index at the end: not decodable from a pipe
+      encoded.m4a = enc('jfk.m4a', ['-c:a', 'aac', '-b:a', '64k']);
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('check() passes; ffmpeg is available', async () => {
-    await expect(engine.check()).resolves.toBeUndefined();
-    await expect(ffmpegAvailable()).resolves.toBeUndefined();
-  });
+    it('check() passes; ffmpeg is available', async () => {
+      await expect(engine.check()).resolves.toBeUndefined();
+      await expect(ffmpegAvailable()).resolves.toBeUndefined();
+    });
 
-  it('check() names the packages to install when the model or binary is missing', async () => {
-    await expect(new PocketsphinxEngine({ modelDir: '/nonexistent' }).check()).rejects.toThrow(
-      /apt-get install pocketsphinx pocketsphinx-en-us/,
-    );
-    await expect(new PocketsphinxEngine({ binary: 'no-such-pocketsphinx' }).check()).rejects.toThrow(
-      /apt-get install pocketsphinx pocketsphinx-en-us/,
-    );
-  });
+    it('check() names the packages to install when the model or binary is missing', async () => {
+      await expect(new PocketsphinxEngine({ modelDir: '/nonexistent' }).check()).rejects.toThrow(
+        /apt-get install pocketsphinx pocketsphinx-en-us/,
+      );
+      await expect(new PocketsphinxEngine({ binary: 'no-such-pocketsphinx' }).check()).rejects.toThrow(
+        /apt-get install pocketsphinx pocketsphinx-en-us/,
+      );
+    });
 
-  it('decodes the WAV to a canonical 16 kHz mono WAV and transcribes it (WER measured 0.18)', async () => {
-    const { wav, seconds } = await decodeToWav16k(readFileSync(JFK));
-    expect(seconds).toBeCloseTo(11, 2);
-    expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
-    expect(wav.toString('ascii', 36, 40)).toBe('data');
-    expect(wav16kPcm(wav).length).toBe(11 * 32_000);
+    it('decodes the WAV to a canonical 16 kHz mono WAV and transcribes it (WER measured 0.18)', async () => {
+      const { wav, seconds } = await decodeToWav16k(readFileSync(JFK));
+      expect(seconds).toBeCloseTo(11, 2);
+      expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+      expect(wav.toString('ascii', 36, 40)).toBe('data');
+      expect(wav16kPcm(wav).length).toBe(11 * 32_000);
 
-    const t = await engine.transcribe(wav);
-    expect(t.words.map((w) => w.word)).toEqual(
-      expect.arrayContaining(['fellow', 'country', 'what', 'your', 'not']),
-    );
-    expect(wordErrorRate(REFERENCE, t.text).wer).toBeLessThanOrEqual(0.35);
-    expectSaneTimings(t, seconds);
-    // real (aligned) times, not the silence-removed times of the recognition pass: "country" is said at ≈ 5.9 s
-    const country = t.words.find((w) => w.word === 'country');
-    expect(country?.start).toBeGreaterThan(5.3);
-    expect(country?.start).toBeLessThan(6.5);
-    expect(t.words.at(-1)?.end).toBeGreaterThan(10);
-  });
+      const t = await engine.transcribe(wav);
+      expect(t.words.map((w) => w.word)).toEqual(
+        expect.arrayContaining(['fellow', 'country', 'what', 'your', 'not']),
+      );
+      expect(wordErrorRate(REFERENCE, t.text).wer).toBeLessThanOrEqual(0.35);
+      expectSaneTimings(t, seconds);
+      // real (aligned) times, not the silence-removed times of the recognition pass: "country" is said at ≈ 5.9 s
+      const country = t.words.find((w) => w.word === 'country');
+      expect(country?.start).toBeGreaterThan(5.3);
+      expect(country?.start).toBeLessThan(6.5);
+      expect(t.words.at(-1)?.end).toBeGreaterThan(10);
+    });
 
-  // measured WER: ogg/webm opus 32k 0.27; aac 64k 0.45 (pocketsphinx is brittle: small changes to the signal
-  // flip words); the m4a case is mainly about decoding MP4 whose moov index is at the end
-  const maxWer = { ogg: 0.4, webm: 0.4, m4a: 0.6 } as const;
-  it.each(['ogg', 'webm', 'm4a'] as const)('decodes and transcribes %s', async (k) => {
-    const { wav, seconds } = await decodeToWav16k(readFileSync(encoded[k]));
-    expect(seconds).toBeGreaterThan(10.9);
-    expect(seconds).toBeLessThan(11.1);
-    const t = await engine.transcribe(wav);
-    expect(t.text).toContain('country');
-    expect(wordErrorRate(REFERENCE, t.text).wer).toBeLessThanOrEqual(maxWer[k]);
-    expectSaneTimings(t, seconds);
-  });
+    // measured WER: ogg/webm opus 32k 0.27; aac 64k 0.45 (pocketsphinx is brittle: small changes to the signal
+    // flip words); the m4a case is mainly about decoding MP4 whose moov index is at the end
+    const maxWer = { ogg: 0.4, webm: 0.4, m4a: 0.6 } as const;
+    it.each(['ogg', 'webm', 'm4a'] as const)('decodes and transcribes %s', async (k) => {
+      const { wav, seconds } = await decodeToWav16k(readFileSync(encoded[k]));
+      expect(seconds).toBeGreaterThan(10.9);
+      expect(seconds).toBeLessThan(11.1);
+      const t = await engine.transcribe(wav);
+      expect(t.text).toContain('country');
+      expect(wordErrorRate(REFERENCE, t.text).wer).toBeLessThanOrEqual(maxWer[k]);
+      expectSaneTimings(t, seconds);
+    });
 
-  it('garbage bytes → PermanentTranscriptionError with ffmpeg’s message', async () => {
-    const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
-    const err = await decodeToWav16k(garbage).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PermanentTranscriptionError);
-    expect((err as Error).message).toMatch(/ffmpeg could not decode the audio.*\S/);
-    await expect(decodeToWav16k(Buffer.alloc(0))).rejects.toBeInstanceOf(PermanentTranscriptionError);
-    await expect(engine.transcribe(garbage)).rejects.toBeInstanceOf(PermanentTranscriptionError);
-  });
+    it('garbage bytes → PermanentTranscriptionError with ffmpeg’s message', async () => {
+      const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+      const err = await decodeToWav16k(garbage).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PermanentTranscriptionError);
+      expect((err as Error).message).toMatch(/ffmpeg could not decode the audio.*\S/);
+      await expect(decodeToWav16k(Buffer.alloc(0))).rejects.toBeInstanceOf(PermanentTranscriptionError);
+      await expect(engine.transcribe(garbage)).rejects.toBeInstanceOf(PermanentTranscriptionError);
+    });
 
-  it('refuses audio longer than maxSeconds', async () => {
-    await expect(decodeToWav16k(readFileSync(JFK), { maxSeconds: 2 })).rejects.toThrow(/longer than 2 s/);
-  });
+    it('refuses audio longer than maxSeconds', async () => {
+      await expect(decodeToWav16k(readFileSync(JFK), { maxSeconds: 2 })).rejects.toThrow(/longer than 2 s/);
+    });
 
-  it('stops pocketsphinx when the caller aborts', async () => {
-    const { wav } = await decodeToWav16k(readFileSync(JFK));
-    const ac = new AbortController();
-    const started = Date.now();
-    setTimeout(() => ac.abort(new Error('shutting down')), 200);
-    await expect(engine.transcribe(wav, { signal: ac.signal })).rejects.toThrow('shutting down');
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
+    it('stops pocketsphinx when the caller aborts', async () => {
+      const { wav } = await decodeToWav16k(readFileSync(JFK));
+      const ac = new AbortController();
+      const started = Date.now();
+      setTimeout(() => ac.abort(new Error('shutting down')), 200);
+      await expect(engine.transcribe(wav, { signal: ac.signal })).rejects.toThrow('shutting down');
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
 
-  it('returns an empty transcript for very short audio', async () => {
-    const { wav } = await decodeToWav16k(readFileSync(JFK).subarray(0, 44 + 1000));
-    await expect(engine.transcribe(wav)).resolves.toEqual({ text: '', words: [] });
-  });
-});
+    it('returns an empty transcript for very short audio', async () => {
+      const { wav } = await decodeToWav16k(readFileSync(JFK).subarray(0, 44 + 1000));
+      await expect(engine.transcribe(wav)).resolves.toEqual({ text: '', words: [] });
+    });
+  },
+);

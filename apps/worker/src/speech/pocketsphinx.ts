@@ -1,5 +1,4 @@
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapStop, pcmSeconds, wav16kPcm } from './decode.js';
 import {
@@ -9,6 +8,7 @@ import {
   type TranscriptWord,
 } from './port.js';
 import { runProcess, stderrTail } from './run.js';
+import { makeScratchDir } from './scratch.js';
 
 /** Options of the pocketsphinx adapter; the defaults match Debian's `pocketsphinx` + `pocketsphinx-en-us`. */
 export interface PocketsphinxOptions {
@@ -103,7 +103,7 @@ export class PocketsphinxEngine implements TranscriptionEngine {
     const seconds = pcmSeconds(pcm.length);
     if (pcm.length < 3200) return { text: '', words: [] }; // < 0.1 s: nothing to recognise
     const deadline = Date.now() + Math.max(this.opts.timeoutMs ?? 0, 30_000 + 3_000 * seconds);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'tia-sphinx-'));
+    const dir = await makeScratchDir('sphinx');
     try {
       await writeFile(path.join(dir, 'utt.raw'), pcm, { mode: 0o600 });
       await writeFile(path.join(dir, 'ctl'), 'utt\n', { mode: 0o600 });

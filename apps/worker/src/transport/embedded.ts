@@ -1,4 +1,5 @@
 import {
+  ConcurrencyError,
   runPollingConsumer,
   type EventStore,
   type Logger,
@@ -7,7 +8,7 @@ import {
   type TxSql,
 } from '@tia/db';
 import type { Handler, Transport } from './port.js';
-import { consumerName, processEvent, type Outcome } from './process.js';
+import { consumerName, processEvent, runRedriveLoop, type Outcome } from './process.js';
 
 /**
  * Drives handlers straight from the event store (no broker): each handler is a polling consumer with its
@@ -26,6 +27,8 @@ export class EmbeddedTransport implements Transport {
       handlers: readonly Handler[];
       pollMs?: number;
       baseDelayMs?: number;
+      /** How often requested dead-letter re-drives are looked for (default 2 s). */
+      redrivePollMs?: number;
       onOutcome?: (handler: string, eventId: string, outcome: Outcome) => void;
     },
   ) {}
@@ -57,6 +60,8 @@ export class EmbeddedTransport implements Transport {
                       signal,
                       ...(this.deps.baseDelayMs !== undefined ? { baseDelayMs: this.deps.baseDelayMs } : {}),
                       atomic: (fn) => tx.savepoint(fn),
+                      // The batch's transaction may be older than a stream's head: retry the batch anew.
+                      abortOn: (err) => err instanceof ConcurrencyError,
                       heartbeat: () => Promise.resolve(),
                     });
                     this.deps.onOutcome?.(h.name, e.eventId, outcome);
@@ -66,6 +71,15 @@ export class EmbeddedTransport implements Transport {
         }),
       );
     }
+    this.loops.push(
+      runRedriveLoop({
+        store: this.deps.store,
+        log: this.deps.log.child({ component: 'redrive' }),
+        handlers: this.deps.handlers,
+        signal,
+        ...(this.deps.redrivePollMs ? { pollMs: this.deps.redrivePollMs } : {}),
+      }),
+    );
     return Promise.resolve();
   }
 

@@ -9,6 +9,7 @@ import {
 } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import {
+  deadLetter,
   heartbeat as beat,
   runPollingConsumer,
   type EventStore,
@@ -18,7 +19,7 @@ import {
 } from '@tia/db';
 import { eventRegistry } from '@tia/domain';
 import type { Handler, Transport } from './port.js';
-import { consumerName, processEvent, type Outcome } from './process.js';
+import { consumerName, processEvent, runRedriveLoop, type Outcome } from './process.js';
 
 export interface KafkaConfig {
   brokers: string[];
@@ -81,9 +82,33 @@ export const fromMessage = (value: Buffer | null): StoredEvent => {
   return { ...raw, recordedAt: new Date(raw.recordedAt) };
 };
 
+/** Broker answers that refuse this message for good (any other failure may pass on a retry). */
+const REFUSED_FOR_GOOD = new Set([
+  'MESSAGE_TOO_LARGE',
+  'CORRUPT_MESSAGE',
+  'INVALID_RECORD',
+  'INVALID_TIMESTAMP',
+]);
+
+/**
+ * Transient unless the broker refused the message itself. A broker that is away, slow, electing a leader or
+ * misconfigured is transient (kafkajs gives up after its own retries; the relay backs off and tries again).
+ */
+export const isRetriableKafkaError = (e: unknown): boolean => {
+  for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
+    const err = cur as { type?: unknown; cause?: unknown; originalError?: unknown };
+    if (typeof err.type === 'string' && REFUSED_FOR_GOOD.has(err.type)) return false;
+    cur = err.originalError ?? err.cause;
+  }
+  return true;
+};
+
 /**
  * The outbox relay: publishes committed events to Kafka in commit order; the checkpoint moves only after the
- * broker acknowledged, so a broker outage delays events but never loses them (at-least-once).
+ * broker acknowledged, so a broker outage delays events but never loses them (at-least-once). No transaction
+ * is open while it talks to the broker (a slow broker must not hold back other consumers or the sealer).
+ * Transient failures are retried with backoff, forever; an event the broker refuses for good (or whose type
+ * this code does not know, so it has no topic) is quarantined in `dead_letters` and the relay goes on.
  */
 export const runRelay = async (deps: {
   sql: Sql;
@@ -104,21 +129,59 @@ export const runRelay = async (deps: {
     mode: 'kafka',
     batchSize: 500,
     pollMs: deps.pollMs ?? 20,
-    handleBatch: async (_tx, events) => {
-      const byTopic = new Map<string, ReturnType<typeof toMessage>[]>();
+    handleBatchOutsideTx: async (events) => {
+      const consumer = deps.name ?? 'relay:kafka';
+      const routable: StoredEvent[] = [];
       for (const e of events) {
-        const topic = topicFor(deps.cfg, e.type);
-        const list = byTopic.get(topic) ?? [];
-        list.push(toMessage(e));
-        byTopic.set(topic, list);
+        if (eventRegistry.has(e.type)) routable.push(e);
+        else
+          await deadLetter(deps.sql, deps.log, {
+            consumer,
+            event: e,
+            reason: 'poison',
+            error: `Unknown event type ${e.type}: no topic to publish it to`,
+            attempts: 0,
+          });
       }
-      await deps.producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      if (routable.length === 0) return;
+      try {
+        await publish(deps.producer, deps.cfg, routable);
+      } catch (e) {
+        if (isRetriableKafkaError(e)) throw e;
+        // Refused for good: find the event(s) the broker will not take, set them aside, send the rest.
+        for (const event of routable) {
+          try {
+            await publish(deps.producer, deps.cfg, [event]);
+          } catch (one) {
+            if (isRetriableKafkaError(one)) throw one;
+            await deadLetter(deps.sql, deps.log, {
+              consumer,
+              event,
+              reason: 'permanent',
+              error: `Kafka refused the event: ${(one as Error).message}`,
+              attempts: 1,
+            });
+          }
+        }
+      }
     },
   });
+
+/** Publishes events (as stored) to their category topics in one batch, acknowledged by all replicas. */
+export const publish = async (producer: Producer, cfg: KafkaConfig, events: readonly StoredEvent[]) => {
+  const byTopic = new Map<string, ReturnType<typeof toMessage>[]>();
+  for (const e of events) {
+    const topic = topicFor(cfg, e.type);
+    const list = byTopic.get(topic) ?? [];
+    list.push(toMessage(e));
+    byTopic.set(topic, list);
+  }
+  await producer.sendBatch({
+    acks: -1,
+    compression: CompressionTypes.None,
+    topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+  });
+};
 
 export class KafkaTransport implements Transport {
   readonly mode = 'kafka' as const;
@@ -127,6 +190,7 @@ export class KafkaTransport implements Transport {
   private producer: Producer | null = null;
   private consumers: Consumer[] = [];
   private relay: Promise<void> | null = null;
+  private redrive: Promise<void> | null = null;
   private beats: NodeJS.Timeout | null = null;
   private readonly instance = randomUUID();
 
@@ -140,6 +204,8 @@ export class KafkaTransport implements Transport {
       /** Run the outbox relay in this process (default true). */
       relay?: boolean;
       baseDelayMs?: number;
+      /** How often requested dead-letter re-drives are looked for (default 2 s). */
+      redrivePollMs?: number;
       onOutcome?: (handler: string, eventId: string, outcome: Outcome) => void;
     },
   ) {
@@ -171,6 +237,22 @@ export class KafkaTransport implements Transport {
       });
     }
     for (const h of this.deps.handlers) await this.startConsumer(h);
+    const producer = this.producer;
+    this.redrive = runRedriveLoop({
+      store: this.deps.store,
+      log: log.child({ component: 'redrive' }),
+      handlers: this.deps.handlers,
+      signal: this.ac.signal,
+      ...(this.deps.relay !== false
+        ? {
+            relay: {
+              name: 'relay:kafka',
+              publish: (events: StoredEvent[]) => publish(producer, cfg, events),
+            },
+          }
+        : {}),
+      ...(this.deps.redrivePollMs ? { pollMs: this.deps.redrivePollMs } : {}),
+    });
     const statusBeat = () =>
       Promise.all(
         this.deps.handlers.map((h) => beat(this.deps.sql, consumerName(h), 'kafka', this.instance)),
@@ -266,6 +348,7 @@ export class KafkaTransport implements Transport {
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
     this.consumers = [];
     await this.relay?.catch(() => undefined);
+    await this.redrive?.catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
   }
 }

@@ -3,6 +3,7 @@ import {
   asInline,
   accountsProjection,
   createPersistence,
+  emailLookupFor,
   INLINE_PROJECTIONS,
   type BlobStore,
   type EventStore,
@@ -57,10 +58,8 @@ export const createAuthServices = (opts: {
   if (opts.authSecret.length < 32) throw new Error('AUTH_SECRET must be at least 32 bytes');
   const clock = opts.clock ?? (() => new Date());
   const persistence = createPersistence(opts.sql, opts.masterKey);
-  const lookupKey = deriveKey(opts.authSecret, 'email-lookup');
   const trialKey = deriveKey(opts.authSecret, 'trial-registry');
-  const emailLookup = (email: string) =>
-    createHmac('sha256', lookupKey).update(identity.normaliseEmail(email)).digest('hex');
+  const emailLookup = emailLookupFor(opts.authSecret);
   const trialLookup = (email: string) =>
     createHmac('sha256', trialKey).update(identity.normaliseEmail(email)).digest('hex');
   return {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import {
   ConcurrencyError,
+  lockSubject,
   readCapability,
   sha256Hex,
   type Queryable,
@@ -384,7 +385,7 @@ export interface RecordingDetail extends RecordingSummary {
   feedback: {
     overall: number;
     rubricVersion: string;
-    engine: { name: 'rubric' | 'rubric+llm'; model: string | null };
+    engine: { name: 'rubric' | 'rubric+llm' | 'rubric+model'; model: string | null };
     criteria: CriterionFeedback[];
     metrics: Record<string, unknown>;
     annotations: { start: number; end: number; kind: 'filler' | 'hedge'; label: string; text: string }[];
@@ -573,9 +574,11 @@ export const setRestriction = async (
   return { restricted };
 };
 
-/** Serialises one user's uploads and privacy changes (trial counting, restriction checks). */
-const lockUser = (tx: TxSql, userId: string) =>
-  tx`select pg_advisory_xact_lock(hashtext(${`tia:practice:${userId}`}))`;
+/**
+ * Serialises one user's uploads and privacy changes (trial counting, restriction checks) — with erasure
+ * too, which takes the same per-subject lock.
+ */
+const lockUser = (tx: TxSql, userId: string) => lockSubject(tx, userId);
 
 // ---------------------------------------------------------------------------------------------------------
 // Upload (HTTP route POST /api/recordings)

@@ -146,6 +146,19 @@ describe('admin procedures (role admin + MFA)', () => {
     expect((await eventsOf(target, 'RoleRevoked'))[0]!.data).toMatchObject({ revokedBy: admin });
   });
 
+  it('grants a role to the person found by their sign-up email (any case), and says clearly when there is none', async () => {
+    const target = await createTestAccount(a, { name: 'Eve Email', email: 'eve.email@example.org' });
+    const res = await call(adminCtx).admin.grantRole({ email: '  Eve.Email@Example.org ', role: 'analyst' });
+    expect(res).toEqual({ ok: true, userId: target });
+    expect(await rolesFor(a.sql, target)).toEqual(['candidate', 'analyst']);
+    const missing = call(adminCtx).admin.grantRole({ email: 'nobody@example.org', role: 'analyst' });
+    expect(await codeOf(missing)).toBe('NOT_FOUND');
+    await expect(missing).rejects.toThrow(/must sign up first/);
+    expect(await codeOf(call(adminCtx).admin.grantRole({ email: 'not-an-email', role: 'analyst' }))).toBe(
+      'BAD_REQUEST',
+    );
+  });
+
   it('refuses: the last admin revoking themselves, self-grant, unknown accounts, double grants', async () => {
     expect(await codeOf(call(adminCtx).admin.revokeRole({ userId: admin, role: 'admin' }))).toBe('CONFLICT');
     expect(await codeOf(call(adminCtx).admin.grantRole({ userId: admin, role: 'admin' }))).toBe('CONFLICT');

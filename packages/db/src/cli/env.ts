@@ -6,6 +6,12 @@ export const loadDbScriptEnv = (source: Record<string, string | undefined> = pro
     .object({
       DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
       MASTER_KEY: z.string().optional(),
+      /** Base64, as the web app reads it; only `db:rebuild -- accounts` needs it. */
+      AUTH_SECRET: z
+        .string()
+        .transform((v) => Buffer.from(v.trim(), 'base64'))
+        .refine((b) => b.length >= 32, 'must be at least 32 bytes, base64')
+        .optional(),
     })
     .safeParse(source);
   if (!r.success) {

@@ -1,4 +1,5 @@
-import { isRedacted } from '@tia/domain';
+import { createHmac } from 'node:crypto';
+import { identity, isRedacted } from '@tia/domain';
 import type { Projection } from '../projections.js';
 
 /**
@@ -7,6 +8,12 @@ import type { Projection } from '../projections.js';
  * the row goes, and so do the account's secrets (auth user → sessions, credentials, codes cascade); the
  * trial registry keeps only its HMAC.
  */
+/** `rm_accounts.email_lookup`: HMAC(key derived from AUTH_SECRET, normalised email). */
+export const emailLookupFor = (authSecret: Buffer): ((email: string) => string) => {
+  const key = createHmac('sha256', authSecret).update('tia:derive:email-lookup').digest();
+  return (email) => createHmac('sha256', key).update(identity.normaliseEmail(email)).digest('hex');
+};
+
 export const accountsProjection = (emailLookup: (email: string) => string): Projection => ({
   name: 'accounts',
   tables: ['rm_accounts'],

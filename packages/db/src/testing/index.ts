@@ -64,3 +64,4 @@ export const speechFixturesDir = (): string =>
   process.env.SPEECH_FIXTURES_DIR ??
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/speech');
 export const speechFixture = (name = 'jfk.wav'): string => path.join(speechFixturesDir(), name);
+export * from './analytics.js';

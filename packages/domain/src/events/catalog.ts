@@ -4,6 +4,7 @@ import { pii } from './pii.js';
 import { IDENTITY_EVENTS } from './identity.js';
 import { STAFF_EVENTS } from './staff.js';
 import { PRACTICE_EVENTS } from './practice.js';
+import { ANALYTICS_EVENTS } from './analytics.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -112,6 +113,7 @@ export const ALL_EVENTS = [
   ...STAFF_EVENTS,
   ...IDENTITY_EVENTS,
   ...PRACTICE_EVENTS,
+  ...ANALYTICS_EVENTS,
 ] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);

@@ -152,23 +152,39 @@ export const RecordingProcessingSkipped = defineEvent({
   subject: (d) => d.userId,
 });
 
+const FeedbackEvidence = z.object({
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  text: z.string().max(2000),
+  label: z.string().max(200).optional(),
+});
+
+/**
+ * One criterion of the feedback. `grader` and the fields after it were added with the model-graded mode
+ * (optional: feedback scored before says nothing, and it was the rubric's alone).
+ */
 export const FeedbackCriterion = z.object({
   id: z.string().min(1).max(40),
   label: z.string().max(200),
   score: z.number().int().min(1).max(5),
   weight: z.number().min(0),
   reason: z.string().max(2000),
-  evidence: z
-    .array(
-      z.object({
-        start: z.number().int().min(0),
-        end: z.number().int().min(0),
-        text: z.string().max(2000),
-        label: z.string().max(200).optional(),
-      }),
-    )
-    .max(50),
+  evidence: z.array(FeedbackEvidence).max(50),
   tip: z.string().max(2000),
+  /** Who produced `score`: the rubric alone, or the rubric and a language model combined. */
+  grader: z.enum(['rubric', 'rubric+model']).optional(),
+  /** The rubric's own score, when a model was combined with it. */
+  rubricScore: z.number().int().min(1).max(5).optional(),
+  /** The model's grade, reason and verbatim quotes. */
+  model: z
+    .object({
+      score: z.number().int().min(1).max(5),
+      reason: z.string().max(2000),
+      evidence: z.array(FeedbackEvidence).max(10),
+    })
+    .optional(),
+  /** Rubric and model more than one point apart: shown as “the two graders differ”. */
+  gradersDiffer: z.boolean().optional(),
 });
 
 /**
@@ -189,8 +205,15 @@ export const FeedbackScored = defineEvent({
     scores: z.record(z.string(), z.number().int().min(1).max(5)),
     criteria: pii(z.array(FeedbackCriterion).max(20)),
     metrics: pii(z.record(z.string(), z.unknown())),
-    /** Who wrote the tips: the rubric alone, or the rubric enriched by a language model (named). */
-    engine: z.object({ name: z.enum(['rubric', 'rubric+llm']), model: z.string().max(200).nullable() }),
+    /**
+     * Who produced the feedback: the rubric alone, the rubric with extra tips from a language model
+     * ('rubric+llm'), or scores combined from the rubric and a model grading against the same anchors
+     * ('rubric+model'; tips may come too). The model is named.
+     */
+    engine: z.object({
+      name: z.enum(['rubric', 'rubric+llm', 'rubric+model']),
+      model: z.string().max(200).nullable(),
+    }),
     /** Extra tips from the language model, when one is configured. */
     llmTips: pii(z.array(z.string().max(1000)).max(10)).nullable(),
     scoredAt: isoTime,

@@ -8,6 +8,8 @@ export * from './pick';
 export * from './job-questions';
 export * from './annotate';
 export * from './rubric';
+export * from './model-grading';
+export { analyseSubstance, GENERIC_WORDS, type SubstanceAnalysis } from './substance';
 export * from './schemas';
 export * from './job-redaction';
 export { createRng, hashString, mulberry32, shuffle, type Seed } from './prng';

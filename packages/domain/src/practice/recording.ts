@@ -49,9 +49,17 @@ export interface FeedbackData {
     reason: string;
     evidence: { start: number; end: number; text: string; label?: string }[];
     tip: string;
+    grader?: 'rubric' | 'rubric+model';
+    rubricScore?: number;
+    model?: {
+      score: number;
+      reason: string;
+      evidence: { start: number; end: number; text: string; label?: string }[];
+    };
+    gradersDiffer?: boolean;
   }[];
   metrics: Record<string, unknown>;
-  engine: { name: 'rubric' | 'rubric+llm'; model: string | null };
+  engine: { name: 'rubric' | 'rubric+llm' | 'rubric+model'; model: string | null };
   llmTips: string[] | null;
 }
 

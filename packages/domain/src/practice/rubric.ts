@@ -7,6 +7,7 @@
 import { annotateTokens, type Annotation } from './annotate';
 import { COMPETENCIES, type CompetencyId } from './competencies';
 import type { Question } from './questions';
+import { analyseSubstance, type ActionClause, type Measure, type SubstanceAnalysis } from './substance';
 import {
   STOP_WORDS,
   compilePattern,
@@ -24,12 +25,21 @@ import {
   type TokenMatch,
 } from './text';
 
-export const RUBRIC_VERSION = '2026-11-30.1';
+export const RUBRIC_VERSION = '2026-12-07.1';
 
 export type Score = 1 | 2 | 3 | 4 | 5;
 
 export type CriterionId =
-  'star' | 'result' | 'ownership' | 'competency' | 'relevance' | 'length' | 'pace' | 'fillers' | 'hedging';
+  | 'star'
+  | 'result'
+  | 'ownership'
+  | 'competency'
+  | 'substance'
+  | 'relevance'
+  | 'length'
+  | 'pace'
+  | 'fillers'
+  | 'hedging';
 
 export interface Anchors {
   readonly 1: string;
@@ -50,8 +60,17 @@ export interface CriterionDefinition {
 
 /**
  * Criteria, weights and behavioural anchors. Weights sum to 100 when every
- * criterion applies. overall = round(100 × Σ wᵢ·(scoreᵢ − 1)/4 ÷ Σ wᵢ) over the
- * applicable criteria, so all-1 → 0 and all-5 → 100.
+ * criterion applies. overall = round(100 × Σ wᵢ·cᵢ·(scoreᵢ − 1)/4 ÷ Σ wᵢ) over the
+ * applicable criteria, so all-1 → 0 and all-5 → 100. cᵢ is 1 for content criteria;
+ * for delivery criteria (length, pace, fillers, hedging) it is the delivery credit,
+ * which grows with the substance score (1 → 0.25, 2 → 0.5, 3 → 0.75, 4–5 → 1):
+ * a fluent, filler-free delivery of nothing earns little, and of stuffed cue words nothing (0).
+ *
+ * Cue words count only with content: a Situation needs a time or context marker
+ * with concrete words around it, an Action is "I/we + past-tense verb + object",
+ * a Result comes after an action and says what changed, a number counts only with
+ * the thing it measures. Repetition and cue-word stuffing (see `analyseSubstance`)
+ * score every content criterion 1.
  */
 export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>> = {
   star: {
@@ -60,9 +79,9 @@ export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>>
     weight: 20,
     appliesWhen: 'behavioural questions (question.expectsStar)',
     anchors: {
-      1: 'At most one STAR element: a general opinion or description, no specific situation, actions or result.',
-      3: 'Three of the four elements (Situation, Task, Action, Result); typically the result or own actions are missing.',
-      5: 'All four elements in order: context and goal first, then your own actions, then the result.',
+      1: 'At most one STAR element with content: a general opinion, STAR labels or cue words with nothing concrete behind them.',
+      3: 'Three of the four elements (Situation, Task, Action, Result) with content; typically the result or own actions are missing.',
+      5: 'All four elements with content, in order: a concrete context and goal, then your own actions (verb + what you acted on), then what changed.',
     },
   },
   result: {
@@ -71,9 +90,9 @@ export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>>
     weight: 15,
     appliesWhen: 'behavioural questions (question.expectsStar)',
     anchors: {
-      1: 'No outcome is mentioned.',
-      3: 'An outcome is stated but not quantified, or numbers are given without saying what changed.',
-      5: 'A clear outcome with at least two measures (numbers, %, time, money), or one measure plus a lesson learned.',
+      1: 'No outcome after the actions, or only numbers that do not say what they measure.',
+      3: 'An outcome is stated but not quantified, or a measured change is given without linking it to the actions.',
+      5: 'A clear outcome with at least two measures, each tied to what changed (numbers, %, time, money), or one measure plus a lesson learned.',
     },
   },
   ownership: {
@@ -82,7 +101,7 @@ export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>>
     weight: 5,
     appliesWhen: 'behavioural questions (question.expectsStar)',
     anchors: {
-      1: 'Fewer than 20% of the actions are told as "I" (or no first-person actions at all).',
+      1: 'Fewer than 20% of the actions are told as "I", or no first-person action with an object ("I led," alone is not one).',
       3: 'Roughly a third to a half of the actions are told as "I".',
       5: 'At least 65% of the actions are things "I" did.',
     },
@@ -93,9 +112,20 @@ export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>>
     weight: 15,
     appliesWhen: 'always (lexicon of the question’s competency)',
     anchors: {
-      1: 'None of the behaviours that define the competency is named.',
-      3: 'Two distinct behaviours of the competency are shown.',
-      5: 'Five or more distinct behaviours of the competency are shown.',
+      1: 'None of the behaviours that define the competency is shown (naming one in a list does not show it).',
+      3: 'Two distinct behaviours of the competency are shown in concrete sentences.',
+      5: 'Five or more distinct behaviours of the competency are shown in concrete sentences.',
+    },
+  },
+  substance: {
+    id: 'substance',
+    label: 'Concrete detail',
+    weight: 15,
+    appliesWhen: 'always',
+    anchors: {
+      1: 'Cue words, claims or numbers with nothing concrete around them, or the same few words repeated.',
+      3: 'Some concrete detail (a named setting, actions with their objects) but thin, generic or repetitive in places.',
+      5: 'Specific throughout: a setting you can picture, actions with their objects, numbers tied to what they measure, varied wording.',
     },
   },
   relevance: {
@@ -104,7 +134,7 @@ export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>>
     weight: 10,
     appliesWhen: 'only when jobKeyTerms are given',
     anchors: {
-      1: 'None of the job’s key terms appears in the answer.',
+      1: 'None of the job’s key terms appears in the answer (a term only listed, with nothing around it, counts a third).',
       3: 'About half of the expected key terms (2 of 4) appear.',
       5: 'Four or more of the job’s top key terms appear (or all of them, if fewer than four are given).',
     },
@@ -112,7 +142,7 @@ export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>>
   length: {
     id: 'length',
     label: 'Answer length',
-    weight: 10,
+    weight: 5,
     appliesWhen: 'always',
     anchors: {
       1: 'Under 50 words (a sentence or two) or over 520 words (rambling, over 3.5 minutes).',
@@ -123,7 +153,7 @@ export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>>
   pace: {
     id: 'pace',
     label: 'Speaking pace',
-    weight: 10,
+    weight: 5,
     appliesWhen: 'when speaking time is known (word timings, else durationSeconds > 0)',
     anchors: {
       1: 'Under 85 or over 210 words per minute.',
@@ -134,7 +164,7 @@ export const RUBRIC_CRITERIA: Readonly<Record<CriterionId, CriterionDefinition>>
   fillers: {
     id: 'fillers',
     label: 'Filler words',
-    weight: 10,
+    weight: 5,
     appliesWhen: 'always',
     anchors: {
       1: 'More than 6 fillers per 100 words.',
@@ -205,6 +235,16 @@ export interface AnswerMetrics {
   readonly weActions: number;
   /** Most-used non-stop words, most frequent first (ties alphabetical), max 5. */
   readonly topWords: readonly { readonly word: string; readonly count: number }[];
+  /** Share of the delivery criteria's weight counted in the overall score (grows with concrete detail). */
+  readonly deliveryCredit: number;
+  /** Distinct concrete words (not stop, cue or generic words). */
+  readonly concreteWords: number;
+  /** Distinct / all content words, 0–1. */
+  readonly lexicalDiversity: number;
+  /** Numbers that do not say what they measure. */
+  readonly unattachedNumbers: number;
+  /** Why the answer was read as repetition or cue-word stuffing (empty when it was not). */
+  readonly stuffing: readonly string[];
 }
 
 export interface AnswerScore {
@@ -286,6 +326,12 @@ const TASK_CUES = P([
   'i wanted to',
   'we wanted to',
   'the target',
+  // without the possessive, which the speech engine often drops ("goal was to get the release out")
+  'goal was',
+  'task was',
+  'aim was',
+  'objective was',
+  'job was to',
 ]);
 const RESULT_CUES = P([
   'as a result',
@@ -348,123 +394,23 @@ const REFLECTION_CUES = P([
   'i now',
 ]);
 
-const ACTION_ADVERBS = new Set(
-  'then also quickly immediately first personally eventually finally just carefully actively directly proactively initially next later soon therefore so together jointly'.split(
-    ' ',
-  ),
-);
-const IRREGULAR_PAST = new Set(
-  'took made wrote met spoke built led ran set went brought chose drove began sent gave found got held kept told put did sat stood became bought caught taught understood won paid sold spent split drew fought grew hit laid left lent let rebuilt redid rewrote sought struck threw undertook upheld withdrew overcame rang dug'.split(
-    ' ',
-  ),
-);
-const NON_ACTION_VERBS = new Set(
-  'was were had needed wanted hoped felt thought liked loved supposed guessed seemed believed wished noted'.split(
-    ' ',
-  ),
+/** Every single word of the cue vocabulary: words a stuffed answer would use without a story. */
+const STAR_LABEL_WORDS = new Set(
+  'situation task action actions result results outcome outcomes star'.split(' '),
 );
 
-function isPastTenseVerb(lower: string): boolean {
-  if (NON_ACTION_VERBS.has(lower)) return false;
-  if (IRREGULAR_PAST.has(lower)) return true;
-  return lower.length >= 4 && lower.endsWith('ed') && /^[a-z-]+$/.test(lower);
-}
-
-interface ActionClause {
-  readonly subject: 'i' | 'we';
-  readonly first: number;
-  readonly last: number;
-}
-
-/** "I organised…", "I then called…", "we decided…" — subject + optional adverb + past-tense verb. */
-function findActionClauses(tokens: readonly Token[]): ActionClause[] {
-  const out: ActionClause[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const subj = tokens[i];
-    if (subj === undefined || (subj.lower !== 'i' && subj.lower !== 'we')) continue;
-    let j = i + 1;
-    const maybeAdverb = tokens[j];
-    if (
-      maybeAdverb !== undefined &&
-      ACTION_ADVERBS.has(maybeAdverb.lower) &&
-      /^\s*$/.test(maybeAdverb.gapBefore)
-    )
-      j++;
-    const verb = tokens[j];
-    if (verb === undefined || !/^\s*$/.test(verb.gapBefore) || !isPastTenseVerb(verb.lower)) continue;
-    out.push({ subject: subj.lower === 'i' ? 'i' : 'we', first: i, last: j });
+function singleWordParts(patterns: readonly CompiledPattern[]): { exact: Set<string>; prefixes: string[] } {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const p of patterns) {
+    if (p.parts.length !== 1) continue;
+    const part = p.parts[0];
+    if (part?.kind === 'exact') exact.add(part.value);
+    else if (part?.kind === 'prefix' && part.value.length >= 4) prefixes.push(part.value);
   }
-  return out;
+  return { exact, prefixes };
 }
 
-// ---------------------------------------------------------------------------
-// Measures (numbers, %, time, money)
-// ---------------------------------------------------------------------------
-
-const UNIT_WORDS = new Set(
-  `% percent per cent percentage points seconds second minutes minute hours hour days day weeks week months month years year
-  quarters quarter dollars dollar usd euros euro eur pounds pound gbp k m bn million millions billion thousand thousands hundred
-  hundreds x times people users customers clients staff employees participants beneficiaries students households farmers
-  cases tickets requests transactions records reports countries projects members downloads orders calls errors complaints
-  applications schools villages communities sites stores points`
-    .split(/\s+/)
-    .filter((w) => w.length > 0),
-);
-const NUMBER_WORDS = new Set(
-  'two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion half'.split(
-    ' ',
-  ),
-);
-const CHANGE_MULTIPLIERS = new Set(['doubled', 'tripled', 'quadrupled', 'halved']);
-const SUFFIXED_NUMBER = /^\d+(?:[.,]\d+)?(?:k|m|bn|x)$/;
-
-interface Measure {
-  readonly first: number;
-  readonly last: number;
-  readonly start: number;
-}
-
-/** Offset of a currency symbol right before a number ("$5,000", "€ 20"), if any. */
-function currencyStart(source: string, start: number): number | null {
-  let k = start - 1;
-  while (k >= start - 2 && k >= 0 && source[k] === ' ') k--;
-  return k >= 0 && /[$€£¥]/.test(source[k] ?? '') ? k : null;
-}
-
-function findMeasures(source: string, tokens: readonly Token[]): Measure[] {
-  const out: Measure[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i];
-    if (tok === undefined) continue;
-    const nextTok = tokens[i + 1];
-    const nextIsUnit =
-      nextTok !== undefined && /^\s*$/.test(nextTok.gapBefore) && UNIT_WORDS.has(nextTok.lower);
-    const currencyAt = currencyStart(source, tok.start);
-    const currency = currencyAt !== null;
-    let isMeasure = false;
-    if (CHANGE_MULTIPLIERS.has(tok.lower) || SUFFIXED_NUMBER.test(tok.lower)) isMeasure = true;
-    else if (isNumberToken(tok.lower))
-      isMeasure = !isYearToken(tok.lower) || nextIsUnit || currency || tok.lower.endsWith('%');
-    else if (NUMBER_WORDS.has(tok.lower)) isMeasure = nextIsUnit;
-    if (!isMeasure) continue;
-    let last = i;
-    if (nextIsUnit) last = i + 1;
-    // "20 per cent", "two percentage points"
-    const after = tokens[last + 1];
-    if (
-      after !== undefined &&
-      /^\s*$/.test(after.gapBefore) &&
-      (after.lower === 'cent' || after.lower === 'points')
-    )
-      last += 1;
-    const start = currencyAt ?? tok.start;
-    out.push({ first: i, last, start });
-    i = last;
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
@@ -530,6 +476,28 @@ const COMPILED_LEXICONS = new Map<CompetencyId, { id: string; label: string; pat
   ]),
 );
 
+const CUE_PARTS = new Map<CompetencyId, { exact: Set<string>; prefixes: string[] }>(
+  [...COMPILED_LEXICONS.entries()].map(([id, lexicon]) => {
+    const parts = singleWordParts([
+      ...SITUATION_CUES,
+      ...TASK_CUES,
+      ...RESULT_CUES,
+      ...VAGUE_RESULT_CUES,
+      ...REFLECTION_CUES,
+      ...lexicon.flatMap((c) => c.patterns),
+    ]);
+    for (const w of STAR_LABEL_WORDS) parts.exact.add(w);
+    return [id, parts];
+  }),
+);
+
+/** A word of the cue vocabulary of a question: STAR labels, result verbs, the competency's behaviours. */
+export function isCueWord(lower: string, competency: CompetencyId): boolean {
+  const parts = CUE_PARTS.get(competency);
+  if (parts === undefined) return false;
+  return parts.exact.has(lower) || parts.prefixes.some((p) => lower.startsWith(p));
+}
+
 // ---------------------------------------------------------------------------
 // Criteria
 // ---------------------------------------------------------------------------
@@ -539,7 +507,11 @@ interface Context {
   readonly tokens: readonly Token[];
   readonly wordCount: number;
   readonly annotations: readonly Annotation[];
+  /** Actions with an object ("I rebuilt the schedule"), each once, in order. */
   readonly actions: readonly ActionClause[];
+  readonly sub: SubstanceAnalysis;
+  /** Token indices that are part of one of the job's key terms. */
+  readonly keyTermTokens: ReadonlySet<number>;
 }
 
 type Partial3 = Pick<CriterionResult, 'score' | 'reason' | 'evidence' | 'tip'>;
@@ -549,46 +521,124 @@ function criterion(id: CriterionId, r: Partial3): CriterionResult {
   return { id, label: def.label, weight: def.weight, anchors: def.anchors, ...r };
 }
 
+/** Concrete words in tokens [from, to] (inclusive, clamped). */
+function concreteIn(ctx: Context, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let k = Math.max(0, from); k <= Math.min(ctx.tokens.length - 1, to); k++)
+    if (ctx.sub.concrete[k] === true) out.push(k);
+  return out;
+}
+
+const MONTHS_AND_SEASONS = new Set(
+  'january february march april may june july august september october november december spring summer autumn fall winter'.split(
+    ' ',
+  ),
+);
+
+/** "last spring", "in 2023", "two years ago", "in March": a time marker (token range). */
+function timeMarkers(tokens: readonly Token[]): TokenMatch[] {
+  const out: TokenMatch[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined) continue;
+    if (isYearToken(t.lower)) out.push({ first: i, last: i, pattern: '#year' });
+    else if (MONTHS_AND_SEASONS.has(t.lower) && t.lower !== 'may' && t.lower !== 'fall')
+      out.push({ first: i, last: i, pattern: 'month' });
+    else if (t.lower === 'ago' && i > 0) out.push({ first: i - 1, last: i, pattern: 'ago' });
+  }
+  return out;
+}
+
+/** A cue that carries content: at least `need` concrete words within the window after it (and a few before). */
+function withContent(
+  ctx: Context,
+  m: TokenMatch,
+  need: number,
+  after: number,
+  before = 0,
+): { match: TokenMatch; concrete: number[] } | null {
+  const words = concreteIn(ctx, m.first - before, m.last + after);
+  return words.length >= need ? { match: m, concrete: words } : null;
+}
+
+/** Evidence from the start of `m` to its last concrete word after it: a verbatim span showing the content. */
+function spanWithContent(ctx: Context, m: TokenMatch, concrete: readonly number[], label: string): Evidence {
+  const lastAfter = concrete.filter((k) => k > m.last).slice(0, 4);
+  const last = Math.max(m.last, lastAfter[lastAfter.length - 1] ?? m.last);
+  return evidenceOf(ctx.source, ctx.tokens, { first: m.first, last }, label);
+}
+
 interface StarAnalysis {
-  readonly situation: TokenMatch[];
-  readonly task: TokenMatch[];
-  readonly result: TokenMatch[];
+  readonly situation: { match: TokenMatch; concrete: number[] } | null;
+  readonly task: { match: TokenMatch; concrete: number[] } | null;
+  readonly result: { match: TokenMatch; concrete: number[] } | null;
+  /** Cue words found without content (for the reason). */
+  readonly emptyCues: string[];
   readonly firstAction: number;
 }
 
 function analyseStar(ctx: Context): StarAnalysis {
   const { tokens, actions } = ctx;
   const firstAction = actions[0]?.first ?? -1;
-  const allResults = findAny(tokens, RESULT_CUES);
-  // a result must come after the first action (otherwise "we needed to reduce…" in the task would count)
-  const result = firstAction >= 0 ? allResults.filter((m) => m.first > firstAction) : allResults;
-  return {
-    situation: findAny(tokens, SITUATION_CUES),
-    task: findAny(tokens, TASK_CUES),
-    result,
-    firstAction,
+  const emptyCues: string[] = [];
+  const firstWith = (
+    matches: readonly TokenMatch[],
+    need: number,
+    after: number,
+    before: number,
+    label: string,
+  ): { match: TokenMatch; concrete: number[] } | null => {
+    for (const m of matches) {
+      const r = withContent(ctx, m, need, after, before);
+      if (r !== null) return r;
+    }
+    if (matches.length > 0) emptyCues.push(label);
+    return null;
   };
+  const situationCandidates = [...findAny(tokens, SITUATION_CUES), ...timeMarkers(tokens)].sort(
+    (a, b) => a.first - b.first,
+  );
+  const situation = firstWith(situationCandidates, 3, 15, 4, 'Situation');
+  const task = firstWith(findAny(tokens, TASK_CUES), 1, 10, 0, 'Task');
+  // a result comes after an action with an object, and says what changed
+  const results = firstAction >= 0 ? findAny(tokens, RESULT_CUES).filter((m) => m.first > firstAction) : [];
+  const measured = new Set(ctx.sub.measures.filter((m) => m.referent !== null).map((m) => m.first));
+  let result: { match: TokenMatch; concrete: number[] } | null = null;
+  for (const m of results) {
+    const r = withContent(ctx, m, 1, 10);
+    const hasMeasure = [...measured].some((f) => f > m.last && f <= m.last + 10);
+    if (r !== null) {
+      result = r;
+      break;
+    }
+    if (hasMeasure) {
+      result = { match: m, concrete: [] };
+      break;
+    }
+  }
+  if (result === null && findAny(tokens, RESULT_CUES).length > 0) emptyCues.push('Result');
+  return { situation, task, result, emptyCues, firstAction };
 }
 
 function scoreStar(ctx: Context, star: StarAnalysis): CriterionResult {
   const { source, tokens, actions } = ctx;
-  const hasS = star.situation.length > 0;
-  const hasT = star.task.length > 0;
+  const hasS = star.situation !== null;
+  const hasT = star.task !== null;
   const hasA = actions.length > 0;
-  const hasR = star.result.length > 0;
+  const hasR = star.result !== null;
   const present = [hasS, hasT, hasA, hasR].filter(Boolean).length;
-  const setupFirst = Math.min(star.situation[0]?.first ?? Infinity, star.task[0]?.first ?? Infinity);
+  const setupFirst = Math.min(star.situation?.match.first ?? Infinity, star.task?.match.first ?? Infinity);
   const inOrder = present === 4 && setupFirst < star.firstAction;
-  const score: Score = present <= 1 ? 1 : present === 2 ? 2 : present === 3 ? 3 : inOrder ? 5 : 4;
+  let score: Score = present <= 1 ? 1 : present === 2 ? 2 : present === 3 ? 3 : inOrder ? 5 : 4;
+  if (ctx.sub.stuffing) score = 1;
 
   const evidence: Evidence[] = [];
-  const s0 = star.situation[0];
-  const t0 = star.task[0];
-  const r0 = star.result[0];
-  if (s0 !== undefined) evidence.push(evidenceOf(source, tokens, s0, 'Situation'));
-  if (t0 !== undefined) evidence.push(evidenceOf(source, tokens, t0, 'Task'));
+  if (star.situation !== null)
+    evidence.push(spanWithContent(ctx, star.situation.match, star.situation.concrete, 'Situation'));
+  if (star.task !== null) evidence.push(spanWithContent(ctx, star.task.match, star.task.concrete, 'Task'));
   for (const a of actions.slice(0, 3)) evidence.push(evidenceOf(source, tokens, a, 'Action'));
-  if (r0 !== undefined) evidence.push(evidenceOf(source, tokens, r0, 'Result'));
+  if (star.result !== null)
+    evidence.push(spanWithContent(ctx, star.result.match, star.result.concrete, 'Result'));
 
   const iCount = actions.filter((a) => a.subject === 'i').length;
   const weCount = actions.length - iCount;
@@ -608,16 +658,22 @@ function scoreStar(ctx: Context, star: StarAnalysis): CriterionResult {
   if (missing.length > 0) reason += ` Missing: ${missing.join(', ')}.`;
   if (present === 4)
     reason += inOrder ? ' Told in order.' : ' Actions start before the situation or task is set out.';
+  if (star.emptyCues.length > 0)
+    reason += ` Cue words without content do not count (${star.emptyCues.join(', ')}: nothing concrete follows).`;
+  if (ctx.sub.stuffing) reason += ` Scored 1: ${ctx.sub.stuffingReasons.join('; ')}.`;
 
   let tip: string;
-  if (!hasS) {
+  if (ctx.sub.stuffing) {
+    tip =
+      'Tell one real example instead of listing labels: where you were, what exactly you did (verb + what you did it to), and what changed.';
+  } else if (!hasS) {
     tip =
       'Open with one sentence of context — where you were, when, and what was at stake (e.g. “In 2023, at a 40-person NGO, our donor report was two weeks late.”).';
   } else if (!hasT) {
     tip = 'Right after the context, add one line on your own goal: “My task was to … by …”.';
   } else if (!hasA) {
     tip =
-      'Describe 2–3 steps you personally took, each starting with “I” and a past-tense verb (“I mapped…”, “I proposed…”, “I ran…”).';
+      'Describe 2–3 steps you personally took, each with what you acted on (“I mapped the clinics’ forms”, “I proposed a shared template”).';
   } else if (!hasR) {
     tip = 'Finish with the outcome: “As a result, …” — what changed, for whom, and by how much.';
   } else if (!inOrder) {
@@ -630,15 +686,21 @@ function scoreStar(ctx: Context, star: StarAnalysis): CriterionResult {
   return criterion('star', { score, reason, evidence, tip });
 }
 
+function measureText(ctx: Context, m: Measure): string {
+  return ctx.source.slice(m.start, m.end);
+}
+
 function scoreResult(ctx: Context, star: StarAnalysis): CriterionResult {
   const { source, tokens } = ctx;
-  const measuresAll = findMeasures(source, tokens);
-  const r0 = star.result[0];
-  const zoneStart =
-    r0 !== undefined ? sentenceStart(tokens, r0.first) : star.firstAction >= 0 ? star.firstAction : 0;
-  const measures = measuresAll.filter((m) => m.first >= zoneStart);
+  const r0 = star.result?.match;
+  const zoneStart = r0 !== undefined ? sentenceStart(tokens, r0.first) : star.firstAction;
+  const inZone = star.firstAction < 0 ? [] : ctx.sub.measures.filter((m) => m.first >= zoneStart);
+  const measures = inZone.filter((m) => m.referent !== null);
+  const bare = ctx.sub.measures.filter((m) => m.referent === null);
   const vague = findAny(tokens, VAGUE_RESULT_CUES);
-  const reflection = findAny(tokens, REFLECTION_CUES);
+  const reflection = findAny(tokens, REFLECTION_CUES).filter(
+    (m) => concreteIn(ctx, m.last + 1, m.last + 10).length > 0,
+  );
   const hasR = r0 !== undefined;
 
   let score: Score;
@@ -647,37 +709,55 @@ function scoreResult(ctx: Context, star: StarAnalysis): CriterionResult {
   else if (hasR || measures.length > 0) score = 3;
   else if (vague.length > 0) score = 2;
   else score = 1;
+  if (ctx.sub.stuffing) score = 1;
 
   const evidence: Evidence[] = [];
-  if (r0 !== undefined) evidence.push(evidenceOf(source, tokens, r0, 'outcome'));
+  if (star.result !== null)
+    evidence.push(spanWithContent(ctx, star.result.match, star.result.concrete, 'outcome'));
   for (const m of measures) {
-    const last = tokens[m.last];
-    if (last !== undefined)
-      evidence.push({
-        text: source.slice(m.start, last.end),
-        start: m.start,
-        end: last.end,
-        label: 'measure',
-      });
+    const from = Math.min(m.first, m.referent ?? m.first);
+    const to = Math.max(m.last, m.referent ?? m.last);
+    const span = evidenceOf(source, tokens, { first: from, last: to }, 'measure');
+    const start = Math.min(span.start, m.start);
+    evidence.push({ text: source.slice(start, span.end), start, end: span.end, label: 'measure' });
   }
   const refl = reflection[0];
   if (refl !== undefined) evidence.push(evidenceOf(source, tokens, refl, 'lesson'));
   const vague0 = vague[0];
   if (score <= 2 && vague0 !== undefined) evidence.push(evidenceOf(source, tokens, vague0, 'vague outcome'));
+  const bareCounts = ctx.sub.stuffing || (bare.length >= 2 && bare.length > measures.length);
+  if (bareCounts)
+    for (const m of bare.slice(0, 5))
+      evidence.push({
+        text: measureText(ctx, m),
+        start: m.start,
+        end: m.end,
+        label: 'number without referent',
+      });
 
-  const measureText = measures.map((m) => quote(source.slice(m.start, tokens[m.last]?.end ?? m.start), 30));
+  const shown = measures.map((m) => quote(measureText(ctx, m), 30));
   let reason: string;
-  if (score === 1) reason = 'No outcome is mentioned.';
+  if (ctx.sub.stuffing) reason = `Scored 1: ${ctx.sub.stuffingReasons.join('; ')}.`;
+  else if (score === 1)
+    reason =
+      star.firstAction < 0 && ctx.sub.measures.length > 0
+        ? 'Numbers are given, but no action comes before them, so nothing shows what you changed.'
+        : 'No outcome is mentioned.';
   else if (score === 2)
     reason = `Only a vague outcome (${quote(vague0 === undefined ? '' : spanOf(source, tokens, vague0.first, vague0.last).text)}), nothing measurable.`;
   else if (!hasR)
-    reason = `Numbers are given (${measureText.join(', ')}) but the answer never says what changed as a result.`;
+    reason = `Numbers are given (${shown.join(', ')}) but the answer never says what changed as a result.`;
   else if (measures.length === 0) reason = 'An outcome is stated but not quantified.';
   else
-    reason = `Outcome stated with ${plural(measures.length, 'measure')} (${measureText.join(', ')})${reflection.length > 0 ? ' and a lesson learned' : ''}.`;
+    reason = `Outcome stated with ${plural(measures.length, 'measure')} (${shown.join(', ')})${reflection.length > 0 ? ' and a lesson learned' : ''}.`;
+  if (!ctx.sub.stuffing && bareCounts)
+    reason += ` ${plural(bare.length, 'number')} without saying what ${bare.length === 1 ? 'it measures' : 'they measure'} did not count.`;
 
   let tip: string;
-  if (score === 1)
+  if (ctx.sub.stuffing || (score === 1 && bare.length > 0))
+    tip =
+      'Attach every number to what changed and to your action: “after I moved the recount to Sunday, short orders fell from 8% to 1%”.';
+  else if (score === 1)
     tip =
       'End with a concrete outcome and one number, e.g. “As a result, processing time fell from 10 days to 4.”';
   else if (score === 2)
@@ -686,7 +766,7 @@ function scoreResult(ctx: Context, star: StarAnalysis): CriterionResult {
     tip = 'Link your numbers to your actions with an explicit outcome sentence: “As a result, …”.';
   else if (measures.length === 0)
     tip =
-      'Quantify the outcome with at least one number — %, time saved, money, people reached (e.g. “cut errors by 30%”).';
+      'Quantify the outcome with at least one number and what it measures — %, time saved, money, people reached (e.g. “cut billing errors by 30%”).';
   else if (score === 4)
     tip =
       'Add a second measure or a lesson learned (“Next time I would …”) to make the result fully convincing.';
@@ -702,21 +782,27 @@ function scoreOwnership(ctx: Context): CriterionResult {
   const weN = actions.length - iN;
   const total = iN + weN;
   const ratio = total === 0 ? 0 : iN / total;
-  const score: Score =
+  let score: Score =
     total === 0 || ratio < 0.2 ? 1 : ratio < 0.35 ? 2 : ratio < 0.5 ? 3 : ratio < 0.65 ? 4 : 5;
+  // one action is not a story of ownership
+  if (total === 1 && score > 3) score = 3;
+  if (ctx.sub.stuffing) score = 1;
   const evidence = (
     score <= 3 ? actions.filter((a) => a.subject === 'we') : actions.filter((a) => a.subject === 'i')
   )
     .slice(0, 6)
     .map((a) => evidenceOf(source, tokens, a, a.subject === 'i' ? 'I' : 'we'));
-  const reason =
+  let reason =
     total === 0
-      ? 'No first-person action clauses (“I organised…”, “we decided…”) found, so it is unclear what you did.'
+      ? 'No first-person action with an object (“I organised the rota”, “we rebuilt the form”) found, so it is unclear what you did.'
       : `${iN} of ${plural(total, 'action')} told as “I” (${Math.round(ratio * 100)}%), ${weN} as “we”.`;
+  if (ctx.sub.bareActions > 0)
+    reason += ` ${plural(ctx.sub.bareActions, '“I/we” verb')} without saying what was done (e.g. “I led,”) did not count.`;
+  if (ctx.sub.stuffing) reason += ` Scored 1: ${ctx.sub.stuffingReasons.join('; ')}.`;
   let tip: string;
-  if (total === 0)
+  if (total === 0 || ctx.sub.stuffing)
     tip =
-      'Say what you did in the past tense, starting with “I”: “I called the supplier”, “I rebuilt the schedule”.';
+      'Say what you did in the past tense, starting with “I” and naming what you acted on: “I called the supplier”, “I rebuilt the schedule”.';
   else if (score <= 2)
     tip = `Most steps are told as “we”. Re-tell the key ones as your own — “I drafted…”, “I convinced…” — interviewers score what you did.`;
   else if (score <= 4)
@@ -725,6 +811,40 @@ function scoreOwnership(ctx: Context): CriterionResult {
     tip =
       'Clear ownership. Credit one thing a teammate did too, so it does not sound as if you worked alone.';
   return criterion('ownership', { score, reason, evidence, tip });
+}
+
+/** The behaviour with the concrete words that make it one: from the nearest one before to the nearest after. */
+function behaviourSpan(ctx: Context, m: { first: number; last: number }, label: string): Evidence {
+  const around = concreteIn(ctx, m.first - 6, m.last + 6).filter((k) => !ctx.keyTermTokens.has(k));
+  const before = around.filter((k) => k < m.first);
+  const after = around.filter((k) => k > m.last);
+  let first = m.first;
+  let last = m.last;
+  const a = after[0];
+  const b = before[before.length - 1];
+  if (a !== undefined) last = a;
+  if (b !== undefined && (a === undefined || after.length < 2)) first = b;
+  // keep the span within one sentence
+  for (let k = m.first; k > first; k--)
+    if (hasSentenceBreak(ctx.tokens[k]?.gapBefore ?? '')) {
+      first = k;
+      break;
+    }
+  for (let k = m.last + 1; k <= last; k++)
+    if (hasSentenceBreak(ctx.tokens[k]?.gapBefore ?? '')) {
+      last = k - 1;
+      break;
+    }
+  return evidenceOf(ctx.source, ctx.tokens, { first, last }, label);
+}
+
+/**
+ * A match used with content: at least two concrete words within a few words around it, not counting the
+ * job's key terms (a list of key terms is not a sentence about them).
+ */
+function inContext(ctx: Context, m: { first: number; last: number }): boolean {
+  if (ctx.sub.stuffing) return false;
+  return concreteIn(ctx, m.first - 6, m.last + 6).filter((k) => !ctx.keyTermTokens.has(k)).length >= 2;
 }
 
 function scoreCompetency(
@@ -737,30 +857,45 @@ function scoreCompetency(
   const lexicon = COMPILED_LEXICONS.get(competency) ?? [];
   const matched: { label: string; evidence: Evidence }[] = [];
   const missing: string[] = [];
+  let named = 0;
   for (const concept of lexicon) {
-    const m = findAny(tokens, concept.patterns)[0];
-    if (m === undefined) missing.push(concept.label);
-    else matched.push({ label: concept.label, evidence: evidenceOf(source, tokens, m, concept.label) });
+    const all = findAny(tokens, concept.patterns);
+    const m = all.find((x) => inContext(ctx, x));
+    if (m === undefined) {
+      missing.push(concept.label);
+      if (all.length > 0) named++;
+    } else matched.push({ label: concept.label, evidence: behaviourSpan(ctx, m, concept.label) });
   }
   // for role-specific questions the job's own key terms count as expertise evidence
   if (competency === 'role-expertise') {
     for (const k of keyTerms.slice(0, 10)) {
-      const m = findTerm(tokens, k.key)[0];
+      const all = findTerm(tokens, k.key);
+      const m = all.find((x) => inContext(ctx, x));
       if (m !== undefined) matched.push({ label: k.term, evidence: evidenceOf(source, tokens, m, k.term) });
+      else if (all.length > 0) named++;
     }
   }
   const n = matched.length;
-  const score: Score = n === 0 ? 1 : n === 1 ? 2 : n === 2 ? 3 : n <= 4 ? 4 : 5;
-  const reason =
+  let score: Score = n === 0 ? 1 : n === 1 ? 2 : n === 2 ? 3 : n <= 4 ? 4 : 5;
+  if (ctx.sub.stuffing) score = 1;
+  let reason =
     n === 0
-      ? `No behaviour of “${def.label}” is named.`
+      ? `No behaviour of “${def.label}” is shown.`
       : `${plural(n, 'distinct behaviour')} of “${def.label}” shown: ${matched.map((m) => quote(m.evidence.text, 30)).join(', ')}.`;
+  if (named > 0)
+    reason += ` ${plural(named, 'more was', 'more were')} only named, with nothing concrete around ${named === 1 ? 'it' : 'them'}.`;
+  if (ctx.sub.stuffing) reason += ` Scored 1: ${ctx.sub.stuffingReasons.join('; ')}.`;
   const [m1, m2] = missing;
   const tip =
     n >= 5 || m1 === undefined
       ? `Strong ${def.label} evidence. Lead with the most important behaviour (${quote(matched[0]?.evidence.text ?? def.label, 30)}) so the interviewer hears it first.`
-      : `To show ${def.label}, add one sentence on ${m1}${m2 === undefined ? '' : ` and one on ${m2}`}.`;
-  return criterion('competency', { score, reason, evidence: matched.map((m) => m.evidence), tip });
+      : `To show ${def.label}, add one sentence on ${m1}${m2 === undefined ? '' : ` and one on ${m2}`} — what you did, with whom, about what.`;
+  return criterion('competency', {
+    score,
+    reason,
+    evidence: ctx.sub.stuffing ? [] : matched.map((m) => m.evidence),
+    tip,
+  });
 }
 
 interface KeyTermRef {
@@ -772,27 +907,84 @@ function scoreRelevance(ctx: Context, keyTerms: readonly KeyTermRef[]): Criterio
   const { source, tokens } = ctx;
   const top = keyTerms.slice(0, 10);
   const hits: { term: string; evidence: Evidence }[] = [];
+  const listed: string[] = [];
   const misses: string[] = [];
   for (const k of top) {
-    const m = findTerm(tokens, k.key)[0];
-    if (m === undefined) misses.push(k.term);
-    else hits.push({ term: k.term, evidence: evidenceOf(source, tokens, m, k.term) });
+    const all = findTerm(tokens, k.key);
+    const m = all.find((x) => inContext(ctx, x));
+    if (m !== undefined) hits.push({ term: k.term, evidence: evidenceOf(source, tokens, m, k.term) });
+    else if (all.length > 0) listed.push(k.term);
+    else misses.push(k.term);
   }
   const needed = Math.min(4, top.length);
-  const score = toScore(1 + (4 * Math.min(hits.length, needed)) / needed);
-  const reason =
+  // a term only named in a list, with nothing concrete around it, counts a third
+  const credit = hits.length + listed.length / 3;
+  const score = toScore(1 + (4 * Math.min(credit, needed)) / needed);
+  let reason =
     hits.length === 0
-      ? `None of the job’s top ${plural(top.length, 'key term')} appears (${top
+      ? `None of the job’s top ${plural(top.length, 'key term')} is used in a concrete sentence (${top
           .slice(0, 4)
           .map((k) => k.term)
           .join(', ')}).`
-      : `${hits.length} of the job’s top ${plural(top.length, 'key term')} appear: ${hits.map((h) => h.term).join(', ')}.`;
-  const [a, b] = misses;
+      : `${hits.length} of the job’s top ${plural(top.length, 'key term')} used: ${hits.map((h) => h.term).join(', ')}.`;
+  if (listed.length > 0) reason += ` Only named, not used: ${listed.join(', ')} (a third each).`;
+  const [a, b] = [...listed, ...misses];
   const tip =
     a === undefined
       ? 'Well tied to the job. Keep naming the tools and skills from the posting when you describe what you did.'
       : `Tie your example to this job: say how you used ${a}${b === undefined ? '' : ` or ${b}`} in the situation you describe.`;
   return criterion('relevance', { score, reason, evidence: hits.map((h) => h.evidence), tip });
+}
+
+function scoreSubstance(ctx: Context, star: StarAnalysis): CriterionResult {
+  const { sub } = ctx;
+  const attached = sub.measures.filter((m) => m.referent !== null);
+  const bare = sub.measures.filter((m) => m.referent === null);
+  let points = 1;
+  if (star.situation !== null) points++;
+  if (sub.actions.length >= 2) points++;
+  if (sub.actions.length >= 4) points++;
+  if (attached.length >= 1) points++;
+  if (sub.distinctConcrete >= 12) points++;
+  if (sub.distinctConcrete >= 25) points++;
+  if (bare.length >= 2 && bare.length > attached.length) points--;
+  let score = toScore(points);
+  if (sub.stuffing) score = 1;
+  const evidence: Evidence[] = [];
+  if (star.situation !== null)
+    evidence.push(spanWithContent(ctx, star.situation.match, star.situation.concrete, 'context'));
+  for (const a of sub.actions.slice(0, 3))
+    evidence.push(evidenceOf(ctx.source, ctx.tokens, a, 'action + object'));
+  if (sub.stuffing || (bare.length >= 2 && bare.length > attached.length))
+    for (const m of bare.slice(0, 3))
+      evidence.push({
+        text: measureText(ctx, m),
+        start: m.start,
+        end: m.end,
+        label: 'number without referent',
+      });
+  const reason = sub.stuffing
+    ? `Little content behind the words: ${sub.stuffingReasons.join('; ')}.`
+    : `${plural(sub.distinctConcrete, 'distinct concrete word')}, ${plural(sub.actions.length, 'action')} with an object, ` +
+      `${plural(attached.length, 'number')} tied to what ${attached.length === 1 ? 'it measures' : 'they measure'}` +
+      `${bare.length > 0 ? `, ${bare.length} without` : ''}; ${star.situation === null ? 'no' : 'a'} concrete setting; ` +
+      `${Math.round(sub.lexicalDiversity * 100)}% of content words distinct.`;
+  let tip: string;
+  if (sub.stuffing)
+    tip =
+      'Cue words and numbers only count with content: name the place and time, say what each action was done to, and what each number measures.';
+  else if (star.situation === null)
+    tip = 'Name a real setting the interviewer can picture: the organisation, your role, when it happened.';
+  else if (sub.actions.length < 2)
+    tip =
+      'Give two or three actions with what you acted on (“I rewrote the intake form”, not “I improved things”).';
+  else if (attached.length === 0)
+    tip =
+      'Tie one number to what it measures and when: “waiting time fell from 40 to 15 minutes over the summer”.';
+  else
+    tip =
+      'Specific and concrete. Keep one detail per step; cut anything the interviewer would not ask about.';
+  return criterion('substance', { score, reason, evidence, tip });
 }
 
 function scoreLength(ctx: Context): CriterionResult {
@@ -956,19 +1148,43 @@ function speakingTime(
   return null;
 }
 
+/** Criteria about how the answer was delivered rather than what it says. */
+export const DELIVERY_CRITERIA: ReadonlySet<CriterionId> = new Set(['length', 'pace', 'fillers', 'hedging']);
+/** Share of the delivery criteria's weight earned, by substance score. */
+export const DELIVERY_CREDIT: Readonly<Record<Score, number>> = { 1: 0.25, 2: 0.5, 3: 0.75, 4: 1, 5: 1 };
+
+/** The documented weighted mean (see RUBRIC_CRITERIA), 0–100. */
+export function overallOf(
+  criteria: readonly Pick<CriterionResult, 'id' | 'weight' | 'score'>[],
+  deliveryCredit: number,
+): number {
+  const totalWeight = criteria.reduce((s, c) => s + c.weight, 0);
+  const weighted = criteria.reduce(
+    (s, c) => s + (c.weight * (DELIVERY_CRITERIA.has(c.id) ? deliveryCredit : 1) * (c.score - 1)) / 4,
+    0,
+  );
+  return totalWeight === 0 ? 0 : Math.round((100 * weighted) / totalWeight);
+}
+
 /** Scores one spoken answer. Same input → same output. */
 export function scoreAnswer(input: ScoreAnswerInput): AnswerScore {
   const source = input.transcript;
   const tokens = tokenize(source);
   const wordCount = tokens.length;
   const annotations = annotateTokens(source, tokens);
-  const actions = findActionClauses(tokens);
-  const ctx: Context = { source, tokens, wordCount, annotations, actions };
+  const sub = analyseSubstance(source, tokens, annotations, {
+    isCue: (w) => isCueWord(w, input.question.competency),
+  });
+  const actions = sub.actions;
   const keyTerms: KeyTermRef[] = (input.jobKeyTerms ?? [])
     .map((k) => (typeof k === 'string' ? k : k.term).trim())
     .filter((term) => term.length > 0)
     .map((term) => ({ term, key: termKey(term) }))
     .filter((k) => k.key.length > 0);
+  const keyTermTokens = new Set<number>();
+  for (const k of keyTerms.slice(0, 10))
+    for (const m of findTerm(tokens, k.key)) for (let i = m.first; i <= m.last; i++) keyTermTokens.add(i);
+  const ctx: Context = { source, tokens, wordCount, annotations, actions, sub, keyTermTokens };
 
   const fillerCount = annotations.filter((a) => a.kind === 'filler').length;
   const hedgeCount = annotations.filter((a) => a.kind === 'hedge').length;
@@ -978,11 +1194,12 @@ export function scoreAnswer(input: ScoreAnswerInput): AnswerScore {
   const wpm = timing === null ? null : Math.round((timing.words / timing.seconds) * 60);
 
   const criteria: CriterionResult[] = [];
+  const star = analyseStar(ctx);
   if (input.question.expectsStar) {
-    const star = analyseStar(ctx);
     criteria.push(scoreStar(ctx, star), scoreResult(ctx, star), scoreOwnership(ctx));
   }
   criteria.push(scoreCompetency(ctx, input.question.competency, keyTerms));
+  criteria.push(scoreSubstance(ctx, star));
   if (keyTerms.length > 0) criteria.push(scoreRelevance(ctx, keyTerms));
   criteria.push(scoreLength(ctx));
   if (timing !== null && wpm !== null)
@@ -1000,9 +1217,9 @@ export function scoreAnswer(input: ScoreAnswerInput): AnswerScore {
         }))
       : criteria;
 
-  const totalWeight = finalCriteria.reduce((s, c) => s + c.weight, 0);
-  const weighted = finalCriteria.reduce((s, c) => s + (c.weight * (c.score - 1)) / 4, 0);
-  const overall = totalWeight === 0 ? 0 : Math.round((100 * weighted) / totalWeight);
+  const substanceScore = finalCriteria.find((c) => c.id === 'substance')?.score ?? 1;
+  const deliveryCredit = sub.stuffing ? 0 : DELIVERY_CREDIT[substanceScore];
+  const overall = overallOf(finalCriteria, deliveryCredit);
 
   return {
     rubricVersion: RUBRIC_VERSION,
@@ -1020,6 +1237,11 @@ export function scoreAnswer(input: ScoreAnswerInput): AnswerScore {
       iActions: actions.filter((a) => a.subject === 'i').length,
       weActions: actions.filter((a) => a.subject === 'we').length,
       topWords: topWords(tokens, annotations),
+      deliveryCredit,
+      concreteWords: sub.distinctConcrete,
+      lexicalDiversity: round(sub.lexicalDiversity, 2),
+      unattachedNumbers: sub.measures.filter((m) => m.referent === null).length,
+      stuffing: sub.stuffingReasons,
     },
     annotations,
   };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getQuestionById } from './questions';
 import {
+  DELIVERY_CREDIT,
+  DELIVERY_CRITERIA,
   RUBRIC_CRITERIA,
   RUBRIC_VERSION,
   scoreAnswer,
@@ -47,19 +49,19 @@ describe('scoreAnswer — STAR and result', () => {
 
   it('given a strong answer, then the evidence quotes the STAR elements and the measures', () => {
     expect(crit(s, 'star').evidence.map((e) => `${e.label}:${e.text}`)).toEqual([
-      'Situation:In 2023',
-      'Task:My task',
-      'Action:I mapped',
-      'Action:I proposed',
-      'Action:I trained',
-      'Result:As a result',
+      'Situation:In 2023 I was a project coordinator at a health NGO in Nairobi',
+      'Task:My task was to get the report out on time without adding',
+      'Action:I mapped how each clinic',
+      'Action:I proposed a shared spreadsheet',
+      'Action:I trained the clinic',
+      'Result:As a result, the report',
     ]);
     expect(
       crit(s, 'result')
         .evidence.filter((e) => e.label === 'measure')
         .map((e) => e.text),
-    ).toEqual(['six months', '10 days', '4', '60%']);
-    expect(crit(s, 'result').reason).toContain('4 measures');
+    ).toEqual(['six months in a row', 'preparation time fell from 10 days to 4', 'errors dropped by 60%']);
+    expect(crit(s, 'result').reason).toContain('3 measures');
   });
 
   it('given any criterion, then every evidence span is an exact slice of the transcript', () => {
@@ -89,7 +91,8 @@ describe('scoreAnswer — STAR and result', () => {
 
   it('given a year in the situation but no result, then the year is not counted as a measure', () => {
     const r = score({
-      transcript: 'In 2021 I was an intern and my task was to clean the data. I cleaned it and I sent it.',
+      transcript:
+        'In 2021 I was an intern at a city hospital and my task was to clean the patient survey. I removed duplicate rows and I sent the file to the analysts.',
     });
     expect(crit(r, 'result').score).toBe(1);
     expect(crit(r, 'star').score).toBe(3);
@@ -105,10 +108,10 @@ describe('scoreAnswer — STAR and result', () => {
     expect(r.metrics.weActions).toBe(4);
     expect(crit(r, 'ownership').score).toBe(2);
     expect(crit(r, 'ownership').evidence.map((e) => e.text)).toEqual([
-      'We decided',
-      'We organised',
-      'we built',
-      'We launched',
+      'We decided to move',
+      'We organised a workshop',
+      'we built a prototype',
+      'We launched it in June',
     ]);
   });
 
@@ -119,7 +122,14 @@ describe('scoreAnswer — STAR and result', () => {
       durationSeconds: 10,
       question: missionQ,
     });
-    expect(r.criteria.map((c) => c.id)).toEqual(['competency', 'length', 'pace', 'fillers', 'hedging']);
+    expect(r.criteria.map((c) => c.id)).toEqual([
+      'competency',
+      'substance',
+      'length',
+      'pace',
+      'fillers',
+      'hedging',
+    ]);
     expect(crit(r, 'competency').score).toBe(4);
   });
 });
@@ -242,10 +252,18 @@ describe('scoreAnswer — job relevance and overall', () => {
     expect(Object.values(RUBRIC_CRITERIA).reduce((s, c) => s + c.weight, 0)).toBe(100);
     const r = score({ transcript: RAMBLING, durationSeconds: 40 });
     const w = r.criteria.reduce((s, c) => s + c.weight, 0);
+    const credit = r.metrics.deliveryCredit;
     const expected = Math.round(
-      (100 * r.criteria.reduce((s, c) => s + (c.weight * (c.score - 1)) / 4, 0)) / w,
+      (100 *
+        r.criteria.reduce(
+          (s, c) => s + (c.weight * (DELIVERY_CRITERIA.has(c.id) ? credit : 1) * (c.score - 1)) / 4,
+          0,
+        )) /
+        w,
     );
     expect(r.overall).toBe(expected);
+    const sub = crit(r, 'substance').score;
+    expect(credit).toBe(r.metrics.stuffing.length > 0 ? 0 : DELIVERY_CREDIT[sub]);
   });
 
   it('given every criterion, then it carries anchors for 1, 3 and 5, a reason and a tip', () => {

@@ -194,6 +194,7 @@ export function AccountView() {
       </div>
 
       {u.roles.includes('candidate') ? <ProcessingRestriction /> : null}
+      {u.roles.includes('candidate') ? <AnalyticsObjection /> : null}
       <ChangePassword />
     </>
   );
@@ -231,6 +232,43 @@ function ProcessingRestriction() {
       </button>
       <p role="status" className="fine-print">
         {set.isSuccess ? (restricted ? 'Processing is paused.' : 'Processing resumed.') : ''}
+      </p>
+    </section>
+  );
+}
+
+/** Right to object (P25): leave aggregate statistics and service improvement, including figures already built. */
+function AnalyticsObjection() {
+  const utils = api.useUtils();
+  const current = api.privacy.objection.useQuery(undefined, { retry: false });
+  const set = api.privacy.setObjection.useMutation({
+    onSuccess: () => utils.privacy.objection.invalidate(),
+  });
+  if (!current.data) return null;
+  const { objecting } = current.data;
+  return (
+    <section className="card" aria-labelledby="object-title">
+      <h2 id="object-title">Object to statistics and service improvement</h2>
+      <p>
+        {objecting
+          ? 'You object: your answers and sign-up are left out of every aggregate figure, including those already made.'
+          : 'We count answers, scores and sign-ups in anonymous totals (never fewer than 11 people per figure) to improve the service. You can object, and you will be left out of every figure, including those already made.'}
+      </p>
+      {set.error ? (
+        <p className="notice bad" role="alert">
+          {problemsOf(set.error).message}
+        </p>
+      ) : null}
+      <button
+        type="button"
+        className={objecting ? 'button' : 'button secondary'}
+        disabled={set.isPending}
+        onClick={() => set.mutate({ objecting: !objecting })}
+      >
+        {set.isPending ? 'Saving…' : objecting ? 'Withdraw my objection' : 'Object'}
+      </button>
+      <p role="status" className="fine-print">
+        {set.isSuccess ? (objecting ? 'Your objection is recorded.' : 'Your objection is withdrawn.') : ''}
       </p>
     </section>
   );

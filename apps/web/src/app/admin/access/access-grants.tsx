@@ -155,13 +155,13 @@ export function AccessGrants() {
 }
 
 function GrantForm({ onDone }: { onDone: () => Promise<void> }) {
-  const [userId, setUserId] = useState('');
+  const [email, setEmail] = useState('');
   const [role, setRole] = useState<StaffRole>('analyst');
   const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
   const [attempt, setAttempt] = useState(0);
   const grant = api.admin.grantRole.useMutation({
     onSuccess: async () => {
-      setUserId('');
+      setEmail('');
       await onDone();
     },
     onError: (err) => {
@@ -172,13 +172,16 @@ function GrantForm({ onDone }: { onDone: () => Promise<void> }) {
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (!userId.trim()) {
-      setProblems({ ...NO_PROBLEMS, fields: { userId: 'Enter the user ID of the person.' } });
+    if (!email.trim()) {
+      setProblems({
+        ...NO_PROBLEMS,
+        fields: { email: 'Enter the email address the person signed up with.' },
+      });
       setAttempt((a) => a + 1);
       return;
     }
     setProblems(NO_PROBLEMS);
-    grant.mutate({ userId: userId.trim(), role });
+    grant.mutate({ email: email.trim(), role });
   }
 
   return (
@@ -186,7 +189,7 @@ function GrantForm({ onDone }: { onDone: () => Promise<void> }) {
       <h2 id="grant-title">Grant a role</h2>
       <form noValidate onSubmit={onSubmit} className="form">
         <ErrorSummary
-          items={summaryItems(problems, { userId: 'grant-user', role: 'grant-role' })}
+          items={summaryItems(problems, { email: 'grant-email', role: 'grant-role' })}
           version={attempt}
         />
         {grant.isSuccess ? (
@@ -195,15 +198,16 @@ function GrantForm({ onDone }: { onDone: () => Promise<void> }) {
           </p>
         ) : null}
         <Field
-          id="grant-user"
-          name="userId"
-          label="User ID"
-          hint="The person’s account ID (shown on their account page)."
+          id="grant-email"
+          name="email"
+          type="email"
+          label="Email address"
+          hint="The address the person signed up with. They need an account first."
           spellCheck={false}
           autoComplete="off"
-          value={userId}
-          onChange={(e) => setUserId(e.target.value)}
-          error={problems.fields.userId}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={problems.fields.email}
         />
         <div className={`field${problems.fields.role ? ' has-error' : ''}`}>
           <label htmlFor="grant-role">Role</label>

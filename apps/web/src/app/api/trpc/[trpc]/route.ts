@@ -29,6 +29,11 @@ async function handler(req: Request): Promise<Response> {
         cookies: headerCookies(resHeaders, secure),
         auth,
         staff: { accessReviewDays: serverEnv().ACCESS_REVIEW_DAYS },
+        analytics: {
+          k: serverEnv().ANALYTICS_K,
+          epsilon: serverEnv().ANALYTICS_EPSILON ?? null,
+          budget: serverEnv().ANALYTICS_BUDGET,
+        },
       };
     },
     responseMeta: tRPCResponseMeta,

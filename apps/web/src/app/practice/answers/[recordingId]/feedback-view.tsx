@@ -102,7 +102,7 @@ function FeedbackInner({ recordingId }: { recordingId: string }) {
             <h2 id="criteria-title">What to keep and what to change</h2>
             <ol className="criteria-list">
               {fb.criteria.map((c) => (
-                <CriterionCard key={c.id} c={c} />
+                <CriterionCard key={c.id} c={c} model={fb.engine.model} />
               ))}
             </ol>
             {fb.llmTips && fb.llmTips.length > 0 ? (
@@ -215,7 +215,13 @@ function EngineNote({
       {engine.name === 'rubric' ? (
         <>
           This feedback comes from our built-in scoring rubric (version {rubricVersion}), not from an AI
-          model: fixed rules that count things like structure, examples, pace, filler words and hedges.
+          model: fixed rules that check structure, concrete detail, examples, pace, filler words and hedges.
+        </>
+      ) : engine.name === 'rubric+model' ? (
+        <>
+          Content scores combine our built-in rubric (version {rubricVersion}) and a language model
+          {engine.model ? ` (${engine.model})` : ''} grading against the same anchors; each criterion says
+          which grader scored it. Length, pace, fillers and hedges are measured by the rubric alone.
         </>
       ) : (
         <>
@@ -227,13 +233,48 @@ function EngineNote({
   );
 }
 
-function CriterionCard({ c }: { c: CriterionResult }) {
+/** Who produced a criterion's score, in words; criteria scored before graders were recorded are the rubric's. */
+function graderText(c: CriterionResult, model: string | null): string {
+  if (c.grader !== 'rubric+model' || !c.model) return 'Scored by the rubric';
+  const who = model ? `the language model (${model})` : 'the language model';
+  return `Scored by the rubric (${c.rubricScore ?? c.score}/5) and ${who} (${c.model.score}/5) together`;
+}
+
+function CriterionCard({ c, model }: { c: CriterionResult; model: string | null }) {
   return (
     <li className="card criterion">
       <h3>
         {c.label} <span className="crit-badge num">{c.score}/5</span>
       </h3>
+      <p className="grader fine-print" data-testid="criterion-grader">
+        {graderText(c, model)}
+      </p>
+      {c.gradersDiffer ? (
+        <p className="notice warn graders-differ" data-testid="graders-differ">
+          <strong>The two graders differ</strong> by more than one point here: the rubric gave{' '}
+          {c.rubricScore ?? c.score}/5, the language model {c.model?.score}/5. Read both reasons and judge for
+          yourself.
+        </p>
+      ) : null}
       <p>{c.reason}</p>
+      {c.model ? (
+        <p className="model-reason">
+          <strong>The language model’s reason:</strong> {c.model.reason}
+          {c.model.evidence.length > 0 ? (
+            <>
+              {' '}
+              (quoting{' '}
+              {c.model.evidence.map((e, n) => (
+                <span key={n}>
+                  {n > 0 ? ', ' : ''}
+                  <q>{e.text}</q>
+                </span>
+              ))}
+              )
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {c.evidence.length > 0 ? (
         <>
           <p className="evidence-title">From your answer:</p>

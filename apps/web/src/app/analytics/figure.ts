@@ -1,0 +1,36 @@
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@tia/api';
+
+type Out = inferRouterOutputs<AppRouter>['analytics'];
+export type Figure = Out['figure'];
+export type Catalog = Out['catalog'];
+
+const SUPPRESSED = 'suppressed';
+
+/** One CSV field (RFC 4180 quoting). */
+const field = (v: string | number | null): string => {
+  const s = v === null ? SUPPRESSED : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** Exactly the table on screen: header, one line per row, the totals line. Hidden cells say "suppressed". */
+export const figureCsv = (f: Figure): string => {
+  const lines = [
+    [f.rowHeading, ...f.columns.map((c) => c.label), 'Total'],
+    ...f.rows.map((r) => [r.label, ...r.cells, r.total]),
+    ['Total', ...f.totals.cells, f.totals.total],
+  ];
+  return lines.map((l) => l.map(field).join(',')).join('\r\n') + '\r\n';
+};
+
+/** What was applied to the figure, in words. */
+export const protectionText = (f: Figure): string => {
+  const p = f.protection;
+  const noise = p.noise
+    ? `two-sided geometric noise, ε = ${p.noise.epsilon}, scale ${p.noise.scale}`
+    : 'no noise (exact counts)';
+  return `k = ${p.k} · ${p.suppressedCells} cell${p.suppressedCells === 1 ? '' : 's'} suppressed in this figure · ${noise}`;
+};
+
+export const csvFileName = (f: Figure): string =>
+  `tia-${f.report}${f.measure ? `-${f.measure}` : ''}-by-${f.dimension}.csv`;

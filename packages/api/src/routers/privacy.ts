@@ -1,0 +1,16 @@
+import { authOf } from '../identity/common.js';
+import { CANDIDATE } from '../practice/service.js';
+import { getObjection, objectionInput, setObjection } from '../privacy/objection.js';
+import { procedure, router } from '../trpc.js';
+
+/** The candidate's own privacy choices (more to come with the privacy center). */
+export const privacyRouter = router({
+  /** Whether the caller objects to aggregate statistics and service improvement (P25). */
+  objection: procedure(CANDIDATE).query(({ ctx }) => getObjection(authOf(ctx), ctx.session.userId)),
+
+  setObjection: procedure(CANDIDATE)
+    .input(objectionInput)
+    .mutation(({ ctx, input }) =>
+      setObjection(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+});
