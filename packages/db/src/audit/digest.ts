@@ -32,7 +32,7 @@ const field = (h: ReturnType<typeof createHash>, s: string) => {
 };
 
 /** SHA-256 over the unambiguous encoding of one stored event. */
-export const eventDigest = (e: StoredEventColumns): Hash => {
+export const storedEventDigest = (e: StoredEventColumns): Hash => {
   const h = createHash('sha256');
   field(h, TAG);
   for (const v of [
@@ -56,7 +56,7 @@ export interface SealedEntry {
   seq: number;
   globalPosition: number;
   event: StoredEventColumns | null;
-  /** H(0x00 ‖ eventDigest), or null when the row is gone. */
+  /** H(0x00 ‖ storedEventDigest), or null when the row is gone. */
   leaf: Hash | null;
 }
 
@@ -106,7 +106,7 @@ export const readSealed = async (db: Queryable, afterSeq: number, limit = 5000):
       seq: Number(r.seq),
       globalPosition: Number(r.chain_position),
       event,
-      leaf: event ? leafHash(eventDigest(event)) : null,
+      leaf: event ? leafHash(storedEventDigest(event)) : null,
     };
   });
 };
