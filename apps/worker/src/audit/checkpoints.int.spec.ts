@@ -95,7 +95,10 @@ describe('worker: signed audit checkpoints', () => {
       () => Promise.resolve(expect(lines.some((l) => l.includes('AUDIT ALERT'))).toBe(true)),
       30_000,
     );
-    expect(await readCapability(db.sql, 'audit_log')).toMatchObject({ available: false });
+    await eventually(
+      async () => expect(await readCapability(db.sql, 'audit_log')).toMatchObject({ available: false }),
+      30_000,
+    );
     expect(await checkpoints()).toEqual(files);
   });
 });

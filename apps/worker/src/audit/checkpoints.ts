@@ -57,12 +57,12 @@ export const runAuditCheckpoints = async (opts: {
       } catch (e) {
         if (e instanceof AuditLogRewrittenError) {
           alerting = true;
-          log.error('AUDIT ALERT: the event log was rewritten; no checkpoint is signed over it', {
-            reason: e.message,
-          });
           await recordCapability(sql, { capability: 'audit_log', available: false, reason: e.message }).catch(
             () => undefined,
           );
+          log.error('AUDIT ALERT: the event log was rewritten; no checkpoint is signed over it', {
+            reason: e.message,
+          });
         } else log.error('publishing an audit checkpoint failed', { error: e });
       }
       if (signal.aborted || requested) continue;
