@@ -45,6 +45,8 @@ describe('npm start', () => {
     delete env.DATABASE_URL;
     delete env.KAFKA_BROKERS;
     delete env.MASTER_KEY;
+    delete env.AUDIT_SIGNING_KEY;
+    delete env.AUDIT_ANCHOR_DIR;
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: ROOT,
       env,
@@ -79,6 +81,15 @@ describe('npm start', () => {
       const home = await fetch(`http://127.0.0.1:${port}/`);
       expect(home.status).toBe(200);
       expect(await home.text()).toMatch(/TrueInterview/);
+      // The worker signs the audit log with the dev key and publishes to the anchor directory.
+      const anchors = path.join(dataDir, 'anchors');
+      const anchorEnd = Date.now() + 60_000;
+      while (!(await readdir(anchors).catch(() => [] as string[])).some((f) => f.startsWith('checkpoint-'))) {
+        if (Date.now() > anchorEnd) throw new Error(`no audit checkpoint:\n${out.join('').slice(-4000)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(await readdir(anchors)).toContain('public-key.pem');
+      expect(await readdir(dataDir)).toContain('audit-signing.key');
     } finally {
       try {
         process.kill(-child.pid!, 'SIGINT');

@@ -71,6 +71,8 @@ const devSecret = (fileName: string, variable: string, what = '(32 bytes, base64
 };
 const devMasterKey = () => devSecret('master.key', 'MASTER_KEY');
 const devAuthSecret = () => devSecret('auth.secret', 'AUTH_SECRET');
+// A raw 32-byte Ed25519 seed (base64): signs the audit log's checkpoints; kept outside the database.
+const devAuditKey = () => devSecret('audit-signing.key', 'AUDIT_SIGNING_KEY');
 
 /** Embedded PostgreSQL in its own process group, so a terminal Ctrl-C reaches it only through us, last. */
 const startEmbeddedPostgres = async (): Promise<string> => {
@@ -194,6 +196,9 @@ try {
     DATABASE_URL: appDatabaseUrl,
     MASTER_KEY: masterKey,
     AUTH_SECRET: authSecret,
+    // Signed checkpoints of the audit log go to a directory outside the database (`npm run db:verify` reads it).
+    AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? devAuditKey(),
+    AUDIT_ANCHOR_DIR: process.env.AUDIT_ANCHOR_DIR ?? path.join(env.DATA_DIR, 'anchors'),
     // Without SMTP_URL, mails land here as .eml files (the dev mailbox).
     MAILBOX_DIR: process.env.MAILBOX_DIR ?? path.join(env.DATA_DIR, 'mailbox'),
     LOG_LEVEL: env.LOG_LEVEL,

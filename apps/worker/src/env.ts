@@ -2,6 +2,7 @@ import { secretProblem } from '@tia/db/secrets';
 import { z } from 'zod';
 import { speechEnvSchema } from './speech/config.js';
 import { llmEnvSchema } from './feedback/llm.js';
+import { auditEnvSchema, refineAuditEnv } from './audit/config.js';
 
 const Env = z
   .object({
@@ -35,7 +36,9 @@ const Env = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .extend(speechEnvSchema.shape)
-  .extend(llmEnvSchema.shape);
+  .extend(llmEnvSchema.shape)
+  .extend(auditEnvSchema.shape)
+  .superRefine(refineAuditEnv);
 export type WorkerEnv = z.infer<typeof Env>;
 
 /** Validates the worker's environment once, at start-up; a clear message per bad variable. */

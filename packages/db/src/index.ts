@@ -17,3 +17,4 @@ export * from './blob-store.js';
 export * from './capabilities.js';
 export * from './read-models/index.js';
 export * from './secrets.js';
+export * from './audit/index.js';

@@ -17,6 +17,7 @@ import {
   tracks,
   type Actor,
 } from '../practice/service.js';
+import { deletionProofInput, getDeletionProof } from '../practice/deletion-proof.js';
 import { procedure, router } from '../trpc.js';
 
 const actorOf = (ctx: Pick<Context, 'requestId' | 'ip'> & { session: { userId: string } }): Actor => ({
@@ -44,6 +45,11 @@ export const practiceRouter = router({
   recording: procedure(CANDIDATE)
     .input(recordingInput)
     .query(({ ctx, input }) => getRecording(authOf(ctx), actorOf(ctx), input)),
+
+  /** The proof that the answer's audio deletion is in the signed audit log (docs/audit-log.md). */
+  deletionProof: procedure(CANDIDATE)
+    .input(deletionProofInput)
+    .query(({ ctx, input }) => getDeletionProof(authOf(ctx), actorOf(ctx), input)),
 
   /** All answers (newest first), the trial and the progress series. */
   history: procedure(CANDIDATE).query(({ ctx }) => getHistory(authOf(ctx), actorOf(ctx))),

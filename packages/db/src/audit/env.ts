@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parsePublicKey } from './checkpoint.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+const AnchorEnv = z.object({
+  /** Where the worker publishes signed checkpoints (`.data/anchors` under `npm start`). */
+  AUDIT_ANCHOR_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(ROOT, '.data', 'anchors')),
+  /** Pins the checkpoint key (PEM or base64 SPKI); else the key published in the anchor directory. */
+  AUDIT_PUBLIC_KEY: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v === undefined) return;
+      try {
+        parsePublicKey(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be an Ed25519 public key (PEM or base64 SPKI DER)' });
+      }
+    }),
+});
+
+export type AuditVerifyEnv = z.infer<typeof AnchorEnv>;
+
+/** Environment of `db:verify`'s audit check, validated once. */
+export const loadAuditVerifyEnv = (
+  source: Record<string, string | undefined> = process.env,
+): AuditVerifyEnv => {
+  const r = AnchorEnv.safeParse(source);
+  if (!r.success)
+    throw new Error(
+      `Invalid environment: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return r.data;
+};

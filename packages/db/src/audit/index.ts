@@ -1,0 +1,5 @@
+export * from './merkle.js';
+export * from './digest.js';
+export * from './checkpoint.js';
+export * from './log.js';
+export * from './mirror.js';
