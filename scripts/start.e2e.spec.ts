@@ -2,7 +2,7 @@
  * `npm start` on a bare machine: embedded PostgreSQL, migrations, worker and web app up with a green health
  * endpoint; Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops everything cleanly.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -90,6 +90,23 @@ describe('npm start', () => {
       }
       expect(await readdir(anchors)).toContain('public-key.pem');
       expect(await readdir(dataDir)).toContain('audit-signing.key');
+
+      // The README's command-line tools work right after `npm start`, with no variable set.
+      const cliEnv: NodeJS.ProcessEnv = { ...env };
+      delete cliEnv.AUTH_SECRET;
+      const cli = (args: string[]) =>
+        spawnSync('npm', ['run', '--silent', ...args], {
+          cwd: ROOT,
+          env: cliEnv,
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+      const verify = cli(['db:verify']);
+      expect(verify.status, `${verify.stdout}\n${verify.stderr}`).toBe(0);
+      expect(verify.stdout).toMatch(/hash chain verified/);
+      const admin = cli(['admin:bootstrap', '--', '--email', 'ops@example.org', '--name', 'Ops Admin']);
+      expect(admin.status, `${admin.stdout}\n${admin.stderr}`).toBe(0);
+      expect(admin.stdout).toMatch(/Admin account created for ops@example\.org/);
     } finally {
       try {
         process.kill(-child.pid!, 'SIGINT');
@@ -103,5 +120,15 @@ describe('npm start', () => {
     expect(logs).not.toMatch(/"level":"error"/);
     expect(await listening(port)).toBe(false);
     expect(await listening(pgPort)).toBe(false);
+    // Stopped: the tools say what to do instead of guessing a database.
+    expect(await readdir(dataDir)).not.toContain('database.url');
+    const after = spawnSync('npm', ['run', '--silent', 'db:verify'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(after.status).not.toBe(0);
+    expect(after.stderr + after.stdout).toMatch(/DATABASE_URL is not set and no `npm start` is running here/);
   });
 });

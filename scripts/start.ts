@@ -6,12 +6,13 @@
  *   GET /api/health to be green. Ctrl-C (SIGINT) or SIGTERM stops everything cleanly.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { createLogger, createSql, ensureAppLogin, migrate, parseSecret32, withCredentials } from '@tia/db';
+import { DEV_DATABASE_URL_FILE } from '@tia/db/dev-data';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = createLogger({ service: 'start' });
@@ -174,6 +175,16 @@ try {
     appDatabaseUrl = withCredentials(databaseUrl, 'tia_app_login', password);
   }
   await sql.end();
+  if (!env.DATABASE_URL) {
+    // While we run, the README's command-line tools (db:verify, admin:bootstrap, …) find this database
+    // without any variable set; the file goes before the database stops.
+    const urlFile = path.join(env.DATA_DIR, DEV_DATABASE_URL_FILE);
+    writeFileSync(urlFile, `${databaseUrl}\n`, { mode: 0o600 });
+    running.push({
+      name: 'database url file',
+      stop: () => Promise.resolve(rmSync(urlFile, { force: true })),
+    });
+  }
   log.info('database ready', {
     migrations: total,
     newlyApplied: applied.length,

@@ -1,16 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parsePublicKey } from './checkpoint.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+import { dataDirOf } from '../cli/dev-data.js';
 
 const AnchorEnv = z.object({
-  /** Where the worker publishes signed checkpoints (`.data/anchors` under `npm start`). */
-  AUDIT_ANCHOR_DIR: z
-    .string()
-    .min(1)
-    .default(path.join(ROOT, '.data', 'anchors')),
+  /** Where the worker publishes signed checkpoints (default `<DATA_DIR>/anchors`, as under `npm start`). */
+  AUDIT_ANCHOR_DIR: z.string().min(1),
   /** Pins the checkpoint key (PEM or base64 SPKI); else the key published in the anchor directory. */
   AUDIT_PUBLIC_KEY: z
     .string()
@@ -31,7 +26,10 @@ export type AuditVerifyEnv = z.infer<typeof AnchorEnv>;
 export const loadAuditVerifyEnv = (
   source: Record<string, string | undefined> = process.env,
 ): AuditVerifyEnv => {
-  const r = AnchorEnv.safeParse(source);
+  const r = AnchorEnv.safeParse({
+    ...source,
+    AUDIT_ANCHOR_DIR: source.AUDIT_ANCHOR_DIR ?? path.join(dataDirOf(source), 'anchors'),
+  });
   if (!r.success)
     throw new Error(
       `Invalid environment: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
