@@ -522,7 +522,10 @@ describe('POST /api/recordings (handleRecordingUpload)', () => {
     const afterWithdraw = await cc.privacy.setConsent({ purpose: 'recording_feedback', given: false });
     expect(afterWithdraw[0]).toMatchObject({ status: 'withdrawn', policyVersion: null });
     await cc.privacy.setConsent({ purpose: 'recording_feedback', given: false });
-    expect((await cc.privacy.consents())[0]).toMatchObject({ purpose: 'recording_feedback', status: 'withdrawn' });
+    expect((await cc.privacy.consents())[0]).toMatchObject({
+      purpose: 'recording_feedback',
+      status: 'withdrawn',
+    });
     const consentTypes = (await h.auth.store.readStream(`privacy-${c.userId}`)).map((x) => x.type);
     expect(consentTypes.filter((t) => t.startsWith('Consent'))).toEqual(['ConsentGiven', 'ConsentWithdrawn']);
     const e = await refusal(upload(c, { sessionId, questionId, data: webm }), Forbidden, 403);
@@ -531,7 +534,10 @@ describe('POST /api/recordings (handleRecordingUpload)', () => {
     expect(await blobCount(c.userId)).toBe(0);
     // Giving it again (under the published policy version, whatever the client thinks) lets uploads in.
     await cc.privacy.setConsent({ purpose: 'recording_feedback', given: true });
-    expect((await cc.privacy.consents())[0]).toMatchObject({ status: 'given', policyVersion: POLICY_VERSION });
+    expect((await cc.privacy.consents())[0]).toMatchObject({
+      status: 'given',
+      policyVersion: POLICY_VERSION,
+    });
     expect((await upload(c, { sessionId, questionId, data: webm })).status).toBe(201);
     // Bad input is a 400, not a 500.
     expect((await trpcFailure(cc.privacy.setConsent({ purpose: 'nope' as never, given: true }))).code).toBe(

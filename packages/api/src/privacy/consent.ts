@@ -29,7 +29,8 @@ const viewOf = (state: consent.ConsentState): ConsentView[] =>
     const p = consent.purposeStatus(state, purpose);
     if (p.status === 'given')
       return { purpose, status: 'given', since: p.since, policyVersion: p.policyVersion };
-    if (p.status === 'withdrawn') return { purpose, status: 'withdrawn', since: p.since, policyVersion: null };
+    if (p.status === 'withdrawn')
+      return { purpose, status: 'withdrawn', since: p.since, policyVersion: null };
     return { purpose, status: 'never', since: null, policyVersion: null };
   });
 
