@@ -48,7 +48,15 @@ function mailsTo(to: string): number {
 beforeAll(async () => {
   db = await createTestDatabase();
   mailbox = await startMailbox();
-  await ensureBuild(['/signup', '/verify', '/signin', '/account', '/welcome', '/account/password']);
+  await ensureBuild([
+    '/signup',
+    '/verify',
+    '/signin',
+    '/account',
+    '/welcome',
+    '/account/password',
+    '/account/privacy',
+  ]);
   const port = await freePort();
   app = await startApp(
     {
@@ -157,6 +165,23 @@ describe('sign-up, email code, sign-out, sign-in', () => {
     const session = cookies.find((c) => c.name === 'tia_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
     await page.screenshot({ path: path.join(SHOT_DIR, 'tia-account-1280.png'), fullPage: true });
+
+    // My data: the recording consent is listed as given (with the policy version); withdraw it, give it back.
+    await page.getByRole('link', { name: 'Manage my data' }).click();
+    await page.waitForURL(`${base}/account/privacy`, { timeout: 20_000 });
+    const recording = page.locator('li[data-purpose="recording_feedback"]');
+    await recording.getByText(/under the privacy notice of 2026-11-30/).waitFor({ timeout: 15_000 });
+    await expect(page.locator('li[data-purpose="marketing_email"]').innerText()).resolves.toContain(
+      'Never given',
+    );
+    await page.getByRole('button', { name: 'Withdraw consent: Recording feedback' }).click();
+    await recording.getByText(/^Withdrawn/).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Give consent: Recording feedback' }).click();
+    await recording.getByText(/under the privacy notice of 2026-11-30/).waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: 'Pause processing of my data' }).waitFor();
+    await page.getByRole('heading', { name: 'Object to statistics and service improvement' }).waitFor();
+    await page.goto(`${base}/account`);
+    await page.getByRole('heading', { name: /Hello, Ada Candidate/ }).waitFor({ timeout: 15_000 });
 
     // Sign out: cookie cleared, back to the sign-in page.
     await page.getByRole('button', { name: 'Sign out' }).click();

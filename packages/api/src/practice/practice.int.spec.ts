@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { eraseSubject, recordCapability } from '@tia/db';
-import { consent, generateJobQuestions, recording } from '@tia/domain';
+import { generateJobQuestions, recording } from '@tia/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryCookies, type Context, type Session } from '../context.js';
 import {
@@ -24,6 +24,7 @@ import {
 import { silentLogger } from '../log.js';
 import { appRouter } from '../root.js';
 import { createCallerFactory } from '../trpc.js';
+import { POLICY_VERSION } from '../version.js';
 import { createAudioFixtures, PNG_1X1, type AudioFixtures } from '../testing/audio-fixtures.js';
 import {
   createHarness,
@@ -510,29 +511,38 @@ describe('POST /api/recordings (handleRecordingUpload)', () => {
   it('needs the recording consent and no restriction of processing (403 saying what to do)', async () => {
     const c = await candidate();
     const { sessionId, questionId } = await startCompetency(c);
-    // Withdraw the consent, as the privacy settings do.
-    const now = h.clock.now.toISOString();
-    const withdrawn = consent.decide(
-      { type: 'WithdrawConsent', subjectId: c.userId, purpose: 'recording_feedback', now },
-      {
-        kind: 'active',
-        purposes: { recording_feedback: { status: 'given', policyVersion: '2026-11-30', since: now } },
-      },
-    );
-    expect(withdrawn.map((e) => e.type)).toEqual(['ConsentWithdrawn']);
-    await h.auth.store.append(
-      `privacy-${c.userId}`,
-      'any',
-      withdrawn.map((e) => ({
-        eventId: randomUUID(),
-        type: e.type,
-        data: e.data,
-        metadata: { occurredAt: now },
-      })),
-      { inline: h.auth.inline },
-    );
+    const cc = await c.b.call();
+    const before = await cc.privacy.consents();
+    expect(before.map(({ since, ...rest }) => ({ ...rest, dated: since !== null }))).toEqual([
+      { purpose: 'recording_feedback', status: 'given', dated: true, policyVersion: POLICY_VERSION },
+      { purpose: 'product_improvement', status: 'never', dated: false, policyVersion: null },
+      { purpose: 'marketing_email', status: 'never', dated: false, policyVersion: null },
+    ]);
+    // Withdraw the consent through the privacy center (twice: the second is a no-op, no second event).
+    const afterWithdraw = await cc.privacy.setConsent({ purpose: 'recording_feedback', given: false });
+    expect(afterWithdraw[0]).toMatchObject({ status: 'withdrawn', policyVersion: null });
+    await cc.privacy.setConsent({ purpose: 'recording_feedback', given: false });
+    expect((await cc.privacy.consents())[0]).toMatchObject({
+      purpose: 'recording_feedback',
+      status: 'withdrawn',
+    });
+    const consentTypes = (await h.auth.store.readStream(`privacy-${c.userId}`)).map((x) => x.type);
+    expect(consentTypes.filter((t) => t.startsWith('Consent'))).toEqual(['ConsentGiven', 'ConsentWithdrawn']);
     const e = await refusal(upload(c, { sessionId, questionId, data: webm }), Forbidden, 403);
     expect(e.message).toBe(CONSENT_REQUIRED_MESSAGE);
+    expect(e.message).toContain('/account/privacy');
+    expect(await blobCount(c.userId)).toBe(0);
+    // Giving it again (under the published policy version, whatever the client thinks) lets uploads in.
+    await cc.privacy.setConsent({ purpose: 'recording_feedback', given: true });
+    expect((await cc.privacy.consents())[0]).toMatchObject({
+      status: 'given',
+      policyVersion: POLICY_VERSION,
+    });
+    expect((await upload(c, { sessionId, questionId, data: webm })).status).toBe(201);
+    // Bad input is a 400, not a 500.
+    expect((await trpcFailure(cc.privacy.setConsent({ purpose: 'nope' as never, given: true }))).code).toBe(
+      'BAD_REQUEST',
+    );
 
     const d = await candidate();
     const ds = await startCompetency(d);
@@ -544,6 +554,10 @@ describe('POST /api/recordings (handleRecordingUpload)', () => {
     const r = await refusal(upload(d, { ...ds, data: webm }), Forbidden, 403);
     expect(r.message).toBe(RESTRICTED_MESSAGE);
     expect(await blobCount(d.userId)).toBe(0);
+    // Nor can a new session start while restricted (P26), with the same message.
+    const startRefused = await trpcFailure(call.practice.start({ track: 'competency', count: 3 }));
+    expect(startRefused.code).toBe('FORBIDDEN');
+    expect(startRefused.message).toBe(RESTRICTED_MESSAGE);
     await call.practice.setRestriction({ restricted: false });
     expect((await upload(d, { ...ds, data: webm })).status).toBe(201);
     const types = (await h.auth.store.readStream(`privacy-${d.userId}`)).map((x) => x.type);

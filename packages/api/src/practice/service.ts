@@ -179,6 +179,8 @@ export const startSession = async (
 ): Promise<{ sessionId: string }> => {
   const input = startInput.parse(raw);
   await requireVerifiedEmail(a.sql, actor.userId);
+  // A restricted account keeps its data but starts nothing new to analyse (P26), as uploads are refused.
+  if ((await getRestriction(a.sql, actor.userId)).restricted) throw new Forbidden(RESTRICTED_MESSAGE);
   await reservePerAccountAndNetwork(a, 'session-start', actor.userId, actor.ip, {
     account: POLICIES.sessionStartAccount,
     network: POLICIES.sessionStartIp,
@@ -720,9 +722,9 @@ export const speechStatus = async (db: Queryable): Promise<{ available: boolean 
 };
 
 export const CONSENT_REQUIRED_MESSAGE =
-  'Getting feedback on recorded answers needs your consent to process the recordings. Turn on "Recording feedback" in your privacy settings, then record again.';
+  'Getting feedback on recorded answers needs your consent to process the recordings. Turn on "Recording feedback" under Account → My data (/account/privacy), then record again.';
 export const RESTRICTED_MESSAGE =
-  'You have restricted the processing of your data, so answers cannot be analysed. Lift the restriction in your privacy settings to practise again.';
+  'You have restricted the processing of your data, so answers cannot be analysed. Lift the restriction under Account → My data (/account/privacy) to practise again.';
 
 /**
  * Receives one answer's audio. Checks, in order: access (candidate), the query, Content-Length, the session and

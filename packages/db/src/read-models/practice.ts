@@ -107,7 +107,13 @@ export const practiceProjection: Projection = {
           await tx`update ${recordings} set audio_deleted_at = ${d.deletedAt}, deletion_reason = ${reason},
                      status = coalesce(${status}, status)
                    where recording_id = ${d.recordingId}`;
-          if (reason === 'transcription_failed' || reason === 'max_age_exceeded') await giveBack(d.userId);
+          // Answers never analysed do not count against the free trial (a withdrawn consent included).
+          if (
+            reason === 'transcription_failed' ||
+            reason === 'max_age_exceeded' ||
+            reason === 'consent_withdrawn'
+          )
+            await giveBack(d.userId);
           break;
         }
         case 'TranscriptionFailed':

@@ -95,3 +95,9 @@ export const evolve = (state: ConsentState, event: ConsentEvent): ConsentState =
 };
 
 export const consentDecider = { decide, evolve, initialState };
+
+/** The consent events of a mixed privacy stream (objections and restrictions share it); others are null. */
+export const toConsentEvent = (e: { type: string; data: Record<string, unknown> }): ConsentEvent | null =>
+  e.type === 'ConsentGiven' || e.type === 'ConsentWithdrawn' || e.type === 'SubjectErased'
+    ? (e as unknown as ConsentEvent)
+    : null;

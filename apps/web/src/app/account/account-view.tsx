@@ -193,84 +193,19 @@ export function AccountView() {
         </section>
       </div>
 
-      {u.roles.includes('candidate') ? <ProcessingRestriction /> : null}
-      {u.roles.includes('candidate') ? <AnalyticsObjection /> : null}
+      {u.roles.includes('candidate') ? (
+        <section className="card" aria-labelledby="data-title">
+          <h2 id="data-title">My data</h2>
+          <p>See and change your consents, pause the processing of your data, or object to statistics.</p>
+          <p>
+            <Link className="button secondary" href="/account/privacy">
+              Manage my data
+            </Link>
+          </p>
+        </section>
+      ) : null}
       <ChangePassword />
     </>
-  );
-}
-
-/** Right to restriction: keep my data but stop processing it (uploads refused, pending audio deleted unheard). */
-function ProcessingRestriction() {
-  const utils = api.useUtils();
-  const current = api.practice.restriction.useQuery(undefined, { retry: false });
-  const set = api.practice.setRestriction.useMutation({
-    onSuccess: () => utils.practice.restriction.invalidate(),
-  });
-  if (!current.data) return null;
-  const { restricted, since } = current.data;
-  return (
-    <section className="card" aria-labelledby="restrict-title">
-      <h2 id="restrict-title">Pause processing of my data</h2>
-      <p>
-        {restricted
-          ? `Processing is paused${since ? ` since ${new Date(since).toLocaleString()}` : ''}. We keep your data but do not analyse it: new answers cannot be uploaded, and any answer still waiting is deleted without being transcribed.`
-          : 'You can ask us to keep your data but stop processing it (for example while you check something with us). New answers are then refused, and answers still waiting for transcription are deleted unheard.'}
-      </p>
-      {set.error ? (
-        <p className="notice bad" role="alert">
-          {problemsOf(set.error).message}
-        </p>
-      ) : null}
-      <button
-        type="button"
-        className={restricted ? 'button' : 'button secondary'}
-        disabled={set.isPending}
-        onClick={() => set.mutate({ restricted: !restricted })}
-      >
-        {set.isPending ? 'Saving…' : restricted ? 'Resume processing' : 'Pause processing'}
-      </button>
-      <p role="status" className="fine-print">
-        {set.isSuccess ? (restricted ? 'Processing is paused.' : 'Processing resumed.') : ''}
-      </p>
-    </section>
-  );
-}
-
-/** Right to object (P25): leave aggregate statistics and service improvement, including figures already built. */
-function AnalyticsObjection() {
-  const utils = api.useUtils();
-  const current = api.privacy.objection.useQuery(undefined, { retry: false });
-  const set = api.privacy.setObjection.useMutation({
-    onSuccess: () => utils.privacy.objection.invalidate(),
-  });
-  if (!current.data) return null;
-  const { objecting } = current.data;
-  return (
-    <section className="card" aria-labelledby="object-title">
-      <h2 id="object-title">Object to statistics and service improvement</h2>
-      <p>
-        {objecting
-          ? 'You object: your answers and sign-up are left out of every aggregate figure, including those already made.'
-          : 'We count answers, scores and sign-ups in anonymous totals (never fewer than 11 people per figure) to improve the service. You can object, and you will be left out of every figure, including those already made.'}
-      </p>
-      {set.error ? (
-        <p className="notice bad" role="alert">
-          {problemsOf(set.error).message}
-        </p>
-      ) : null}
-      <button
-        type="button"
-        className={objecting ? 'button' : 'button secondary'}
-        disabled={set.isPending}
-        onClick={() => set.mutate({ objecting: !objecting })}
-      >
-        {set.isPending ? 'Saving…' : objecting ? 'Withdraw my objection' : 'Object'}
-      </button>
-      <p role="status" className="fine-print">
-        {set.isSuccess ? (objecting ? 'Your objection is recorded.' : 'Your objection is withdrawn.') : ''}
-      </p>
-    </section>
   );
 }
 

@@ -1,0 +1,93 @@
+/**
+ * Consent per purpose (P24): the candidate sees what they agreed to, under which policy version and since
+ * when, and gives or withdraws each consent. Decisions come from the consent decider; events go on the
+ * `privacy-<userId>` stream with the version that was read (a change in between is a 409).
+ */
+import { z } from 'zod';
+import { ConcurrencyError, lockSubject, type TxSql } from '@tia/db';
+import { CONSENT_PURPOSES, ConsentPurpose, consent } from '@tia/domain';
+import type { AuthServices } from '../identity/services.js';
+import { Conflict, Forbidden } from '../errors.js';
+import { POLICY_VERSION } from '../version.js';
+
+const privacyStream = (userId: string) => `privacy-${userId}`;
+
+export const setConsentInput = z.object({ purpose: ConsentPurpose, given: z.boolean() });
+
+export interface ConsentView {
+  purpose: ConsentPurpose;
+  status: 'given' | 'withdrawn' | 'never';
+  since: string | null;
+  policyVersion: string | null;
+}
+
+const load = (a: AuthServices, userId: string, db?: TxSql) =>
+  a.store.load(privacyStream(userId), consent.evolve, consent.initialState, consent.toConsentEvent, db);
+
+const viewOf = (state: consent.ConsentState): ConsentView[] =>
+  CONSENT_PURPOSES.map((purpose) => {
+    const p = consent.purposeStatus(state, purpose);
+    if (p.status === 'given')
+      return { purpose, status: 'given', since: p.since, policyVersion: p.policyVersion };
+    if (p.status === 'withdrawn')
+      return { purpose, status: 'withdrawn', since: p.since, policyVersion: null };
+    return { purpose, status: 'never', since: null, policyVersion: null };
+  });
+
+/** Each purpose with its status, since when, and the policy version it was given under. */
+export const getConsents = async (a: AuthServices, userId: string): Promise<ConsentView[]> =>
+  viewOf((await load(a, userId)).state);
+
+/**
+ * Gives (under the published policy version) or withdraws one consent. Takes the subject's lock, as uploads
+ * do, so no upload slips in between a withdrawal and its check. Audio already uploaded but not transcribed is
+ * never processed after a withdrawal: the worker checks the consent again and deletes it unprocessed.
+ */
+export const setConsent = async (
+  a: AuthServices,
+  actor: { userId: string; requestId: string },
+  raw: z.input<typeof setConsentInput>,
+): Promise<ConsentView[]> => {
+  const { purpose, given } = setConsentInput.parse(raw);
+  try {
+    return await a.sql.begin(async (tx) => {
+      await lockSubject(tx, actor.userId);
+      if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
+      const { state, version } = await load(a, actor.userId, tx);
+      const now = a.clock().toISOString();
+      let events: consent.ConsentEvent[];
+      try {
+        events = consent.decide(
+          given
+            ? { type: 'GiveConsent', subjectId: actor.userId, purpose, policyVersion: POLICY_VERSION, now }
+            : { type: 'WithdrawConsent', subjectId: actor.userId, purpose, now },
+          state,
+        );
+      } catch (e) {
+        if (e instanceof consent.ConsentRuleViolated) throw new Forbidden(e.message);
+        throw e;
+      }
+      if (events.length > 0)
+        await a.store.append(
+          privacyStream(actor.userId),
+          version,
+          events.map((e) => ({
+            eventId: a.newId(),
+            type: e.type,
+            data: e.data,
+            metadata: {
+              occurredAt: now,
+              actor: { kind: 'user' as const, id: actor.userId },
+              correlationId: actor.requestId,
+            },
+          })),
+          { tx, inline: a.inline },
+        );
+      return viewOf(events.reduce(consent.evolve, state));
+    });
+  } catch (e) {
+    if (e instanceof ConcurrencyError)
+      throw new Conflict('Your privacy settings changed meanwhile; please try again.');
+    throw e;
+  }
+};
