@@ -1,5 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { TRPCError } from '@trpc/server';
-import { createTestDatabase, type TestDatabase } from '@tia/db/testing';
+import { AuditTree, DirectoryAnchorStore, publishCheckpoint, sealChain } from '@tia/db';
+import { createTestDatabase, eventually, type TestDatabase } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeStaffAccess } from '../auth/staff.js';
 import type { Context } from '../context.js';
@@ -155,5 +160,76 @@ describe('compliance.events', () => {
       outcome: '0 events',
     });
     expect(rows[0]!.metadata).toMatchObject({ actor: { kind: 'staff', id: officer } });
+  });
+});
+
+/** Seals every committed event (the sealer waits for older transactions on the whole server). */
+const sealAll = async (): Promise<number> =>
+  eventually(async () => {
+    await sealChain(db.sql);
+    const [r] = await db.sql<{ sealed: string; total: string }[]>`
+      select (select count(*) from event_chain)::text as sealed, (select count(*) from events)::text as total`;
+    expect(r!.sealed).toBe(r!.total);
+    return Number(r!.sealed);
+  }, 60_000);
+
+describe('compliance.verifyLog', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tia-trail-anchors-'));
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('is refused to candidates and officers without MFA', async () => {
+    const candidate = await sessionContext(a, await createTestAccount(a), { mfaPassed: true });
+    expect(await codeOf(call({ ...candidate, audit: { anchorDir: dir } }).compliance.verifyLog())).toBe(
+      'FORBIDDEN',
+    );
+    const noMfa = await sessionContext(a, officer);
+    expect(await codeOf(call({ ...noMfa, audit: { anchorDir: dir } }).compliance.verifyLog())).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  it('says intact up to the signed checkpoint, then names the event a superuser edited', async () => {
+    const ctx: Context = { ...officerCtx, audit: { anchorDir: dir } };
+    expect(await call(ctx).compliance.verifyLog()).toMatchObject({ status: 'no_checkpoint' });
+
+    await alert('before-checkpoint');
+    const sealed = await sealAll();
+    const published = await publishCheckpoint({
+      db: db.sql,
+      tree: new AuditTree(),
+      store: new DirectoryAnchorStore(dir),
+      key: generateKeyPairSync('ed25519').privateKey,
+      now: new Date(),
+    });
+    expect(published?.treeSize).toBe(sealed);
+    const ok = await call(ctx).compliance.verifyLog();
+    expect(ok).toMatchObject({ status: 'intact', treeSize: sealed, signedAt: published!.time.toISOString() });
+
+    // The owner rewrites a sealed row behind the append-only triggers.
+    const [victim] = await db.sql<{ global_position: string }[]>`
+      select c.global_position::text as global_position from event_chain c
+        join events e using (global_position) where e.type = 'SecurityAlertRaised' order by c.seq limit 1`;
+    await db.sql.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`update events set data = jsonb_set(data, '{count}', '1')
+                where global_position = ${victim!.global_position}`;
+    });
+    const broken = await call(ctx).compliance.verifyLog();
+    expect(broken).toMatchObject({
+      status: 'broken',
+      problem: 'event_changed',
+      firstBad: { globalPosition: Number(victim!.global_position) },
+    });
+    expect(JSON.stringify(broken)).not.toContain(dir);
+
+    const runs = await db.sql<{ data: Record<string, unknown> }[]>`
+      select data from events where type = 'AuditTrailConsulted' and data->>'action' = 'verify'
+       order by global_position`;
+    expect(runs.map((r) => r.data.officerId)).toEqual([officer, officer, officer]);
+    expect(String(runs[1]!.data.outcome)).toMatch(/^intact up to checkpoint \d+ signed at /);
+    expect(String(runs[2]!.data.outcome)).toMatch(/^broken: event_changed/);
   });
 });

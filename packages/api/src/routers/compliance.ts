@@ -1,6 +1,7 @@
 import { securityAlerts } from '../auth/alerts.js';
 import { browseTrail, TrailPage } from '../compliance/trail.js';
 import { recordConsultation } from '../compliance/consulted.js';
+import { verificationSummary, verifyLog } from '../compliance/verify.js';
 import { procedure, router } from '../trpc.js';
 import { authOf } from '../identity/common.js';
 
@@ -27,4 +28,21 @@ export const complianceRouter = router({
       });
       return page;
     }),
+
+  /**
+   * Holds the database to the latest signed checkpoint (what `npm run db:verify` checks in the application):
+   * "intact up to checkpoint N signed at T", or the first broken link. Each run is recorded with its outcome.
+   */
+  verifyLog: officers().mutation(async ({ ctx }) => {
+    const a = authOf(ctx);
+    if (!ctx.audit) throw new Error('Audit log settings are not configured in this context');
+    const result = await verifyLog(a.sql, ctx.audit);
+    await recordConsultation(a, ctx, {
+      officerId: ctx.session.userId,
+      action: 'verify',
+      filter: {},
+      outcome: verificationSummary(result),
+    });
+    return result;
+  }),
 });
