@@ -37,6 +37,8 @@ export const TrailPage = z
     /** Global position of the last event of the previous page (events strictly older are returned). */
     cursor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     limit: z.number().int().min(1).max(100).default(50),
+    /** Sent by tRPC's infinite queries; only newest-first paging exists, so it is accepted and ignored. */
+    direction: z.enum(['forward', 'backward']).optional(),
   })
   .strict();
 export type TrailPage = z.infer<typeof TrailPage>;

@@ -161,7 +161,7 @@ export function AuditTrail({ types }: { types: string[] }) {
         </form>
       </section>
       <section aria-labelledby="events-title" className="section-block">
-        <h2 id="events-title">Events</h2>
+        <h2 id="events-title">Events, newest first</h2>
         {events.error ? (
           <p className="notice bad" role="alert">
             Could not load the events: {problemsOf(events.error).message}
@@ -176,8 +176,7 @@ export function AuditTrail({ types }: { types: string[] }) {
         </p>
         {rows.length > 0 ? (
           <div className="table-wrap">
-            <table className="stack" data-testid="trail-table">
-              <caption className="visually-hidden">Recorded events, newest first</caption>
+            <table className="stack" data-testid="trail-table" aria-labelledby="events-title">
               <thead>
                 <tr>
                   <th scope="col">#</th>
