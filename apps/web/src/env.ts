@@ -48,6 +48,11 @@ const serverSchema = edgeSchema.extend({
   ANALYTICS_EPSILON: z.preprocess(blankIsUnset, z.coerce.number().positive().max(100).optional()),
   /** Analyst workspace: total ε each analyst may spend. */
   ANALYTICS_BUDGET: z.coerce.number().positive().max(10_000).default(10),
+  /** Where `npm run db:verify` and the compliance pages read signed checkpoints (`npm start` sets it). */
+  DATA_DIR: z.preprocess(blankIsUnset, z.string().min(1).default('.data')),
+  AUDIT_ANCHOR_DIR: z.preprocess(blankIsUnset, z.string().min(1).optional()),
+  /** Pins the checkpoint key (PEM or base64 SPKI); checked once by `server/audit.ts`. */
+  AUDIT_PUBLIC_KEY: z.preprocess(blankIsUnset, z.string().min(1).optional()),
 });
 
 /** What server.ts needs to listen (no secrets, so a misconfigured app still starts and reports it). */

@@ -39,6 +39,8 @@ export interface Context {
   staff?: { accessReviewDays: number };
   /** Analyst workspace settings (ANALYTICS_K, ANALYTICS_EPSILON, ANALYTICS_BUDGET); defaults apply when absent. */
   analytics?: { k: number; epsilon: number | null; budget: number };
+  /** Audit log settings (AUDIT_ANCHOR_DIR, AUDIT_PUBLIC_KEY); absent: the log cannot be verified here. */
+  audit?: { anchorDir: string; publicKey?: string };
 }
 
 export interface CookieJar {

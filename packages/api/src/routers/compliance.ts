@@ -1,10 +1,48 @@
 import { securityAlerts } from '../auth/alerts.js';
+import { browseTrail, TrailPage } from '../compliance/trail.js';
+import { recordConsultation } from '../compliance/consulted.js';
+import { verificationSummary, verifyLog } from '../compliance/verify.js';
 import { procedure, router } from '../trpc.js';
 import { authOf } from '../identity/common.js';
 
+const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });
+
 export const complianceRouter = router({
   /** Repeated sign-in failures raised by the rate limiter, newest first. */
-  securityAlerts: procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true }).query(
-    async ({ ctx }) => securityAlerts(authOf(ctx).store),
-  ),
+  securityAlerts: officers().query(async ({ ctx }) => securityAlerts(authOf(ctx).store)),
+
+  /**
+   * One page of the event log, newest first, by fixed filters: metadata and field names only. Each page
+   * looked at is itself recorded (`AuditTrailConsulted`, with the filter and cursor).
+   */
+  events: officers()
+    .input(TrailPage)
+    .query(async ({ ctx, input }) => {
+      const a = authOf(ctx);
+      const page = await browseTrail(a.sql, input);
+      await recordConsultation(a, ctx, {
+        officerId: ctx.session.userId,
+        action: 'browse',
+        filter: { ...input.filter, ...(input.cursor ? { cursor: input.cursor } : {}), limit: input.limit },
+        outcome: `${page.events.length} events`,
+      });
+      return page;
+    }),
+
+  /**
+   * Holds the database to the latest signed checkpoint (what `npm run db:verify` checks in the application):
+   * "intact up to checkpoint N signed at T", or the first broken link. Each run is recorded with its outcome.
+   */
+  verifyLog: officers().mutation(async ({ ctx }) => {
+    const a = authOf(ctx);
+    if (!ctx.audit) throw new Error('Audit log settings are not configured in this context');
+    const result = await verifyLog(a.sql, ctx.audit);
+    await recordConsultation(a, ctx, {
+      officerId: ctx.session.userId,
+      action: 'verify',
+      filter: {},
+      outcome: verificationSummary(result),
+    });
+    return result;
+  }),
 });

@@ -66,6 +66,24 @@ export const GoogleAccountLinked = defineEvent({
   subject: (d) => d.userId,
 });
 
+/**
+ * A compliance officer looked at the audit trail: browsed the event log (with the filter used) or ran the
+ * log's verification (with its outcome). Stream `audittrail-<consultationId>`.
+ */
+export const AuditTrailConsulted = defineEvent({
+  type: 'AuditTrailConsulted',
+  category: 'identity',
+  schema: z.object({
+    consultationId: id,
+    officerId: id,
+    action: z.enum(['browse', 'verify']),
+    filter: z.record(z.string().max(50), z.union([z.string().max(200), z.number()])),
+    outcome: z.string().max(500).nullable(),
+    consultedAt: isoTime,
+  }),
+  subject: (d) => d.officerId,
+});
+
 export const STAFF_EVENTS = [
   RoleGranted,
   RoleRevoked,
@@ -73,4 +91,5 @@ export const STAFF_EVENTS = [
   MfaEnrolled,
   MfaRecoveryCodeUsed,
   GoogleAccountLinked,
+  AuditTrailConsulted,
 ] as const;

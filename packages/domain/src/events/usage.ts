@@ -23,6 +23,7 @@ export const USAGE_RECORD = {
   'free trial': ['TrialGranted'],
   'protect accounts from attacks (repeated failed sign-ins)': ['SecurityAlertRaised'],
   'staff roles and access reviews': ['RoleGranted', 'RoleRevoked', 'AccessReviewed'],
+  'compliance officers consult the audit trail': ['AuditTrailConsulted'],
   'two-factor authentication': ['MfaEnrolled', 'MfaRecoveryCodeUsed'],
   'sign in with Google': ['GoogleAccountLinked'],
   'practise interview answers': ['PracticeSessionStarted', 'RecordingUploaded'],

@@ -2,6 +2,7 @@ import { appRouter, headerCookies, resolveSession, tRPCResponseMeta, type Contex
 import { batchRefusal, MAX_BATCH_SIZE } from '@tia/api/batching';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { serverEnv } from '../../../../env';
+import { auditSettings } from '../../../../server/audit';
 import { getAuthServices, isSecureRequest } from '../../../../server/auth';
 import { getSql } from '../../../../server/db';
 import { requestScope } from '../../../../server/request';
@@ -47,6 +48,7 @@ async function handler(req: Request): Promise<Response> {
           epsilon: serverEnv().ANALYTICS_EPSILON ?? null,
           budget: serverEnv().ANALYTICS_BUDGET,
         },
+        audit: auditSettings(),
       };
     },
     responseMeta: tRPCResponseMeta,
