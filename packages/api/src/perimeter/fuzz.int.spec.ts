@@ -3,6 +3,9 @@
  * batches through the real fetch adapter, as an anonymous caller, a verified candidate and an admin with a passed
  * second factor. Whatever arrives: never a 500, and an input refused as invalid appends no event.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +98,7 @@ const send = async (
       log: silentLogger,
       cookies: headerCookies(resHeaders, false),
       auth: h.auth,
+      audit: { anchorDir },
     }),
     responseMeta: tRPCResponseMeta,
   });
@@ -102,6 +106,10 @@ const send = async (
   const items = (Array.isArray(body) ? body : [body]) as Array<{ error?: { data?: { code?: string } } }>;
   return { status: res.status, codes: items.map((i) => i.error?.data?.code ?? 'OK') };
 };
+
+// The web app always passes the audit anchor directory (an empty one: "no checkpoint yet").
+const anchorDir = mkdtempSync(path.join(os.tmpdir(), 'tia-fuzz-anchors-'));
+afterAll(() => rmSync(anchorDir, { recursive: true, force: true }));
 
 const eventCount = async () =>
   Number((await h.db.sql<{ n: string }[]>`select count(*) as n from events`)[0]!.n);

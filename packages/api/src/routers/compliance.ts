@@ -4,6 +4,7 @@ import { recordConsultation } from '../compliance/consulted.js';
 import { verificationSummary, verifyLog } from '../compliance/verify.js';
 import { procedure, router } from '../trpc.js';
 import { authOf } from '../identity/common.js';
+import { ServiceUnavailable } from '../errors.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });
 
@@ -35,7 +36,8 @@ export const complianceRouter = router({
    */
   verifyLog: officers().mutation(async ({ ctx }) => {
     const a = authOf(ctx);
-    if (!ctx.audit) throw new Error('Audit log settings are not configured in this context');
+    // A server without an anchor directory cannot verify: say so (503), not a stack trace.
+    if (!ctx.audit) throw new ServiceUnavailable('Log verification is not set up on this server.');
     const result = await verifyLog(a.sql, ctx.audit);
     await recordConsultation(a, ctx, {
       officerId: ctx.session.userId,
