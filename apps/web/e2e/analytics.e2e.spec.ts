@@ -3,19 +3,6 @@
  * and signs in with it, the workspace's chart switched to a table, and the CSV export equal to that table.
  */
 import { readFile } from 'node:fs/promises';
-import { decodeBase32IgnorePadding } from '@oslojs/encoding';
-import {
-  changeStaffAccess,
-  createAuthServices,
-  memoryCookies,
-  POLICY_VERSION,
-  signUp,
-  silentLogger,
-  stepAt,
-  totpCode,
-  verifyEmail,
-  type MailMessage,
-} from '@tia/api';
 import { analyticsProjection, createPersistence, rebuildProjection, silentLogger as dbLog } from '@tia/db';
 import { createTestDatabase, TEST_MASTER_KEY } from '@tia/db/testing';
 import type { Browser } from 'playwright-core';
@@ -31,6 +18,7 @@ import {
   TEST_SERVER_SECRETS,
   type App,
 } from './harness';
+import { createStaffAccount, signInEnrollingTotp } from './staff';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 let app: App | undefined;
@@ -52,45 +40,7 @@ beforeAll(async () => {
   const p = createPersistence(db.sql, TEST_MASTER_KEY);
   await rebuildProjection(analyticsProjection, { sql: db.sql, store: p.store, log: dbLog, inline: true });
   // The analyst: a real account (sign-up, verification), made admin by the bootstrap rule, granted analyst.
-  const codes = new Map<string, string>();
-  const a = createAuthServices({
-    sql: db.sql,
-    masterKey: TEST_MASTER_KEY,
-    authSecret: Buffer.from(TEST_SERVER_SECRETS.AUTH_SECRET, 'base64'),
-    mailer: {
-      send: (m: MailMessage) => {
-        const code = /\n\s+(\d{6})\s*\n/.exec(m.text)?.[1];
-        if (code) codes.set(m.to, code);
-        return Promise.resolve();
-      },
-    },
-    secureCookies: false,
-  });
-  const ctx = {
-    sql: db.sql,
-    requestId: 'e2e',
-    session: null,
-    ip: '192.0.2.10',
-    userAgent: 'e2e',
-    log: silentLogger,
-    cookies: memoryCookies(),
-    auth: a,
-  };
-  const { userId } = await signUp(ctx, {
-    name: 'Ana Lyst',
-    email: EMAIL,
-    password: PASSWORD,
-    dateOfBirth: '1985-02-02',
-    consents: { recordingFeedback: true, productImprovement: false, marketingEmail: false },
-    policyVersion: POLICY_VERSION,
-  });
-  await verifyEmail(ctx, { email: EMAIL, code: codes.get(EMAIL)! });
-  const now = new Date().toISOString();
-  await changeStaffAccess({ store: a.store }, { type: 'BootstrapAdmin', userId, now });
-  await changeStaffAccess(
-    { store: a.store },
-    { type: 'GrantRole', actorId: userId, userId, role: 'analyst', now },
-  );
+  await createStaffAccount(db, { name: 'Ana Lyst', email: EMAIL, password: PASSWORD, role: 'analyst' });
   await ensureBuild(['/analytics', '/signin', '/mfa/enrol']);
   app = await startApp({ DATABASE_URL: db.url, ANALYTICS_K: '5' });
   browser = await launchChromium();
@@ -115,17 +65,7 @@ describe('analyst workspace', () => {
     const { page, problems } = await openWatched(browser!, `${app!.base}/signin`, 360, 780, {
       acceptDownloads: true,
     });
-    await page.getByLabel('Email address').fill(EMAIL);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/mfa\/enrol/, { timeout: 20_000 });
-    await page.getByRole('button', { name: 'Start set-up' }).click();
-    const secret = (await page.locator('p.secret code').innerText()).replace(/\s+/g, '');
-    await page
-      .getByLabel('Enter the 6-digit code your app now shows')
-      .fill(totpCode(decodeBase32IgnorePadding(secret), stepAt(new Date())));
-    await page.getByRole('button', { name: 'Turn on two-factor' }).click();
-    await page.getByText('Two-factor authentication is on.').waitFor({ timeout: 15_000 });
+    await signInEnrollingTotp(page, EMAIL, PASSWORD);
 
     await page.goto(`${app!.base}/analytics`, { waitUntil: 'load' });
     const chart = page.getByTestId('figure-chart');

@@ -47,6 +47,7 @@ import {
 import type { AuthServices } from '../identity/services.js';
 import { authorize, type RoleAccess } from '../trpc.js';
 import { sniffAudio } from './sniff.js';
+import { appendPrivacyEvents } from '../privacy/stream.js';
 import { POLICIES, type LimitPolicy } from '../auth/rate-limit.js';
 import { truncateIp } from '../auth/technical.js';
 
@@ -101,7 +102,6 @@ const userMeta = (a: AuthServices, actor: Actor, occurredAt = a.clock().toISOStr
   actor: { kind: 'user' as const, id: actor.userId },
   correlationId: actor.requestId,
 });
-const privacyStream = (userId: string) => `privacy-${userId}`;
 
 // ---------------------------------------------------------------------------------------------------------
 // Tracks and starting a session
@@ -589,26 +589,13 @@ export const setRestriction = async (
     const current = await getRestriction(tx, actor.userId);
     if (current.restricted === restricted) return;
     const now = a.clock().toISOString();
-    await a.store.append(
-      privacyStream(actor.userId),
-      'any',
-      [
-        restricted
-          ? {
-              eventId: a.newId(),
-              type: 'ProcessingRestricted',
-              data: { subjectId: actor.userId, restrictedAt: now },
-              metadata: userMeta(a, actor, now),
-            }
-          : {
-              eventId: a.newId(),
-              type: 'ProcessingRestrictionLifted',
-              data: { subjectId: actor.userId, liftedAt: now },
-              metadata: userMeta(a, actor, now),
-            },
-      ],
-      { tx, inline: a.inline },
-    );
+    // 'any': the decision is taken on the read model under the person's lock (lockUser), which every
+    // writer of restriction events holds, so no concurrent append can change what was decided on.
+    await appendPrivacyEvents(a, tx, actor, 'any', now, [
+      restricted
+        ? { type: 'ProcessingRestricted', data: { subjectId: actor.userId, restrictedAt: now } }
+        : { type: 'ProcessingRestrictionLifted', data: { subjectId: actor.userId, liftedAt: now } },
+    ]);
   });
   return { restricted };
 };

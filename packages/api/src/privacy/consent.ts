@@ -9,8 +9,7 @@ import { CONSENT_PURPOSES, ConsentPurpose, consent } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
 import { Conflict, Forbidden } from '../errors.js';
 import { POLICY_VERSION } from '../version.js';
-
-const privacyStream = (userId: string) => `privacy-${userId}`;
+import { appendPrivacyEvents, privacyStream } from './stream.js';
 
 export const setConsentInput = z.object({ purpose: ConsentPurpose, given: z.boolean() });
 
@@ -67,22 +66,7 @@ export const setConsent = async (
         if (e instanceof consent.ConsentRuleViolated) throw new Forbidden(e.message);
         throw e;
       }
-      if (events.length > 0)
-        await a.store.append(
-          privacyStream(actor.userId),
-          version,
-          events.map((e) => ({
-            eventId: a.newId(),
-            type: e.type,
-            data: e.data,
-            metadata: {
-              occurredAt: now,
-              actor: { kind: 'user' as const, id: actor.userId },
-              correlationId: actor.requestId,
-            },
-          })),
-          { tx, inline: a.inline },
-        );
+      await appendPrivacyEvents(a, tx, actor, version, now, events);
       return viewOf(events.reduce(consent.evolve, state));
     });
   } catch (e) {

@@ -8,8 +8,7 @@ import { ConcurrencyError, type TxSql } from '@tia/db';
 import { objection } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
 import { Conflict, Forbidden } from '../errors.js';
-
-const privacyStream = (userId: string) => `privacy-${userId}`;
+import { appendPrivacyEvents, privacyStream } from './stream.js';
 
 export const objectionInput = z.object({ objecting: z.boolean() });
 
@@ -68,22 +67,7 @@ export const setObjection = async (
       if (e instanceof objection.ObjectionRuleViolated) throw new Forbidden(e.message);
       throw e;
     }
-    if (events.length === 0) return;
-    await a.store.append(
-      privacyStream(actor.userId),
-      version,
-      events.map((e) => ({
-        eventId: a.newId(),
-        type: e.type,
-        data: e.data,
-        metadata: {
-          occurredAt: now,
-          actor: { kind: 'user' as const, id: actor.userId },
-          correlationId: actor.requestId,
-        },
-      })),
-      { tx, inline: a.inline },
-    );
+    await appendPrivacyEvents(a, tx, actor, version, now, events);
   });
   return { objecting };
 };
