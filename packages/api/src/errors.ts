@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
+import { DomainError } from '@tia/domain';
 
 /**
  * The one error hierarchy of the API layer. Domain code and procedures throw these;
@@ -123,12 +124,29 @@ export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please 
 export const CONCURRENT_CHANGE_MESSAGE = 'Something else changed this at the same moment. Please try again.';
 
 /**
- * The event store's optimistic-concurrency conflict (`ConcurrencyError` of @tia/db, matched by name so this
- * module stays free of database imports): another request appended first. Never a 500 — a 409 the caller may
- * retry (commands that can be decided again are retried before it gets this far).
+ * The event store's optimistic-concurrency conflict (`ConcurrencyError` of @tia/db, a `DomainError` of kind
+ * `conflict`, matched by name so this module stays free of database imports): another request appended first.
+ * Never a 500 — a 409 with a plain message (the command handler retries a few times before it gets this far).
  */
 export const isConcurrencyConflict = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConcurrencyError';
+
+const DOMAIN_KIND: Record<DomainError['kind'], AppErrorCode> = {
+  conflict: 'CONFLICT',
+  forbidden: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  invalid: 'VALIDATION_FAILED',
+};
+
+/**
+ * Errors from below the API (decider rules, the store's conflict) as their code and a message safe to show:
+ * a rule's own message (written for people), the plain conflict message for a concurrency conflict.
+ */
+const domainProblem = (err: unknown): { code: AppErrorCode; message: string } | null => {
+  if (isConcurrencyConflict(err)) return { code: 'CONFLICT', message: CONCURRENT_CHANGE_MESSAGE };
+  if (err instanceof DomainError) return { code: DOMAIN_KIND[err.kind], message: err.message };
+  return null;
+};
 
 const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   VALIDATION_FAILED: 'BAD_REQUEST',
@@ -212,8 +230,8 @@ export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
   if (err instanceof ZodError) {
     return new TRPCError({ code: 'BAD_REQUEST', message: 'Some fields are not valid.', cause: err });
   }
-  if (isConcurrencyConflict(err))
-    return new TRPCError({ code: 'CONFLICT', message: CONCURRENT_CHANGE_MESSAGE });
+  const domain = domainProblem(err);
+  if (domain) return new TRPCError({ code: TRPC_CODE[domain.code], message: domain.message, cause: err });
   onUnexpected(err);
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE });
 }
@@ -222,7 +240,8 @@ export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
 export function httpStatusOf(err: unknown): number {
   if (err instanceof AppError) return HTTP_STATUS[err.code];
   if (err instanceof ZodError) return 400;
-  if (isConcurrencyConflict(err)) return 409;
+  const domain = domainProblem(err);
+  if (domain) return HTTP_STATUS[domain.code];
   return 500;
 }
 
@@ -243,7 +262,8 @@ export function httpErrorBody(err: unknown): {
       },
     };
   }
-  if (isConcurrencyConflict(err)) return { error: { code: 'CONFLICT', message: CONCURRENT_CHANGE_MESSAGE } };
+  const domain = domainProblem(err);
+  if (domain) return { error: domain };
   return { error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } };
 }
 

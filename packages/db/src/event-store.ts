@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { currentVersion } from '@tia/domain';
+import {
+  currentVersion,
+  DomainError,
+  type DomainEvent,
+  type EventOf,
+  type EventSlice,
+  type EventType,
+} from '@tia/domain';
 import type { EventCodec } from './codec.js';
 import type { Queryable, Sql, TxSql } from './sql.js';
 
@@ -12,12 +19,11 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-export interface NewEvent {
+/** An event to append: one member of the `DomainEvent` union (type and data checked by tsc), id and metadata. */
+export type NewEvent<E extends DomainEvent = DomainEvent> = E & {
   eventId: string;
-  type: string;
-  data: Record<string, unknown>;
   metadata: EventMetadata;
-}
+};
 
 /** An event as stored: personal fields still encrypted, data in its stored schema version. */
 export interface StoredEvent {
@@ -33,8 +39,14 @@ export interface StoredEvent {
   recordedAt: Date;
 }
 
-/** An event as read: personal fields decrypted (or redacted after erasure), data upcast to the current version. */
-export type RecordedEvent = StoredEvent;
+/** Where an event sits in the log: everything of a stored event but its type and data. */
+export type EventEnvelope = Omit<StoredEvent, 'type' | 'data'>;
+
+/**
+ * An event as read: personal fields decrypted (or redacted after erasure), data upcast to the current version
+ * and validated by its schema — so it is typed as its member of the `DomainEvent` union.
+ */
+export type RecordedEvent<E extends DomainEvent = DomainEvent> = EventEnvelope & E;
 
 /** `'any'`: no check; `0`: the stream must not exist yet; n: the stream must be at version n. */
 export type ExpectedVersion = number | 'any';
@@ -52,14 +64,18 @@ export const compareCheckpoints = (a: Checkpoint, b: Checkpoint): number => {
   return a.globalPosition - b.globalPosition;
 };
 
-export class ConcurrencyError extends Error {
+/**
+ * Another writer appended to the stream first (optimistic concurrency). The message is the store's own
+ * explanation, for logs: the API reports it as 409 with a plain message, never as 500.
+ */
+export class ConcurrencyError extends DomainError {
+  readonly kind = 'conflict' as const;
   constructor(
     readonly streamId: string,
     readonly expected: ExpectedVersion,
     detail: string,
   ) {
     super(detail);
-    this.name = 'ConcurrencyError';
   }
 }
 
@@ -187,7 +203,7 @@ export class EventStore {
         alreadyAppended: false,
       };
       if (tx && inline.length > 0) {
-        const decoded = await this.codec.decodeMany(tx, await this.readPositions(tx, result.positions));
+        const decoded = await this.decode(await this.readPositions(tx, result.positions), tx);
         for (const p of inline) await p.apply(tx, decoded);
       }
       return result;
@@ -217,7 +233,7 @@ export class EventStore {
 
   private async alreadyAppended(
     streamId: string,
-    events: readonly NewEvent[],
+    events: readonly { eventId: string; type: string; data: unknown; metadata: EventMetadata }[],
     db: Queryable,
   ): Promise<AppendResult | null> {
     const ids = events.map((e) => e.eventId);
@@ -281,32 +297,35 @@ export class EventStore {
              data, metadata, recorded_at
         from events where stream_id = ${streamId} and stream_version >= ${opts.fromVersion ?? 1}
        order by stream_version`;
-    return this.codec.decodeMany(db, rows.map(toStored));
+    return this.decode(rows.map(toStored), db);
   }
 
   /** The newest `limit` events of one type, decoded, newest first (registers and audit views). */
-  async readLatestOfType(type: string, limit: number, db: Queryable = this.sql): Promise<RecordedEvent[]> {
+  async readLatestOfType<T extends EventType>(
+    type: T,
+    limit: number,
+    db: Queryable = this.sql,
+  ): Promise<RecordedEvent<EventOf<T>>[]> {
     const rows = await db<Row[]>`
       select global_position, transaction_id::text, stream_id, stream_version, event_id, type, schema_version,
              data, metadata, recorded_at
         from events where type = ${type} order by global_position desc limit ${limit}`;
-    return this.codec.decodeMany(db, rows.map(toStored));
+    // Every row has `type` (the where clause above): each is that member of the union.
+    return (await this.decode(rows.map(toStored), db)) as RecordedEvent<EventOf<T>>[];
   }
 
-  /** Folds a stream with a decider's `evolve`, returning the state and the version to expect on append. */
-  async load<S, E>(
+  /**
+   * Folds a stream with a decider's `evolve` (only the events of its slice), returning the state and the
+   * version to expect on append.
+   */
+  async load<S, T extends EventType>(
     streamId: string,
-    evolve: (s: S, e: E) => S,
-    initial: S,
-    toEvent: (e: RecordedEvent) => E | null,
+    decider: { events: EventSlice<T>; evolve: (s: S, e: EventOf<T>) => S; initialState: S },
     db?: Queryable,
   ): Promise<{ state: S; version: number }> {
     const events = await this.readStream(streamId, db ? { db } : {});
-    let state = initial;
-    for (const e of events) {
-      const ev = toEvent(e);
-      if (ev !== null) state = evolve(state, ev);
-    }
+    let state = decider.initialState;
+    for (const e of events) if (decider.events.is(e)) state = decider.evolve(state, e);
     return { state, version: events.length === 0 ? 0 : events[events.length - 1]!.streamVersion };
   }
 
@@ -357,8 +376,12 @@ export class EventStore {
     return { events, next };
   }
 
-  decode(events: readonly StoredEvent[], db: Queryable = this.sql): Promise<RecordedEvent[]> {
-    return this.codec.decodeMany(db, events);
+  /**
+   * Stored → recorded. The one place where stored rows become typed events: `decodeMany` has upcast each to its
+   * type's current schema version and validated it with that version's zod schema (or thrown).
+   */
+  async decode(events: readonly StoredEvent[], db: Queryable = this.sql): Promise<RecordedEvent[]> {
+    return (await this.codec.decodeMany(db, events)) as RecordedEvent[];
   }
 
   /** How many committed events a consumer at `at` has not processed yet. */

@@ -5,6 +5,7 @@ export * from './crypto.js';
 export * from './key-store.js';
 export * from './codec.js';
 export * from './event-store.js';
+export * from './command-handler.js';
 export * from './chain.js';
 export * from './consumer.js';
 export * from './projections.js';

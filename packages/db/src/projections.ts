@@ -1,5 +1,6 @@
 import type { Checkpoint, EventStore, InlineProjection, RecordedEvent, StoredEvent } from './event-store.js';
 import { START } from './event-store.js';
+import { eventSlice, eventsOf, type EventOf, type EventType } from '@tia/domain';
 import { readCheckpoint, runPollingConsumer, writeCheckpoint } from './consumer.js';
 import type { Logger } from './log.js';
 import { decodeOrQuarantine } from './quarantine.js';
@@ -8,45 +9,70 @@ import type { Sql, TxSql } from './sql.js';
 /** Maps a projection's logical table name to the physical table to write (live or rebuild copy). */
 export type TableNames = (logical: string) => string;
 
-/**
- * A read model. Its tables are created by migrations; `apply` must address them only through `t(...)`, so a
- * rebuild can replay into fresh copies and swap them in.
- */
-export interface Projection {
+interface ProjectionBase {
   readonly name: string;
   readonly tables: readonly string[];
-  /** Event types it reads (all when absent). */
-  readonly types?: readonly string[];
-  /**
-   * False when `apply` reads only the envelope (type, stream, times), never `data`: events are then passed
-   * as stored, skipping decryption, upcasting and validation (much faster rebuilds).
-   */
-  readonly readsData?: boolean;
-  apply(tx: TxSql, events: readonly RecordedEvent[], t: TableNames): Promise<void>;
 }
+
+/**
+ * A read model. Its tables are created by migrations; `apply` must address them only through `t(...)`, so a
+ * rebuild can replay into fresh copies and swap them in. `apply` gets the events of `types` (all when absent),
+ * decoded and typed as their members of the `DomainEvent` union. Build one with `defineProjection`.
+ */
+export interface DataProjection<T extends EventType = EventType> extends ProjectionBase {
+  readonly types?: readonly T[];
+  readonly readsData?: true;
+  // Method syntax on purpose (bivariant), so a projection of some types fits `Projection` lists.
+  apply(tx: TxSql, events: readonly RecordedEvent<EventOf<T>>[], t: TableNames): Promise<void>;
+}
+
+/**
+ * A read model that reads only the envelope (type, stream, times), never `data`: events are passed as stored,
+ * skipping decryption, upcasting and validation (much faster rebuilds).
+ */
+export interface EnvelopeProjection extends ProjectionBase {
+  readonly types?: readonly EventType[];
+  readonly readsData: false;
+  apply(tx: TxSql, events: readonly StoredEvent[], t: TableNames): Promise<void>;
+}
+
+export type Projection = DataProjection | EnvelopeProjection;
+
+/** A typed projection: `types` names the events `apply` gets (a typo is a compile error). */
+export const defineProjection = <const T extends EventType>(p: DataProjection<T>): DataProjection<T> => p;
 
 const live: TableNames = (n) => n;
 
 const consumerName = (p: Projection) => `projection:${p.name}`;
-/** Events as the projection reads them; ones this code cannot read are quarantined, never guessed at. */
-const decodeFor = (
-  p: Projection,
-  store: EventStore,
-  events: StoredEvent[],
-  tx: TxSql,
-  log: Logger,
-): Promise<RecordedEvent[]> =>
-  p.readsData === false
-    ? Promise.resolve(events)
-    : decodeOrQuarantine(store, tx, log, consumerName(p), events);
 
-const relevant = (p: Projection, events: readonly RecordedEvent[]) =>
-  p.types ? events.filter((e) => p.types!.includes(e.type)) : events;
+/**
+ * Applies stored events to a projection: as stored for an envelope projection, else decoded — events this code
+ * cannot read are quarantined, never guessed at.
+ */
+const applyStored = async (
+  p: Projection,
+  deps: { store: EventStore; log: Logger },
+  tx: TxSql,
+  events: StoredEvent[],
+  t: TableNames,
+): Promise<void> => {
+  if (p.readsData === false) return p.apply(tx, events, t);
+  const decoded = await decodeOrQuarantine(deps.store, tx, deps.log, consumerName(p), events);
+  return p.apply(tx, relevant(p, decoded), t);
+};
+
+const relevant = <T extends EventType>(p: DataProjection<T>, events: readonly RecordedEvent[]) =>
+  p.types ? eventsOf(eventSlice(p.types), events) : (events as readonly RecordedEvent<EventOf<T>>[]);
 
 /** Runs a projection inside every append's transaction. */
 export const asInline = (p: Projection): InlineProjection => ({
   name: p.name,
   apply: async (tx, events) => {
+    if (p.readsData === false) {
+      const mine = events.filter((e) => !p.types || p.types.includes(e.type));
+      if (mine.length > 0) await p.apply(tx, mine, live);
+      return;
+    }
     const mine = relevant(p, events);
     if (mine.length > 0) await p.apply(tx, mine, live);
   },
@@ -73,8 +99,7 @@ export const runProjection = (
     ...(p.types ? { types: p.types } : {}),
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
-    handleBatch: async (tx, events) =>
-      p.apply(tx, await decodeFor(p, deps.store, events, tx, deps.log), live),
+    handleBatch: async (tx, events) => applyStored(p, deps, tx, events, live),
   });
 
 export interface RebuildResult {
@@ -222,7 +247,7 @@ const rebuildLocked = async (
       db: tx,
       horizon,
     });
-    if (events.length > 0) await p.apply(tx, await decodeFor(p, deps.store, events, tx, deps.log), shadow);
+    if (events.length > 0) await applyStored(p, deps, tx, events, shadow);
     total += events.length;
     batches++;
     at = next;

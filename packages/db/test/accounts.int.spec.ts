@@ -85,7 +85,7 @@ describe('accounts read model (inline)', () => {
     ];
     await db.sql.begin(async (tx) => {
       await tx`delete from rm_accounts`;
-      await projection.apply(tx, log, (n) => n);
+      await asInline(projection).apply(tx, log);
     });
     expect(await db.sql`select user_id, trial_remaining from rm_accounts`).toEqual([
       { user_id: bob, trial_remaining: 5 },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analytics, COMPETENCY_IDS, TRACKS } from '@tia/domain';
-import { createTestPersistence, eventually, type TestDatabase } from '../src/testing/index.js';
+import { createTestPersistence, eventually, unchecked, type TestDatabase } from '../src/testing/index.js';
 import { appendAnalyticsPerson } from '../src/testing/analytics.js';
 import type { Persistence } from '../src/factory.js';
 import { rebuildProjection, runProjection } from '../src/projections.js';
@@ -122,12 +122,12 @@ describe('exclusion (P25, P26, P24, P19): a subject leaves every aggregate alrea
   };
   const privacyEvent = (userId: string, type: string, data: Record<string, unknown>) =>
     p.store.append(`privacy-${userId}`, 'any', [
-      {
+      unchecked({
         eventId: randomUUID(),
         type,
         data: { subjectId: userId, ...data },
         metadata: { occurredAt: new Date().toISOString() },
-      },
+      }),
     ]);
   const now = () => new Date().toISOString();
 

@@ -13,6 +13,7 @@ import {
   consent,
   createTestDatabase,
   eventually,
+  only,
   registered,
   TEST_MASTER_KEY,
   testServerUrl,
@@ -72,7 +73,9 @@ describe('the application role', () => {
       alreadyAppended: true,
     });
     await app.store.append(`privacy-${uid}`, 0, [consent(uid, 'marketing_email')], { inline });
-    expect((await app.store.readStream(`user-${uid}`))[0]!.data.name).toBe('Dorothy Vaughan');
+    expect(only('AccountRegistered', (await app.store.readStream(`user-${uid}`))[0]).data.name).toBe(
+      'Dorothy Vaughan',
+    );
     expect(await appSql`select user_id from rm_accounts`).toEqual([{ user_id: uid }]);
     await eraseSubject(
       { store: app.store, keys: app.keys, inline },

@@ -42,7 +42,7 @@ describe('poison events', () => {
       apply: async (tx, events, t) => {
         for (const e of events)
           await tx`insert into ${tx(t('poison_seen'))} (event_id, payload)
-                   values (${e.eventId}, ${(e.data.payload as string | undefined) ?? null})`;
+                   values (${e.eventId}, ${(e.type === 'DiagnosticPinged' ? e.data.payload : undefined) ?? null})`;
       },
     };
     await p.store.append(`diag-${randomUUID()}`, 0, [ping('before')]);

@@ -42,7 +42,7 @@ const child: Projection = {
     }
     for (const e of events)
       await tx`insert into ${tx(t('rb_child'))} (event_id, parent, payload)
-               values (${e.eventId}, 'p', ${(e.data.payload as string | undefined) ?? null})`;
+               values (${e.eventId}, 'p', ${(e.type === 'DiagnosticPinged' ? e.data.payload : undefined) ?? null})`;
   },
 };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDACTED } from '@tia/domain';
-import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
+import { REDACTED, type EventOf } from '@tia/domain';
+import { createTestPersistence, only, type TestDatabase } from '../src/testing/index.js';
 import type { Persistence } from '../src/factory.js';
 import type { NewEvent } from '../src/event-store.js';
 import { eraseSubject, expireTechnicalData, purgeRateLimits } from '../src/privacy.js';
@@ -11,7 +11,7 @@ let p: Persistence;
 beforeAll(async () => void ({ db, p } = await createTestPersistence()));
 afterAll(async () => db?.drop());
 
-const signedIn = (userId: string, at: string): NewEvent => ({
+const signedIn = (userId: string, at: string): NewEvent<EventOf<'SignedIn'>> => ({
   eventId: randomUUID(),
   type: 'SignedIn',
   data: {
@@ -61,9 +61,9 @@ describe('technical data retention (P18, P32)', () => {
       { subjectId: alice, reason: 'user_request', eventId: randomUUID(), now: '2026-11-30T12:00:00.000Z' },
     );
     const aliceEvents = await p.store.readStream(`user-${alice}`);
-    expect(aliceEvents.map((e) => e.data.ipPrefix)).toEqual([REDACTED, REDACTED]);
+    expect(aliceEvents.map((e) => only('SignedIn', e).data.ipPrefix)).toEqual([REDACTED, REDACTED]);
     const [b] = await p.store.readStream(`user-${bob}`);
-    expect(b!.data.ipPrefix).toBe('203.0.113.0/24');
+    expect(only('SignedIn', b).data.ipPrefix).toBe('203.0.113.0/24');
   });
 
   it('purges rate-limit rows untouched for a day unless they still block', async () => {

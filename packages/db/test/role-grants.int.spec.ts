@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPersistence, type TestDatabase } from '../src/testing/index.js';
+import { createTestPersistence, unchecked, type TestDatabase } from '../src/testing/index.js';
 import { type Persistence } from '../src/factory.js';
 import { asInline, rebuildProjection } from '../src/projections.js';
 import { roleGrantsProjection } from '../src/read-models/role-grants.js';
@@ -14,12 +14,8 @@ beforeAll(async () => void ({ db, p } = await createTestPersistence()));
 afterAll(async () => db?.drop());
 
 const inline = [asInline(roleGrantsProjection)];
-const ev = (type: string, data: Record<string, unknown>): NewEvent => ({
-  eventId: randomUUID(),
-  type,
-  data,
-  metadata: { occurredAt: '2026-01-01T00:00:00.000Z' },
-});
+const ev = (type: string, data: Record<string, unknown>): NewEvent =>
+  unchecked({ eventId: randomUUID(), type, data, metadata: { occurredAt: '2026-01-01T00:00:00.000Z' } });
 const rows = async () =>
   (
     await db.sql<{ user_id: string; role: string; granted_by: string; last_reviewed_at: Date | null }[]>`

@@ -1,7 +1,7 @@
 import type { Handler } from '../transport/port.js';
 
 /** The pipeline probe: proves events flow store → transport → handler (health and latency benchmark). */
-export const diagnosticsHandler: Handler = {
+export const diagnosticsHandler: Handler<unknown, 'DiagnosticPinged'> = {
   name: 'diagnostics',
   types: ['DiagnosticPinged'],
   handle: async (event, ctx) => {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { asInline, INLINE_PROJECTIONS, sha256Hex, type Persistence } from '@tia/db';
+import { unchecked } from '@tia/db/testing';
 import { pickQuestions, QUESTION_BANK_VERSION, recording } from '@tia/domain';
 import type { Transcript, TranscriptionEngine } from '../speech/port.js';
 
@@ -20,7 +21,14 @@ const givenPrivacyEvent = async (
   await p.store.append(
     `privacy-${userId}`,
     'any',
-    [{ eventId: randomUUID(), type, data: { subjectId: userId, ...data }, metadata: { occurredAt: now } }],
+    [
+      unchecked({
+        eventId: randomUUID(),
+        type,
+        data: { subjectId: userId, ...data },
+        metadata: { occurredAt: now },
+      }),
+    ],
     { inline },
   );
 };
@@ -107,12 +115,7 @@ export const givenUpload = async (
     await p.store.append(
       recording.recordingStream(recordingId),
       0,
-      events.map((e) => ({
-        eventId: randomUUID(),
-        type: e.type,
-        data: e.data as unknown as Record<string, unknown>,
-        metadata: { occurredAt: now },
-      })),
+      events.map((e) => ({ ...e, eventId: randomUUID(), metadata: { occurredAt: now } })),
       { tx, inline },
     );
   });

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPersistence, eraseSubject, silentLogger, type Persistence, type RecordedEvent } from '@tia/db';
 import {
   createTestDatabase,
+  only,
   speechFixture,
   TEST_MASTER_KEY,
   waitFor,
@@ -92,7 +93,8 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
     // Same transaction: the audio never exists after its transcript is committed.
     expect(deleted!.transactionId).toBe(transcript!.transactionId);
     const lagMs =
-      Date.parse(deleted!.data.deletedAt as string) - Date.parse(transcript!.data.producedAt as string);
+      Date.parse(only('AudioDeleted', deleted).data.deletedAt) -
+      Date.parse(only('TranscriptProduced', transcript).data.producedAt);
     expect(lagMs).toBeLessThanOrEqual(1000);
     expect(deleted!.data).toMatchObject({ reason: 'transcribed', blobExisted: true, bytes: JFK.length });
     expect(await blobRows(recordingId)).toBe(0);
@@ -108,8 +110,8 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
     const raw = await db.sql<{ data: string }[]>`
       select data::text from events where event_id = ${transcript!.eventId}`;
     expect(raw[0]!.data).not.toContain('leading a team');
-    expect(transcript!.data.text).toContain('leading a team');
-    const feedback = events[3]!.data;
+    expect(only('TranscriptProduced', transcript).data.text).toContain('leading a team');
+    const feedback = only('FeedbackScored', events[3]).data;
     expect(feedback.engine).toEqual({ name: 'rubric', model: null });
     expect(Array.isArray(feedback.criteria)).toBe(true);
   });

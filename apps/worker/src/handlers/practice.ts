@@ -13,7 +13,7 @@ import {
   type AnswerScore,
   type VerifiedModelGrade,
   type CompetencyId,
-  type PracticeQuestion,
+  type EventData,
 } from '@tia/domain';
 import { decodeToWav16k } from '../speech/decode.js';
 import { failureCodeOf, scrubDetail } from './failure.js';
@@ -73,9 +73,8 @@ export const commitDecision = async (
     recording.recordingStream(recordingId),
     version,
     events.map((e) => ({
+      ...e,
       eventId: randomUUID(),
-      type: e.type,
-      data: e.data as unknown as Record<string, unknown>,
       metadata: {
         occurredAt,
         actor: { kind: 'system' as const, id: 'worker' },
@@ -104,19 +103,19 @@ type Prepared =
  */
 export const transcriptionHandler = (
   deps: PracticeDeps & { engine: TranscriptionEngine; timeoutMs?: number },
-): Handler<Prepared> => ({
+): Handler<Prepared, 'RecordingUploaded'> => ({
   name: 'transcription',
   types: ['RecordingUploaded'],
   maxAttempts: 3,
   prepare: async (event, ctx) => {
-    const { userId, recordingId } = event.data as { userId: string; recordingId: string };
+    const { userId, recordingId } = event.data;
     const blocked = await processingBlock(ctx.store.sql, userId);
     if (blocked) return { kind: 'blocked', reason: blocked };
     const blob = await deps.blobs.get(ctx.store.sql, recordingId);
     if (!blob) return { kind: 'gone' };
     try {
       // Long answers take longer to recognise: the limit grows with the declared length (as the engine's own).
-      const declaredSeconds = Number(event.data.durationSeconds) || 0;
+      const declaredSeconds = event.data.durationSeconds;
       const limitMs = Math.max(deps.timeoutMs ?? 120_000, 30_000 + 3_000 * declaredSeconds);
       const signal = AbortSignal.any([...(ctx.signal ? [ctx.signal] : []), AbortSignal.timeout(limitMs)]);
       const { wav, seconds } = await decodeToWav16k(blob.data, { signal });
@@ -166,7 +165,7 @@ export const transcriptionHandler = (
     }
   },
   handle: async (event, ctx) => {
-    const { userId, recordingId } = event.data as { userId: string; recordingId: string };
+    const { userId, recordingId } = event.data;
     const prepared = ctx.prepared ?? { kind: 'gone' as const };
     const { state, version } = await loadRecording(ctx.store, ctx.tx, recordingId);
     const now = nowIso(deps);
@@ -201,24 +200,24 @@ export const transcriptionHandler = (
 const sessionContext = async (store: EventStore, db: Queryable, sessionId: string, questionId: string) => {
   const [started] = await store.readStream(recording.practiceStream(sessionId), { db });
   if (!started || started.type !== 'PracticeSessionStarted') return null;
-  const d = started.data as { questions: PracticeQuestion[]; keyTerms: unknown; jobTitle: unknown };
+  const d = started.data;
   const stored = d.questions.find((q) => q.id === questionId);
   if (!stored) return null;
-  const keyTerms = revealOr(d.keyTerms as string[], []);
-  const jobTitle = revealOr(d.jobTitle as string | null, null);
+  const keyTerms = revealOr<string[]>(d.keyTerms, []);
+  const jobTitle = revealOr<string | null>(d.jobTitle, null);
   // Job-track questions are stored with placeholders for what the candidate typed: put the words back.
   return { question: revealQuestion(stored, { jobTitle, keyTerms }), keyTerms };
 };
 
-const scoreTranscript = async (store: EventStore, db: Queryable, t: Record<string, unknown>) => {
-  const ctx = await sessionContext(store, db, t.sessionId as string, t.questionId as string);
+const scoreTranscript = async (store: EventStore, db: Queryable, t: EventData<'TranscriptProduced'>) => {
+  const ctx = await sessionContext(store, db, t.sessionId, t.questionId);
   if (!ctx) return null;
-  const text = revealOr(t.text as string, '');
-  const words = revealOr(t.words as recording.TranscriptData['words'], []);
+  const text = revealOr<string>(t.text, '');
+  const words = revealOr<recording.TranscriptData['words']>(t.words, []);
   const score = scoreAnswer({
     transcript: text,
     words,
-    durationSeconds: Math.min(3600, (t.audioSeconds as number) ?? 0),
+    durationSeconds: Math.min(3600, t.audioSeconds),
     question: {
       id: ctx.question.id,
       text: ctx.question.text,
@@ -293,14 +292,14 @@ type FeedbackPrepared = {
  */
 export const feedbackHandler = (
   deps: PracticeDeps & { enricher?: FeedbackEnricher | null; grader?: ModelGrader | null },
-): Handler<FeedbackPrepared> => ({
+): Handler<FeedbackPrepared, 'TranscriptProduced'> => ({
   name: 'feedback',
   types: ['TranscriptProduced'],
   prepare: async (event, ctx) => {
     const { enricher, grader } = deps;
     const none: FeedbackPrepared = { llm: null, graded: null };
     if (!enricher && !grader) return none;
-    if ((await processingBlock(ctx.store.sql, event.data.userId as string)) !== null) return none;
+    if ((await processingBlock(ctx.store.sql, event.data.userId)) !== null) return none;
     const scored = await scoreTranscript(ctx.store, ctx.store.sql, event.data);
     if (!scored || scored.text.trim() === '') return none;
     // Only the question, competency, key terms, transcript and anchors go out: never name, email or ids.
@@ -356,10 +355,10 @@ export const feedbackHandler = (
     }
   },
   handle: async (event, ctx) => {
-    const recordingId = event.data.recordingId as string;
+    const recordingId = event.data.recordingId;
     const { state, version } = await loadRecording(ctx.store, ctx.tx, recordingId);
     if (state.kind !== 'transcribed') return;
-    const blocked = await processingBlock(ctx.tx, event.data.userId as string);
+    const blocked = await processingBlock(ctx.tx, event.data.userId);
     if (blocked !== null) {
       // Consent withdrawn (or processing paused, or erased) since the transcript: not analysed, and it says why.
       const events = recording.decide({ type: 'SkipFeedback', reason: blocked, now: nowIso(deps) }, state);

@@ -12,6 +12,7 @@ import {
   type Persistence,
   type RecordedEvent,
 } from '@tia/db';
+import type { EventOf } from '@tia/domain';
 import { createTestDatabase, TEST_MASTER_KEY, T, ping, waitFor, type TestDatabase } from '@tia/db/testing';
 import { EmbeddedTransport } from './embedded.js';
 import type { Handler } from './port.js';
@@ -27,15 +28,15 @@ afterAll(async () => db?.drop());
 
 describe('dead letters', () => {
   it('dead-letters permanent failures and unreadable events at once, then re-drives on request', async () => {
-    const seen: RecordedEvent[] = [];
+    const seen: RecordedEvent<EventOf<'DiagnosticPinged'>>[] = [];
     const calls = new Map<string, number>();
     let brokenUntilFixed = true;
-    const handler: Handler = {
+    const handler: Handler<unknown, 'DiagnosticPinged'> = {
       name: 'dl',
       types: ['DiagnosticPinged'],
       maxAttempts: 4,
       handle: (e) => {
-        const payload = e.data.payload as string;
+        const payload = e.data.payload ?? '';
         calls.set(payload, (calls.get(payload) ?? 0) + 1);
         if (payload === 'bad-input') throw new PermanentError('this input can never be handled');
         if (payload === 'needs-fix' && brokenUntilFixed) throw new Error('a bug, fixed in the next release');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersistence, silentLogger, type Persistence, type RecordedEvent } from '@tia/db';
+import type { EventOf } from '@tia/domain';
 import {
   createTestDatabase,
   TEST_MASTER_KEY,
@@ -23,12 +24,16 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 /** A handler whose effect is a row; fails for payloads it is told to. */
-const recorder = (name: string, seen: RecordedEvent[], poison = new Set<string>()): Handler => ({
+const recorder = (
+  name: string,
+  seen: RecordedEvent<EventOf<'DiagnosticPinged'>>[],
+  poison = new Set<string>(),
+): Handler<unknown, 'DiagnosticPinged'> => ({
   name,
   types: ['DiagnosticPinged'],
   maxAttempts: 3,
   handle: async (e, { tx }) => {
-    if (poison.has(e.data.payload as string)) throw new Error(`cannot handle ${String(e.data.payload)}`);
+    if (poison.has(e.data.payload ?? '')) throw new Error(`cannot handle ${String(e.data.payload)}`);
     seen.push(e);
     await tx`insert into effects (event_id, handler) values (${e.eventId}, ${name})`;
   },
@@ -36,7 +41,7 @@ const recorder = (name: string, seen: RecordedEvent[], poison = new Set<string>(
 
 describe('embedded transport (no broker): handlers driven from the event store', () => {
   it('delivers every event once, dead-letters poison after retries, and keeps going', async () => {
-    const seen: RecordedEvent[] = [];
+    const seen: RecordedEvent<EventOf<'DiagnosticPinged'>>[] = [];
     const outcomes: [string, Outcome][] = [];
     const t = new EmbeddedTransport({
       sql: db.sql,
@@ -60,7 +65,7 @@ describe('embedded transport (no broker): handlers driven from the event store',
   });
 
   it('is idempotent under redelivery (checkpoint rewound): effects happen once', async () => {
-    const seen: RecordedEvent[] = [];
+    const seen: RecordedEvent<EventOf<'DiagnosticPinged'>>[] = [];
     const outcomes: Outcome[] = [];
     const make = () =>
       new EmbeddedTransport({
@@ -82,7 +87,7 @@ describe('embedded transport (no broker): handlers driven from the event store',
 
   it('decrypts personal data for handlers and stops cleanly mid-stream', async () => {
     const names: unknown[] = [];
-    const h: Handler = {
+    const h: Handler<unknown, 'AccountRegistered'> = {
       name: 'names',
       types: ['AccountRegistered'],
       handle: async (e) => {

@@ -283,7 +283,7 @@ export class KafkaTransport implements Transport {
         const { message, topic, partition } = payload;
         const heartbeat = () => payload.heartbeat();
         const type = message.headers?.['event-type']?.toString();
-        if (!type || !h.types.includes(type)) return;
+        if (!type || !(h.types as readonly string[]).includes(type)) return;
         let event: StoredEvent;
         try {
           event = fromMessage(message.value);

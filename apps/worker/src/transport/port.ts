@@ -1,4 +1,5 @@
 import type { EventStore, Logger, RecordedEvent, TxSql } from '@tia/db';
+import type { EventOf, EventType } from '@tia/domain';
 
 export interface HandlerContext {
   /** The transaction that also records the event in the handler's inbox: effects and dedup commit together. */
@@ -19,18 +20,22 @@ export interface PrepareContext {
   signal?: AbortSignal;
 }
 
-/** An idempotent event handler; the transport decides where events come from. */
-export interface Handler<P = unknown> {
+/**
+ * An idempotent event handler; the transport decides where events come from. It gets only events of `types`,
+ * typed as their members of the `DomainEvent` union (`Handler<P, 'RecordingUploaded'>`: a typo is a compile
+ * error). Method syntax on purpose (bivariant), so a handler of some types fits `Handler` lists.
+ */
+export interface Handler<P = unknown, T extends EventType = EventType> {
   readonly name: string;
-  readonly types: readonly string[];
+  readonly types: readonly T[];
   /** Attempts before the event is dead-lettered (default 5). */
   readonly maxAttempts?: number;
   /**
    * Slow work (speech recognition, remote APIs) done with NO transaction open, before `handle`; it may run
    * again on a redelivery. Its result is handed to `handle`, which decides and writes in the transaction.
    */
-  prepare?(event: RecordedEvent, ctx: PrepareContext): Promise<P>;
-  handle(event: RecordedEvent, ctx: HandlerContext & { prepared?: P }): Promise<void>;
+  prepare?(event: RecordedEvent<EventOf<T>>, ctx: PrepareContext): Promise<P>;
+  handle(event: RecordedEvent<EventOf<T>>, ctx: HandlerContext & { prepared?: P }): Promise<void>;
 }
 
 export interface TransportStatus {

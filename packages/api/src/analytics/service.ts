@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ConcurrencyError, type Sql } from '@tia/db';
+import type { Sql } from '@tia/db';
 import { analytics } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
-import { Conflict, Forbidden } from '../errors.js';
+import { Forbidden } from '../errors.js';
 import type { RoleAccess } from '../trpc.js';
 
 /** Analysts only, always with a passed second factor. */
@@ -80,14 +80,8 @@ const cryptoUniform = (): number => {
 /** One unit (an answer or a person) changes a cell, its row total, its column total and the grand total. */
 const FIGURE_SENSITIVITY = 4;
 
-const loadBudget = async (a: AuthServices, analystId: string, db?: Sql) =>
-  a.store.load(
-    analytics.budget.analystStream(analystId),
-    analytics.budget.evolve,
-    analytics.budget.initialState,
-    (e) => (e.type === 'AnalyticsQueried' ? (e as unknown as analytics.budget.AnalyticsQueriedEvent) : null),
-    db,
-  );
+const loadBudget = (a: AuthServices, analystId: string) =>
+  a.store.load(analytics.budget.analystStream(analystId), analytics.budget.budgetDecider);
 
 export const budgetOf = async (a: AuthServices, analystId: string, settings: AnalyticsSettings) => {
   const { state } = await loadBudget(a, analystId);
@@ -140,9 +134,12 @@ export const runFigure = async (
         : analytics.funnelFigure(await funnelRows(tx), settings.k, noise);
     return { figure, refreshed };
   });
-  const now = a.clock().toISOString();
-  const events = analytics.budget.decide(
-    {
+  // Appended at the version read before the figures: two queries of the same analyst at once must both be
+  // checked against the budget, so the later one is refused (409) rather than decided on a stale total.
+  await a.commands.handle(
+    analytics.budget.budgetDecider,
+    analytics.budget.analystStream(actor.userId),
+    (_s, now): analytics.budget.RecordQuery => ({
       type: 'RecordQuery',
       analystId: actor.userId,
       queryId: a.newId(),
@@ -155,33 +152,10 @@ export const runFigure = async (
       noiseScale: noise?.scale ?? null,
       budget: settings.budget,
       now,
-    },
-    state,
+    }),
+    { actor: { kind: 'staff', id: actor.userId }, requestId: actor.requestId },
+    { expectedVersion: version },
   );
-  try {
-    await a.sql.begin((tx) =>
-      a.store.append(
-        analytics.budget.analystStream(actor.userId),
-        version,
-        events.map((e) => ({
-          eventId: a.newId(),
-          type: e.type,
-          data: e.data,
-          metadata: {
-            occurredAt: now,
-            actor: { kind: 'staff' as const, id: actor.userId },
-            correlationId: actor.requestId,
-          },
-        })),
-        { tx, inline: a.inline },
-      ),
-    );
-  } catch (e) {
-    // Two queries of the same analyst at once: the budget must be checked against both, so one is refused.
-    if (e instanceof ConcurrencyError)
-      throw new Conflict('Another of your queries was running; please try again.');
-    throw e;
-  }
   return {
     ...figure,
     refreshedAt: refreshed,

@@ -17,18 +17,18 @@ export const securityAlerts = async (store: EventStore, limit = 200): Promise<Se
   const decoded = await store.readLatestOfType('SecurityAlertRaised', limit);
   return decoded.map((e) => {
     const d = e.data;
-    const count = d.count as number;
-    const minutes = d.windowMinutes as number;
+    const count = d.count;
+    const minutes = d.windowMinutes;
     const ip = d.ipPrefix;
     const who =
       d.kind === 'repeated_sign_in_failures_ip'
-        ? `from network ${isRedacted(ip) ? '(erased)' : ((ip as string | null) ?? '(unknown)')}`
-        : `for account ${(d.userId as string | null) ?? '(unknown)'}`;
+        ? `from network ${isRedacted(ip) ? '(erased)' : ((ip) ?? '(unknown)')}`
+        : `for account ${(d.userId) ?? '(unknown)'}`;
     return {
-      alertId: d.alertId as string,
-      kind: d.kind as string,
+      alertId: d.alertId,
+      kind: d.kind,
       count,
-      raisedAt: d.raisedAt as string,
+      raisedAt: d.raisedAt,
       detail: `${count} failed sign-ins ${who} within ${minutes} minutes`,
     };
   });

@@ -35,13 +35,6 @@ export class GoogleLinkError extends Error {
   }
 }
 
-const linkEvent = (a: AuthServices, userId: string, p: GoogleProfile, now: string) => ({
-  eventId: a.newId(),
-  type: 'GoogleAccountLinked',
-  data: { userId, sub: p.sub, ...(p.picture ? { picture: p.picture } : {}), linkedAt: now },
-  metadata: { occurredAt: now, actor: { kind: 'user' as const, id: userId } },
-});
-
 /**
  * Finds the account for a verified Google profile, by `sub`; else links it to the account with the same
  * (verified) email; else registers a new account (signup method `google`, email verified by the provider).
@@ -66,10 +59,9 @@ export const linkOrRegister = async (
     const existing = await findAccountByEmail(a, p.email, tx);
     if (existing) {
       if (!existing.emailVerifiedAt) throw new GoogleLinkError('email_in_use');
-      await a.store.append(`user-${existing.userId}`, 'any', [linkEvent(a, existing.userId, p, iso)], {
-        tx,
-        inline: a.inline,
-      });
+      await runAccountCommand(a, tx, ctx, existing.userId, [
+        { type: 'LinkGoogle', sub: p.sub, picture: p.picture ?? null, now: iso },
+      ]);
       await tx`insert into google_identities (sub_lookup, user_id, linked_at) values (${lookup}, ${existing.userId}, ${now})`;
       return { userId: existing.userId, created: false, linked: true };
     }
@@ -85,8 +77,8 @@ export const linkOrRegister = async (
         signupMethod: 'google',
         now: iso,
       },
+      { type: 'LinkGoogle', sub: p.sub, picture: p.picture ?? null, now: iso },
     ]);
-    await a.store.append(`user-${userId}`, 'any', [linkEvent(a, userId, p, iso)], { tx, inline: a.inline });
     await tx`insert into google_identities (sub_lookup, user_id, linked_at) values (${lookup}, ${userId}, ${now})`;
     return { userId, created: true, linked: true };
   });

@@ -114,15 +114,12 @@ export const changeStaffAccess = async (
       (cmd.type === 'BootstrapAdmin'
         ? { kind: 'system' as const, id: staffAccess.BOOTSTRAP_ACTOR }
         : { kind: 'staff' as const, id: cmd.actorId });
+    // 'any' on purpose: the decision is taken on every grant (`loadGrants`, the read model), not on this one
+    // stream, and the global staff-access lock above serialises every such decision.
     await deps.store.append(
       `user-${cmd.userId}`,
       'any',
-      events.map((e) => ({
-        eventId: randomUUID(),
-        type: e.type,
-        data: e.data,
-        metadata: { occurredAt: cmd.now, actor },
-      })),
+      events.map((e) => ({ ...e, eventId: randomUUID(), metadata: { occurredAt: cmd.now, actor } })),
       { tx, inline: deps.inline ?? DEFAULT_INLINE },
     );
   };

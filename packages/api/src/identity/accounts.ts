@@ -18,6 +18,7 @@ import {
   technical,
   withConcurrencyRetry,
 } from './common.js';
+import { privacyStream } from '../privacy/stream.js';
 import type { AuthServices } from './services.js';
 import type { TxSql } from '@tia/db';
 
@@ -58,31 +59,18 @@ const recordConsents = async (
   policyVersion: string,
 ) => {
   const now = a.clock().toISOString();
-  let state = consent.initialState;
-  const events: consent.ConsentEvent[] = [];
-  for (const purpose of purposes) {
-    const out = consent.decide(
-      { type: 'GiveConsent', subjectId: userId, purpose, policyVersion, now },
-      state,
-    );
-    for (const e of out) state = consent.evolve(state, e);
-    events.push(...out);
-  }
-  if (events.length === 0) return;
-  await a.store.append(
-    `privacy-${userId}`,
-    'any',
-    events.map((e) => ({
-      eventId: a.newId(),
-      type: e.type,
-      data: e.data,
-      metadata: {
-        occurredAt: now,
-        actor: { kind: 'user' as const, id: userId },
-        correlationId: ctx.requestId,
-      },
+  await a.commands.handle(
+    consent.consentDecider,
+    privacyStream(userId),
+    purposes.map((purpose): consent.ConsentCommand => ({
+      type: 'GiveConsent',
+      subjectId: userId,
+      purpose,
+      policyVersion,
+      now,
     })),
-    { tx, inline: a.inline },
+    { actor: { kind: 'user', id: userId }, requestId: ctx.requestId },
+    { tx },
   );
 };
 

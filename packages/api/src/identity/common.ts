@@ -1,4 +1,4 @@
-import { ConcurrencyError, type Queryable, type TxSql } from '@tia/db';
+import { retryOnConflict, type Queryable, type TxSql } from '@tia/db';
 import { identity } from '@tia/domain';
 import type { Context } from '../context.js';
 import { STAFF_ROLES } from '../context.js';
@@ -77,7 +77,7 @@ export const findAccountById = async (
   return rows[0] ? rowOf(rows[0]) : null;
 };
 
-/** Folds the account stream and appends what the decider decides for `cmd`, in `tx`. */
+/** Folds the account stream and appends what the decider decides for `cmds`, in `tx` (the command handler). */
 export const runAccountCommand = async (
   a: AuthServices,
   tx: TxSql,
@@ -87,46 +87,18 @@ export const runAccountCommand = async (
 ): Promise<identity.AccountEvent[]> => {
   // Commands on one account queue here (until the transaction ends) instead of racing to a ConcurrencyError.
   await tx`select pg_advisory_xact_lock(hashtext(${`tia:account-stream:${userId}`}))`;
-  const { state, version } = await a.store.load(
+  const { events } = await a.commands.handle(
+    identity.accountDecider,
     userStream(userId),
-    identity.evolve,
-    identity.initialState,
-    identity.toAccountEvent,
-    tx,
-  );
-  let s = state;
-  const events: identity.AccountEvent[] = [];
-  for (const cmd of cmds) {
-    const out = identity.decide(cmd, s);
-    for (const e of out) s = identity.evolve(s, e);
-    events.push(...out);
-  }
-  if (events.length === 0) return events;
-  const occurredAt = a.clock().toISOString();
-  await a.store.append(
-    userStream(userId),
-    version,
-    events.map((e) => ({
-      eventId: a.newId(),
-      type: e.type,
-      data: e.data,
-      metadata: { occurredAt, actor: { kind: 'user' as const, id: userId }, correlationId: ctx.requestId },
-    })),
-    { tx, inline: a.inline },
+    cmds,
+    { actor: { kind: 'user', id: userId }, requestId: ctx.requestId },
+    { tx },
   );
   return events;
 };
 
 export const loadAccountState = async (a: AuthServices, userId: string, db?: Queryable) =>
-  (
-    await a.store.load(
-      userStream(userId),
-      identity.evolve,
-      identity.initialState,
-      identity.toAccountEvent,
-      db,
-    )
-  ).state;
+  (await a.store.load(userStream(userId), identity.accountDecider, db)).state;
 
 export const mfaEnrolled = async (db: Queryable, userId: string): Promise<boolean> =>
   (await db`select 1 from mfa_factors where user_id = ${userId} and enabled_at is not null`).length > 0;
@@ -179,13 +151,5 @@ export const isUniqueViolation = (e: unknown, table: string): boolean =>
  * Runs `work` (a whole transaction) again when another request appended to the same stream first: the
  * command is decided afresh on the new state. After a few lost races the conflict surfaces (mapped to 409).
  */
-export const withConcurrencyRetry = async <T>(work: () => Promise<T>, attempts = 5): Promise<T> => {
-  for (let i = 1; ; i++) {
-    try {
-      return await work();
-    } catch (e) {
-      if (!(e instanceof ConcurrencyError) || i >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * i));
-    }
-  }
-};
+export const withConcurrencyRetry = <T>(work: () => Promise<T>, attempts = 5): Promise<T> =>
+  retryOnConflict(work, attempts);

@@ -346,7 +346,9 @@ describe('sign-in', () => {
     const alerts = async () => {
       const streams = await h.db.sql<{ stream_id: string }[]>`
         select stream_id from events where type = 'SecurityAlertRaised' order by global_position`;
-      return (await Promise.all(streams.map((r) => h.auth.store.readStream(r.stream_id)))).flat();
+      return (await Promise.all(streams.map((r) => h.auth.store.readStream(r.stream_id))))
+        .flat()
+        .filter((e) => e.type === 'SecurityAlertRaised');
     };
     const before = (await alerts()).length;
     for (let i = 5; i < 12; i++) {

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import {
   asInline,
   accountsProjection,
+  CommandHandler,
   createPersistence,
   emailLookupFor,
   INLINE_PROJECTIONS,
@@ -26,6 +27,8 @@ export interface AuthServices {
   blobs: BlobStore;
   /** Inline projections for every identity append (consents, role grants, accounts). */
   inline: readonly InlineProjection[];
+  /** The one write path: load → decide → append at the loaded version (with `inline`, metadata, retries). */
+  commands: CommandHandler;
   sessions: Sessions;
   mailer: Mailer;
   codes: Codes;
@@ -62,9 +65,12 @@ export const createAuthServices = (opts: {
   const emailLookup = emailLookupFor(opts.authSecret);
   const trialLookup = (email: string) =>
     createHmac('sha256', trialKey).update(identity.normaliseEmail(email)).digest('hex');
+  const inline = [...INLINE_PROJECTIONS.map(asInline), asInline(accountsProjection(emailLookup))];
+  const newId = opts.newId ?? randomUUID;
   return {
     ...persistence,
-    inline: [...INLINE_PROJECTIONS.map(asInline), asInline(accountsProjection(emailLookup))],
+    inline,
+    commands: new CommandHandler({ sql: opts.sql, store: persistence.store, clock, newId, inline }),
     sessions: createSessions(opts.sql, {
       secure: opts.secureCookies,
       clock,
@@ -74,7 +80,7 @@ export const createAuthServices = (opts: {
     codes: new Codes(deriveKey(opts.authSecret, 'codes')),
     limiter: new RateLimiter(deriveKey(opts.authSecret, 'rate-limits')),
     clock,
-    newId: opts.newId ?? randomUUID,
+    newId,
     emailLookup,
     trialLookup,
     freeTrialAnswers: opts.freeTrialAnswers ?? 5,

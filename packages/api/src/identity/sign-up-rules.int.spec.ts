@@ -178,7 +178,9 @@ describe('Google sign-up meets the password sign-up rules', () => {
         .sql`select 1 from trial_registry where email_lookup = ${h.auth.trialLookup('kid@example.org')}`,
     ).toHaveLength(0);
     const privacy = await h.auth.store.readStream(`privacy-${userId}`);
-    expect(privacy.map((e) => [e.type, e.data.reason])).toEqual([['SubjectErased', 'minor_reported']]);
+    expect(privacy.map((e) => [e.type, 'reason' in e.data ? e.data.reason : undefined])).toEqual([
+      ['SubjectErased', 'minor_reported'],
+    ]);
     // the name and email can no longer be read
     const registered = (await h.auth.store.readStream(`user-${userId}`)).find(
       (e) => e.type === 'AccountRegistered',

@@ -21,7 +21,7 @@ import { appRouter } from '../root.js';
 import { createCallerFactory } from '../trpc.js';
 import { createAudioFixtures, type AudioFixtures } from '../testing/audio-fixtures.js';
 import { createHarness, signUpInput, waitForMails, type Harness } from '../testing/identity-harness.js';
-import { handleRecordingUpload, toRecordingEvent } from './index.js';
+import { handleRecordingUpload } from './index.js';
 
 let h: Harness;
 let fx: AudioFixtures;
@@ -55,43 +55,24 @@ const candidate = async () => {
 
 /** Transcribes the answer (which deletes its audio) through the decider, as the worker does. */
 const transcribe = (recordingId: string) =>
-  h.db.sql.begin(async (tx) => {
-    const stream = recording.recordingStream(recordingId);
-    const { state, version } = await h.auth.store.load(
-      stream,
-      recording.evolve,
-      recording.initialState,
-      toRecordingEvent,
-      tx,
-    );
-    const events = recording.decide(
-      {
-        type: 'CompleteTranscription',
-        transcript: {
-          text: 'I led the team.',
-          words: [{ word: 'I', start: 0, end: 0.2 }],
-          engine: { name: 'pocketsphinx', model: 'en-us' },
-          audioSeconds: 11,
-          engineMs: 100,
-        },
-        blobExisted: true,
-        now: h.clock.now.toISOString(),
+  h.auth.commands.handle(
+    recording.recordingDecider,
+    recording.recordingStream(recordingId),
+    {
+      type: 'CompleteTranscription',
+      transcript: {
+        text: 'I led the team.',
+        words: [{ word: 'I', start: 0, end: 0.2 }],
+        engine: { name: 'pocketsphinx', model: 'en-us' },
+        audioSeconds: 11,
+        engineMs: 100,
       },
-      state,
-    );
-    await h.auth.blobs.delete(tx, recordingId);
-    await h.auth.store.append(
-      stream,
-      version,
-      events.map((e) => ({
-        eventId: randomUUID(),
-        type: e.type,
-        data: e.data as unknown as Record<string, unknown>,
-        metadata: { occurredAt: h.clock.now.toISOString(), actor: { kind: 'system' as const, id: 'test' } },
-      })),
-      { tx, inline: h.auth.inline },
-    );
-  });
+      blobExisted: true,
+      now: h.clock.now.toISOString(),
+    },
+    { actor: { kind: 'system', id: 'test' } },
+    { after: (tx) => h.auth.blobs.delete(tx, recordingId).then(() => undefined) },
+  );
 
 describe('practice.deletionProof', () => {
   it('proves the AudioDeleted event is in the signed log, once a checkpoint covers it; only to its owner', async () => {

@@ -16,7 +16,6 @@ export {
   getTrial,
   setRestriction,
   startSession,
-  toRecordingEvent,
   tracks,
   trialOf,
   type Actor,

@@ -38,7 +38,6 @@ import {
   handleRecordingUpload,
   MAX_RECORDING_BYTES,
   RESTRICTED_MESSAGE,
-  toRecordingEvent,
   TRANSCRIPTION_UNAVAILABLE_MESSAGE,
   type UploadResponse,
 } from './index.js';
@@ -156,30 +155,17 @@ const blobCount = async (userId: string) =>
 
 /** Drives a recording's lifecycle by hand through the decider, as the worker does. */
 const runRecording = (recordingId: string, cmd: recording.RecordingCommand) =>
-  h.db.sql.begin(async (tx) => {
-    const stream = recording.recordingStream(recordingId);
-    const { state, version } = await h.auth.store.load(
-      stream,
-      recording.evolve,
-      recording.initialState,
-      toRecordingEvent,
-      tx,
-    );
-    const events = recording.decide(cmd, state);
-    if (events.some((e) => e.type === 'AudioDeleted')) await h.auth.blobs.delete(tx, recordingId);
-    if (events.length === 0) return;
-    await h.auth.store.append(
-      stream,
-      version,
-      events.map((e) => ({
-        eventId: randomUUID(),
-        type: e.type,
-        data: e.data as unknown as Record<string, unknown>,
-        metadata: { occurredAt: h.clock.now.toISOString(), actor: { kind: 'system' as const, id: 'test' } },
-      })),
-      { tx, inline: h.auth.inline },
-    );
-  });
+  h.auth.commands.handle(
+    recording.recordingDecider,
+    recording.recordingStream(recordingId),
+    cmd,
+    { actor: { kind: 'system', id: 'test' } },
+    {
+      after: async (tx, { events }) => {
+        if (events.some((e) => e.type === 'AudioDeleted')) await h.auth.blobs.delete(tx, recordingId);
+      },
+    },
+  );
 
 const JOB_DESCRIPTION =
   'We are hiring a data analyst to build SQL dashboards in Tableau, clean data with Python, and present insights to stakeholders. Experience with SQL and Python is required; experience with A/B testing is a plus.';

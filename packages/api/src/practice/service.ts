@@ -788,13 +788,7 @@ export const handleRecordingUpload = async (a: AuthServices, req: UploadRequest)
     return await a.sql.begin(async (tx): Promise<UploadResponse> => {
       await lockUser(tx, userId);
       const stream = recording.recordingStream(q.recordingId);
-      const { state, version } = await a.store.load(
-        stream,
-        recording.evolve,
-        recording.initialState,
-        toRecordingEvent,
-        tx,
-      );
+      const { state, version } = await a.store.load(stream, recording.recordingDecider, tx);
       if (state.kind !== 'none') {
         const u = state.upload;
         if (
@@ -845,12 +839,7 @@ export const handleRecordingUpload = async (a: AuthServices, req: UploadRequest)
       await a.store.append(
         stream,
         version,
-        events.map((e) => ({
-          eventId: a.newId(),
-          type: e.type,
-          data: e.data as unknown as Record<string, unknown>,
-          metadata: userMeta(a, actor, now),
-        })),
+        events.map((e) => ({ ...e, eventId: a.newId(), metadata: userMeta(a, actor, now) })),
         { tx, inline: a.inline },
       );
       return { status: 201, body };
@@ -868,7 +857,3 @@ const isUniqueViolationOn = (e: unknown, table: string): boolean =>
   e !== null &&
   (e as { code?: string }).code === '23505' &&
   (e as { table_name?: string }).table_name === table;
-
-/** A stored event of a recording stream as the decider's event (data validated by the codec). */
-export const toRecordingEvent = (e: RecordedEvent): recording.RecordingEvent | null =>
-  recording.toRecordingEvent(e);

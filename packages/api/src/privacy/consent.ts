@@ -4,12 +4,12 @@
  * `privacy-<userId>` stream with the version that was read (a change in between is a 409).
  */
 import { z } from 'zod';
-import { ConcurrencyError, lockSubject, type TxSql } from '@tia/db';
+import { lockSubject, type TxSql } from '@tia/db';
 import { CONSENT_PURPOSES, ConsentPurpose, consent } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
-import { Conflict, Forbidden } from '../errors.js';
+import { Forbidden } from '../errors.js';
 import { POLICY_VERSION } from '../version.js';
-import { appendPrivacyEvents, privacyStream } from './stream.js';
+import { privacyStream } from './stream.js';
 
 export const setConsentInput = z.object({ purpose: ConsentPurpose, given: z.boolean() });
 
@@ -21,7 +21,7 @@ export interface ConsentView {
 }
 
 const load = (a: AuthServices, userId: string, db?: TxSql) =>
-  a.store.load(privacyStream(userId), consent.evolve, consent.initialState, consent.toConsentEvent, db);
+  a.store.load(privacyStream(userId), consent.consentDecider, db);
 
 const viewOf = (state: consent.ConsentState): ConsentView[] =>
   CONSENT_PURPOSES.map((purpose) => {
@@ -48,30 +48,20 @@ export const setConsent = async (
   raw: z.input<typeof setConsentInput>,
 ): Promise<ConsentView[]> => {
   const { purpose, given } = setConsentInput.parse(raw);
-  try {
-    return await a.sql.begin(async (tx) => {
-      await lockSubject(tx, actor.userId);
-      if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
-      const { state, version } = await load(a, actor.userId, tx);
-      const now = a.clock().toISOString();
-      let events: consent.ConsentEvent[];
-      try {
-        events = consent.decide(
-          given
-            ? { type: 'GiveConsent', subjectId: actor.userId, purpose, policyVersion: POLICY_VERSION, now }
-            : { type: 'WithdrawConsent', subjectId: actor.userId, purpose, now },
-          state,
-        );
-      } catch (e) {
-        if (e instanceof consent.ConsentRuleViolated) throw new Forbidden(e.message);
-        throw e;
-      }
-      await appendPrivacyEvents(a, tx, actor, version, now, events);
-      return viewOf(events.reduce(consent.evolve, state));
-    });
-  } catch (e) {
-    if (e instanceof ConcurrencyError)
-      throw new Conflict('Your privacy settings changed meanwhile; please try again.');
-    throw e;
-  }
+  const { state } = await a.commands.handle(
+    consent.consentDecider,
+    privacyStream(actor.userId),
+    (_s, now): consent.ConsentCommand =>
+      given
+        ? { type: 'GiveConsent', subjectId: actor.userId, purpose, policyVersion: POLICY_VERSION, now }
+        : { type: 'WithdrawConsent', subjectId: actor.userId, purpose, now },
+    { actor: { kind: 'user', id: actor.userId }, requestId: actor.requestId },
+    {
+      before: async (tx) => {
+        await lockSubject(tx, actor.userId);
+        if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
+      },
+    },
+  );
+  return viewOf(state);
 };

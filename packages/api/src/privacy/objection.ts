@@ -4,22 +4,15 @@
  * every figure, including those already built. A fuller privacy center comes later.
  */
 import { z } from 'zod';
-import { ConcurrencyError, type TxSql } from '@tia/db';
 import { objection } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
-import { Conflict, Forbidden } from '../errors.js';
-import { appendPrivacyEvents, privacyStream } from './stream.js';
+import { Forbidden } from '../errors.js';
+import { privacyStream } from './stream.js';
 
 export const objectionInput = z.object({ objecting: z.boolean() });
 
-const load = (a: AuthServices, userId: string, db?: Parameters<AuthServices['store']['load']>[4]) =>
-  a.store.load(
-    privacyStream(userId),
-    objection.evolve,
-    objection.initialState,
-    objection.toObjectionEvent,
-    db,
-  );
+const load = (a: AuthServices, userId: string) =>
+  a.store.load(privacyStream(userId), objection.objectionDecider);
 
 export const getObjection = async (a: AuthServices, userId: string) => {
   const { state } = await load(a, userId);
@@ -29,45 +22,29 @@ export const getObjection = async (a: AuthServices, userId: string) => {
   };
 };
 
-/** Runs `fn` in a transaction; another write to the same privacy stream in between is a 409, not a 500. */
-const run = async (a: AuthServices, fn: (tx: TxSql) => Promise<void>) => {
-  try {
-    await a.sql.begin(fn);
-  } catch (e) {
-    if (e instanceof ConcurrencyError)
-      throw new Conflict('Your privacy settings changed meanwhile; please try again.');
-    throw e;
-  }
-};
-
 export const setObjection = async (
   a: AuthServices,
   actor: { userId: string; requestId: string },
   raw: z.input<typeof objectionInput>,
 ): Promise<{ objecting: boolean }> => {
   const { objecting } = objectionInput.parse(raw);
-  await run(a, async (tx) => {
-    // The same per-user lock as the other privacy switches (restriction): one change at a time.
-    await tx`select pg_advisory_xact_lock(hashtext(${`tia:practice:${actor.userId}`}))`;
-    if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
-    const { state, version } = await load(a, actor.userId, tx);
-    const now = a.clock().toISOString();
-    let events: objection.ObjectionEvent[];
-    try {
-      events = objection.decide(
-        {
-          type: objecting ? 'Object' : 'WithdrawObjection',
-          subjectId: actor.userId,
-          scope: 'analytics',
-          now,
-        },
-        state,
-      );
-    } catch (e) {
-      if (e instanceof objection.ObjectionRuleViolated) throw new Forbidden(e.message);
-      throw e;
-    }
-    await appendPrivacyEvents(a, tx, actor, version, now, events);
-  });
+  await a.commands.handle(
+    objection.objectionDecider,
+    privacyStream(actor.userId),
+    (_s, now): objection.ObjectionCommand => ({
+      type: objecting ? 'Object' : 'WithdrawObjection',
+      subjectId: actor.userId,
+      scope: 'analytics',
+      now,
+    }),
+    { actor: { kind: 'user', id: actor.userId }, requestId: actor.requestId },
+    {
+      before: async (tx) => {
+        // The same per-user lock as the other privacy switches (restriction): one change at a time.
+        await tx`select pg_advisory_xact_lock(hashtext(${`tia:practice:${actor.userId}`}))`;
+        if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
+      },
+    },
+  );
   return { objecting };
 };

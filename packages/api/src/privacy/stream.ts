@@ -1,4 +1,5 @@
-import type { ExpectedVersion, NewEvent, TxSql } from '@tia/db';
+import type { ExpectedVersion, TxSql } from '@tia/db';
+import type { DomainEvent } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
 
 /** The stream of one person's privacy choices: consents, restriction, objection. */
@@ -14,16 +15,15 @@ export const appendPrivacyEvents = async (
   actor: { userId: string; requestId: string },
   expected: ExpectedVersion,
   occurredAt: string,
-  events: readonly Pick<NewEvent, 'type' | 'data'>[],
+  events: readonly DomainEvent[],
 ): Promise<void> => {
   if (events.length === 0) return;
   await a.store.append(
     privacyStream(actor.userId),
     expected,
     events.map((e) => ({
+      ...e,
       eventId: a.newId(),
-      type: e.type,
-      data: e.data,
       metadata: {
         occurredAt,
         actor: { kind: 'user' as const, id: actor.userId },

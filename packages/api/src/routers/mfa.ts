@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Context, Session } from '../context.js';
 import { sessionCookieName } from '../auth/sessions.js';
 import { Conflict, ValidationFailed } from '../errors.js';
-import { authOf } from '../identity/common.js';
+import { authOf, runAccountCommand } from '../identity/common.js';
 import type { AuthServices } from '../identity/services.js';
 import { POLICIES } from '../auth/rate-limit.js';
 import { TotpFactors } from '../auth/totp.js';
@@ -81,19 +81,9 @@ export const mfaRouter = router({
             if (r.reason === 'not_enrolled') throw new Conflict('Start the set-up first.');
             return null;
           }
-          await auth.store.append(
-            `user-${userId}`,
-            'any',
-            [
-              {
-                eventId: auth.newId(),
-                type: 'MfaEnrolled',
-                data: { userId, method: 'totp', enrolledAt: now.toISOString() },
-                metadata: { occurredAt: now.toISOString(), actor: { kind: 'user', id: userId } },
-              },
-            ],
-            { tx, inline: auth.inline },
-          );
+          await runAccountCommand(auth, tx, ctx, userId, [
+            { type: 'RecordMfaEnrolment', now: now.toISOString() },
+          ]);
           return r.recoveryCodes;
         }),
       );
@@ -127,19 +117,9 @@ export const mfaRouter = router({
           const now = auth.clock();
           const left = await totpOf(auth).useRecoveryCode(tx, userId, input.code, now);
           if (left === null) return null;
-          await auth.store.append(
-            `user-${userId}`,
-            'any',
-            [
-              {
-                eventId: auth.newId(),
-                type: 'MfaRecoveryCodeUsed',
-                data: { userId, remaining: left, usedAt: now.toISOString() },
-                metadata: { occurredAt: now.toISOString(), actor: { kind: 'user', id: userId } },
-              },
-            ],
-            { tx, inline: auth.inline },
-          );
+          await runAccountCommand(auth, tx, ctx, userId, [
+            { type: 'RecordRecoveryCodeUse', remaining: left, now: now.toISOString() },
+          ]);
           return left;
         }),
       );

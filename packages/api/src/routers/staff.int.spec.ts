@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { TRPCError } from '@trpc/server';
+import type { RecordedEvent } from '@tia/db';
 import { createTestDatabase, type TestDatabase } from '@tia/db/testing';
+import type { EventOf, EventType } from '@tia/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolesFor } from '../auth/roles.js';
 import { changeStaffAccess } from '../auth/staff.js';
@@ -56,8 +58,8 @@ const enrolledStaff = async (userId: string) => {
   return { key, recoveryCodes, ctx };
 };
 
-const eventsOf = async (userId: string, type: string) =>
-  (await a.store.readStream(`user-${userId}`)).filter((e) => e.type === type);
+const eventsOf = async <T extends EventType>(userId: string, type: T) =>
+  (await a.store.readStream(`user-${userId}`)).filter((e) => e.type === type) as RecordedEvent<EventOf<T>>[];
 
 describe('MFA procedures', () => {
   it('enrol → recovery codes once + MfaEnrolled + the session counts as MFA-passed', async () => {

@@ -1,5 +1,5 @@
-import { analytics, COMPETENCY_IDS, type CompetencyId } from '@tia/domain';
-import type { Projection, TableNames } from '../projections.js';
+import { analytics, COMPETENCY_IDS, isRedacted, type CompetencyId, type EventData } from '@tia/domain';
+import { defineProjection, type TableNames } from '../projections.js';
 import type { TxSql } from '../sql.js';
 
 /**
@@ -29,24 +29,18 @@ const TYPES = [
 /** The consent whose withdrawal takes a subject out of analytics. */
 export const ANALYTICS_CONSENT_PURPOSE = 'product_improvement';
 
-type D = Record<string, unknown>;
-const str = (d: D, k: string) => d[k] as string;
-
 const isCompetency = (c: unknown): c is CompetencyId =>
   typeof c === 'string' && (COMPETENCY_IDS as readonly string[]).includes(c);
 
 /** The bin of every measure for one scored answer. */
-export const binsOf = (d: D, uploadedAt: Date): Record<string, number> => {
-  const scores = (d.scores ?? {}) as Record<string, number>;
-  const metrics = (d.metrics && typeof d.metrics === 'object' ? d.metrics : {}) as {
-    wpm?: unknown;
-    fillerPer100?: unknown;
-  };
-  const bins: Record<string, number> = { overall: analytics.overallBin(Number(d.overall)) };
+export const binsOf = (d: EventData<'FeedbackScored'>, uploadedAt: Date): Record<string, number> => {
+  const scores = d.scores;
+  const metrics = isRedacted(d.metrics) ? {} : d.metrics;
+  const bins: Record<string, number> = { overall: analytics.overallBin(d.overall) };
   for (const c of analytics.CRITERION_IDS) bins[`criterion_${c}`] = analytics.criterionBin(scores[c]);
   bins.pace = analytics.paceBin(typeof metrics.wpm === 'number' ? metrics.wpm : null);
   bins.fillers = analytics.fillersBin(typeof metrics.fillerPer100 === 'number' ? metrics.fillerPer100 : null);
-  const seconds = (Date.parse(str(d, 'scoredAt')) - uploadedAt.getTime()) / 1000;
+  const seconds = (Date.parse(d.scoredAt) - uploadedAt.getTime()) / 1000;
   bins.latency = analytics.latencyBin(Math.max(0, seconds));
   return bins;
 };
@@ -106,7 +100,7 @@ export const recomputeAnalytics = async (tx: TxSql, t: TableNames): Promise<void
   await tx`insert into ${freshness} (refreshed_at) values (now())`;
 };
 
-export const analyticsProjection: Projection = {
+export const analyticsProjection = defineProjection({
   name: 'analytics',
   tables: [
     'analytics_private.subjects',
@@ -122,75 +116,74 @@ export const analyticsProjection: Projection = {
     const sessions = tx(t('analytics_private.sessions'));
     const answers = tx(t('analytics_private.answers'));
     for (const e of events) {
-      const d = e.data;
       switch (e.type) {
         case 'AccountRegistered':
           await tx`insert into ${subjects} (subject_id, cohort)
-                   values (${str(d, 'userId')}, ${analytics.monthStart(str(d, 'registeredAt'))})
+                   values (${e.data.userId}, ${analytics.monthStart(e.data.registeredAt)})
                    on conflict (subject_id) do update set cohort = excluded.cohort`;
           break;
         case 'EmailVerified':
-          await ensureSubject(tx, t('analytics_private.subjects'), str(d, 'userId'));
-          await tx`update ${subjects} set verified = true where subject_id = ${str(d, 'userId')}`;
+          await ensureSubject(tx, t('analytics_private.subjects'), e.data.userId);
+          await tx`update ${subjects} set verified = true where subject_id = ${e.data.userId}`;
           break;
         case 'PracticeSessionStarted':
           await tx`insert into ${sessions} (session_id, subject_id, track)
-                   values (${str(d, 'sessionId')}, ${str(d, 'userId')}, ${str(d, 'track')})
+                   values (${e.data.sessionId}, ${e.data.userId}, ${e.data.track})
                    on conflict (session_id) do nothing`;
           break;
         case 'RecordingUploaded': {
           const session = await tx<{ track: string }[]>`
-            select track from ${sessions} where session_id = ${str(d, 'sessionId')}`;
+            select track from ${sessions} where session_id = ${e.data.sessionId}`;
           if (!session[0]) break; // the session's subject was erased
           const inserted = await tx`
             insert into ${answers} (recording_id, subject_id, track, week, uploaded_at)
-            values (${str(d, 'recordingId')}, ${str(d, 'userId')}, ${session[0].track},
-                    ${analytics.isoWeekStart(str(d, 'uploadedAt'))}, ${str(d, 'uploadedAt')})
+            values (${e.data.recordingId}, ${e.data.userId}, ${session[0].track},
+                    ${analytics.isoWeekStart(e.data.uploadedAt)}, ${e.data.uploadedAt})
             on conflict (recording_id) do nothing returning recording_id`;
           if (inserted.length > 0) {
-            await ensureSubject(tx, t('analytics_private.subjects'), str(d, 'userId'));
-            await tx`update ${subjects} set answers = answers + 1 where subject_id = ${str(d, 'userId')}`;
+            await ensureSubject(tx, t('analytics_private.subjects'), e.data.userId);
+            await tx`update ${subjects} set answers = answers + 1 where subject_id = ${e.data.userId}`;
           }
           break;
         }
         case 'FeedbackScored': {
           const rows = await tx<{ uploaded_at: Date }[]>`
-            select uploaded_at from ${answers} where recording_id = ${str(d, 'recordingId')}`;
+            select uploaded_at from ${answers} where recording_id = ${e.data.recordingId}`;
           if (!rows[0]) break;
-          const competency = isCompetency(d.competency) ? d.competency : null;
+          const competency = isCompetency(e.data.competency) ? e.data.competency : null;
           await tx`update ${answers} set competency = ${competency},
-                     question = ${analytics.questionNumber(str(d, 'questionId'))},
-                     bins = ${tx.json(binsOf(d, rows[0].uploaded_at))}
-                   where recording_id = ${str(d, 'recordingId')}`;
+                     question = ${analytics.questionNumber(e.data.questionId)},
+                     bins = ${tx.json(binsOf(e.data, rows[0].uploaded_at))}
+                   where recording_id = ${e.data.recordingId}`;
           break;
         }
         case 'ProcessingObjected':
         case 'ObjectionWithdrawn':
-          if (d.scope !== 'analytics') break;
-          await ensureSubject(tx, t('analytics_private.subjects'), str(d, 'subjectId'));
+          if (e.data.scope !== 'analytics') break;
+          await ensureSubject(tx, t('analytics_private.subjects'), e.data.subjectId);
           await tx`update ${subjects} set objected = ${e.type === 'ProcessingObjected'}
-                   where subject_id = ${str(d, 'subjectId')}`;
+                   where subject_id = ${e.data.subjectId}`;
           break;
         case 'ProcessingRestricted':
         case 'ProcessingRestrictionLifted':
-          await ensureSubject(tx, t('analytics_private.subjects'), str(d, 'subjectId'));
+          await ensureSubject(tx, t('analytics_private.subjects'), e.data.subjectId);
           await tx`update ${subjects} set restricted = ${e.type === 'ProcessingRestricted'}
-                   where subject_id = ${str(d, 'subjectId')}`;
+                   where subject_id = ${e.data.subjectId}`;
           break;
         case 'ConsentGiven':
         case 'ConsentWithdrawn':
-          if (d.purpose !== ANALYTICS_CONSENT_PURPOSE) break;
-          await ensureSubject(tx, t('analytics_private.subjects'), str(d, 'subjectId'));
+          if (e.data.purpose !== ANALYTICS_CONSENT_PURPOSE) break;
+          await ensureSubject(tx, t('analytics_private.subjects'), e.data.subjectId);
           await tx`update ${subjects} set consent_withdrawn = ${e.type === 'ConsentWithdrawn'}
-                   where subject_id = ${str(d, 'subjectId')}`;
+                   where subject_id = ${e.data.subjectId}`;
           break;
         case 'SubjectErased':
-          await tx`delete from ${answers} where subject_id = ${str(d, 'subjectId')}`;
-          await tx`delete from ${sessions} where subject_id = ${str(d, 'subjectId')}`;
-          await tx`delete from ${subjects} where subject_id = ${str(d, 'subjectId')}`;
+          await tx`delete from ${answers} where subject_id = ${e.data.subjectId}`;
+          await tx`delete from ${sessions} where subject_id = ${e.data.subjectId}`;
+          await tx`delete from ${subjects} where subject_id = ${e.data.subjectId}`;
           break;
       }
     }
     if (events.length > 0) await recomputeAnalytics(tx, t);
   },
-};
+});

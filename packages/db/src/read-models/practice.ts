@@ -1,5 +1,5 @@
 import { recording } from '@tia/domain';
-import type { Projection } from '../projections.js';
+import { defineProjection } from '../projections.js';
 
 const failureMessage = (code: string): string =>
   (recording.TRANSCRIPTION_FAILURE_MESSAGES as Readonly<Record<string, string>>)[code] ??
@@ -15,32 +15,6 @@ const failureMessage = (code: string): string =>
  * - `rm_restrictions`: subjects who restricted processing.
  * Erasure removes every row of the subject.
  */
-type Fields = Readonly<
-  Record<
-    | 'sessionId'
-    | 'userId'
-    | 'subjectId'
-    | 'recordingId'
-    | 'questionId'
-    | 'track'
-    | 'startedAt'
-    | 'answerTimeLimitSeconds'
-    | 'bytes'
-    | 'durationSeconds'
-    | 'sha256'
-    | 'uploadedAt'
-    | 'producedAt'
-    | 'deletedAt'
-    | 'reason'
-    | 'code'
-    | 'scoredAt'
-    | 'overall'
-    | 'competency'
-    | 'restrictedAt',
-    string
-  > & { questions: unknown; scores: unknown; engine: { name: string } }
->;
-
 /** What the candidate reads when an answer was not analysed. */
 const SKIP_DETAIL: Readonly<Record<string, string>> = {
   consent_withdrawn: 'You had withdrawn your consent to recording analysis, so this answer was not analysed.',
@@ -48,7 +22,7 @@ const SKIP_DETAIL: Readonly<Record<string, string>> = {
   subject_erased: 'The account was erased.',
 };
 
-export const practiceProjection: Projection = {
+export const practiceProjection = defineProjection({
   name: 'practice',
   tables: ['rm_practice_sessions', 'rm_recordings', 'rm_trial_usage', 'rm_restrictions'],
   types: [
@@ -72,30 +46,29 @@ export const practiceProjection: Projection = {
     const giveBack = (userId: string) =>
       tx`update ${usage} set used = greatest(used - 1, 0) where user_id = ${userId}`;
     for (const e of events) {
-      const d = e.data as Fields; // validated event data
       switch (e.type) {
         case 'PracticeSessionStarted':
           await tx`insert into ${sessions} (session_id, user_id, track, questions, time_limit_s, started_at)
-                   values (${d.sessionId}, ${d.userId}, ${d.track}, ${tx.json(d.questions as never)},
-                           ${d.answerTimeLimitSeconds}, ${d.startedAt})
+                   values (${e.data.sessionId}, ${e.data.userId}, ${e.data.track}, ${tx.json(e.data.questions)},
+                           ${e.data.answerTimeLimitSeconds}, ${e.data.startedAt})
                    on conflict (session_id) do nothing`;
           break;
         case 'RecordingUploaded':
           await tx`insert into ${recordings} (recording_id, session_id, user_id, question_id, status, bytes,
                      duration_seconds, sha256, uploaded_at)
-                   values (${d.recordingId}, ${d.sessionId}, ${d.userId}, ${d.questionId}, 'uploaded', ${d.bytes},
-                           ${d.durationSeconds}, ${d.sha256}, ${d.uploadedAt})
+                   values (${e.data.recordingId}, ${e.data.sessionId}, ${e.data.userId}, ${e.data.questionId}, 'uploaded', ${e.data.bytes},
+                           ${e.data.durationSeconds}, ${e.data.sha256}, ${e.data.uploadedAt})
                    on conflict (recording_id) do nothing`;
-          await tx`insert into ${usage} (user_id, used) values (${d.userId}, 1)
+          await tx`insert into ${usage} (user_id, used) values (${e.data.userId}, 1)
                    on conflict (user_id) do update set used = ${usage}.used + 1`;
           break;
         case 'TranscriptProduced':
-          await tx`update ${recordings} set status = 'transcribed', transcribed_at = ${d.producedAt},
-                     transcript_engine = ${d.engine.name}
-                   where recording_id = ${d.recordingId} and status = 'uploaded'`;
+          await tx`update ${recordings} set status = 'transcribed', transcribed_at = ${e.data.producedAt},
+                     transcript_engine = ${e.data.engine.name}
+                   where recording_id = ${e.data.recordingId} and status = 'uploaded'`;
           break;
         case 'AudioDeleted': {
-          const reason = d.reason;
+          const reason = e.data.reason;
           const status =
             reason === 'transcribed'
               ? null
@@ -104,51 +77,51 @@ export const practiceProjection: Projection = {
                 : reason === 'max_age_exceeded'
                   ? 'expired'
                   : 'skipped';
-          await tx`update ${recordings} set audio_deleted_at = ${d.deletedAt}, deletion_reason = ${reason},
+          await tx`update ${recordings} set audio_deleted_at = ${e.data.deletedAt}, deletion_reason = ${reason},
                      status = coalesce(${status}, status)
-                   where recording_id = ${d.recordingId}`;
+                   where recording_id = ${e.data.recordingId}`;
           // Answers never analysed do not count against the free trial (a withdrawn consent included).
           if (
             reason === 'transcription_failed' ||
             reason === 'max_age_exceeded' ||
             reason === 'consent_withdrawn'
           )
-            await giveBack(d.userId);
+            await giveBack(e.data.userId);
           break;
         }
         case 'TranscriptionFailed':
           // A fixed message per stable code: never the engine's own text (v1 events read as `unknown`).
-          await tx`update ${recordings} set status_detail = ${failureMessage(d.code)}
-                   where recording_id = ${d.recordingId}`;
+          await tx`update ${recordings} set status_detail = ${failureMessage(e.data.code)}
+                   where recording_id = ${e.data.recordingId}`;
           break;
         case 'RecordingProcessingSkipped':
-          await tx`update ${recordings} set status_detail = ${SKIP_DETAIL[d.reason] ?? d.reason}
-                   where recording_id = ${d.recordingId}`;
+          await tx`update ${recordings} set status_detail = ${SKIP_DETAIL[e.data.reason] ?? e.data.reason}
+                   where recording_id = ${e.data.recordingId}`;
           break;
         case 'FeedbackSkipped':
-          await tx`update ${recordings} set status = 'skipped', status_detail = ${SKIP_DETAIL[d.reason] ?? d.reason}
-                   where recording_id = ${d.recordingId} and status = 'transcribed'`;
+          await tx`update ${recordings} set status = 'skipped', status_detail = ${SKIP_DETAIL[e.data.reason] ?? e.data.reason}
+                   where recording_id = ${e.data.recordingId} and status = 'transcribed'`;
           break;
         case 'FeedbackScored':
-          await tx`update ${recordings} set status = 'scored', scored_at = ${d.scoredAt}, overall = ${d.overall},
-                     scores = ${tx.json(d.scores as never)}, competency = ${d.competency},
-                     feedback_engine = ${d.engine.name}
-                   where recording_id = ${d.recordingId}`;
+          await tx`update ${recordings} set status = 'scored', scored_at = ${e.data.scoredAt}, overall = ${e.data.overall},
+                     scores = ${tx.json(e.data.scores)}, competency = ${e.data.competency},
+                     feedback_engine = ${e.data.engine.name}
+                   where recording_id = ${e.data.recordingId}`;
           break;
         case 'ProcessingRestricted':
-          await tx`insert into ${restrictions} (subject_id, restricted_at) values (${d.subjectId}, ${d.restrictedAt})
+          await tx`insert into ${restrictions} (subject_id, restricted_at) values (${e.data.subjectId}, ${e.data.restrictedAt})
                    on conflict (subject_id) do nothing`;
           break;
         case 'ProcessingRestrictionLifted':
-          await tx`delete from ${restrictions} where subject_id = ${d.subjectId}`;
+          await tx`delete from ${restrictions} where subject_id = ${e.data.subjectId}`;
           break;
         case 'SubjectErased':
-          await tx`delete from ${sessions} where user_id = ${d.subjectId}`;
-          await tx`delete from ${recordings} where user_id = ${d.subjectId}`;
-          await tx`delete from ${usage} where user_id = ${d.subjectId}`;
-          await tx`delete from ${restrictions} where subject_id = ${d.subjectId}`;
+          await tx`delete from ${sessions} where user_id = ${e.data.subjectId}`;
+          await tx`delete from ${recordings} where user_id = ${e.data.subjectId}`;
+          await tx`delete from ${usage} where user_id = ${e.data.subjectId}`;
+          await tx`delete from ${restrictions} where subject_id = ${e.data.subjectId}`;
           break;
       }
     }
   },
-};
+});

@@ -1,29 +1,28 @@
-import type { Projection } from '../projections.js';
+import { defineProjection } from '../projections.js';
 
 /**
  * Current staff role grants with their last access review. Erased people leave no row; their second
  * factor and recovery codes go with them (those tables are not read models, deleting twice is harmless).
  */
-export const roleGrantsProjection: Projection = {
+export const roleGrantsProjection = defineProjection({
   name: 'role_grants',
   tables: ['rm_role_grants'],
   types: ['RoleGranted', 'RoleRevoked', 'AccessReviewed', 'SubjectErased'],
   apply: async (tx, events, t) => {
     const table = tx(t('rm_role_grants'));
     for (const e of events) {
-      const d = e.data;
       if (e.type === 'RoleGranted') {
         await tx`insert into ${table} (user_id, role, granted_by, granted_at, last_reviewed_at)
-                 values (${d.userId as string}, ${d.role as string}, ${d.grantedBy as string}, ${d.grantedAt as string}, null)
+                 values (${e.data.userId}, ${e.data.role}, ${e.data.grantedBy}, ${e.data.grantedAt}, null)
                  on conflict (user_id, role) do update set granted_by = excluded.granted_by,
                    granted_at = excluded.granted_at, last_reviewed_at = null`;
       } else if (e.type === 'RoleRevoked') {
-        await tx`delete from ${table} where user_id = ${d.userId as string} and role = ${d.role as string}`;
+        await tx`delete from ${table} where user_id = ${e.data.userId} and role = ${e.data.role}`;
       } else if (e.type === 'AccessReviewed') {
-        await tx`update ${table} set last_reviewed_at = ${d.reviewedAt as string}
-                  where user_id = ${d.userId as string} and role = ${d.role as string}`;
+        await tx`update ${table} set last_reviewed_at = ${e.data.reviewedAt}
+                  where user_id = ${e.data.userId} and role = ${e.data.role}`;
       } else if (e.type === 'SubjectErased') {
-        const id = d.subjectId as string;
+        const id = e.data.subjectId;
         await tx`delete from ${table} where user_id = ${id}`;
         await tx`delete from mfa_factors where user_id = ${id}`;
         await tx`delete from mfa_recovery_codes where user_id = ${id}`;
@@ -32,4 +31,4 @@ export const roleGrantsProjection: Projection = {
       }
     }
   },
-};
+});

@@ -1,3 +1,5 @@
+import { eventSlice, type EventOf } from '../events/domain-event.js';
+import { DomainRuleViolated, type Decider } from '../decider.js';
 /**
  * An analyst's privacy budget: a decider over the analyst's stream of `AnalyticsQueried` events. Every query is
  * recorded; a query that adds noise spends its ε, and once the spent total would pass the budget the query is
@@ -26,31 +28,19 @@ export interface RecordQuery {
   now: string;
 }
 
-export interface AnalyticsQueriedEvent {
-  type: 'AnalyticsQueried';
-  data: {
-    analystId: string;
-    queryId: string;
-    report: 'answers' | 'funnel';
-    measure: string | null;
-    dimension: string | null;
-    k: number;
-    suppressedCells: number;
-    epsilon: number;
-    noiseScale: number | null;
-    queriedAt: string;
-  };
-}
+export const budgetEvents = eventSlice(['AnalyticsQueried']);
+export type AnalyticsQueriedEvent = EventOf<'AnalyticsQueried'>;
 
-export class PrivacyBudgetExhausted extends Error {
+export class PrivacyBudgetExhausted extends DomainRuleViolated {
+  readonly kind = 'forbidden' as const;
   constructor(
     readonly spent: number,
     readonly budget: number,
   ) {
     super(
+      'budget_exhausted',
       `Your privacy budget is spent (${round(spent)} of ${round(budget)}): no further noisy queries can be answered.`,
     );
-    this.name = 'PrivacyBudgetExhausted';
   }
 }
 
@@ -86,5 +76,12 @@ export const evolve = (s: BudgetState, e: AnalyticsQueriedEvent): BudgetState =>
   spent: s.spent + e.data.epsilon,
   queries: s.queries + 1,
 });
+
+export const budgetDecider: Decider<BudgetState, RecordQuery, 'AnalyticsQueried'> = {
+  events: budgetEvents,
+  decide,
+  evolve,
+  initialState,
+};
 
 export const analystStream = (analystId: string) => `analyst-${analystId}`;

@@ -1,4 +1,6 @@
 import type { ConsentPurpose } from '../events/catalog.js';
+import { eventSlice, type EventOf } from '../events/domain-event.js';
+import { DomainRuleViolated, type Decider } from '../decider.js';
 
 /** Consent of one data subject, per purpose. A decider: pure `decide`, `evolve`, `initialState`. */
 export type PurposeConsent =
@@ -14,21 +16,16 @@ export type ConsentCommand =
   | { type: 'GiveConsent'; subjectId: string; purpose: ConsentPurpose; policyVersion: string; now: string }
   | { type: 'WithdrawConsent'; subjectId: string; purpose: ConsentPurpose; now: string };
 
-export type ConsentEvent =
-  | {
-      type: 'ConsentGiven';
-      data: { subjectId: string; purpose: ConsentPurpose; policyVersion: string; givenAt: string };
-    }
-  | { type: 'ConsentWithdrawn'; data: { subjectId: string; purpose: ConsentPurpose; withdrawnAt: string } }
-  | { type: 'SubjectErased'; data: { subjectId: string; reason: string; erasedAt: string } };
+export const consentEvents = eventSlice(['ConsentGiven', 'ConsentWithdrawn', 'SubjectErased']);
+export type ConsentEvent = EventOf<(typeof consentEvents.types)[number]>;
 
-export class ConsentRuleViolated extends Error {
+export class ConsentRuleViolated extends DomainRuleViolated {
+  readonly kind = 'forbidden' as const;
   constructor(
-    readonly rule: 'subject_erased' | 'not_given' | 'already_given',
+    override readonly rule: 'subject_erased' | 'not_given' | 'already_given',
     message: string,
   ) {
-    super(message);
-    this.name = 'ConsentRuleViolated';
+    super(rule, message);
   }
 }
 
@@ -94,10 +91,9 @@ export const evolve = (state: ConsentState, event: ConsentEvent): ConsentState =
   }
 };
 
-export const consentDecider = { decide, evolve, initialState };
-
-/** The consent events of a mixed privacy stream (objections and restrictions share it); others are null. */
-export const toConsentEvent = (e: { type: string; data: Record<string, unknown> }): ConsentEvent | null =>
-  e.type === 'ConsentGiven' || e.type === 'ConsentWithdrawn' || e.type === 'SubjectErased'
-    ? (e as unknown as ConsentEvent)
-    : null;
+export const consentDecider: Decider<ConsentState, ConsentCommand, (typeof consentEvents.types)[number]> = {
+  events: consentEvents,
+  decide,
+  evolve,
+  initialState,
+};

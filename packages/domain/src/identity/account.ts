@@ -1,4 +1,5 @@
-import type { Pii } from '../events/pii.js';
+import { eventSlice, type EventOf } from '../events/domain-event.js';
+import { DomainRuleViolated, type Decider } from '../decider.js';
 
 /**
  * The account decider (stream `user-<userId>`): pure `decide`, `evolve`, `initialState`. Time comes in with
@@ -12,39 +13,23 @@ export type AccountState =
   | { kind: 'active'; userId: string; verifiedAt: string; trialGranted: boolean }
   | { kind: 'erased'; userId: string };
 
-type Tech = { ipPrefix: Pii<string | null>; uaFamily: Pii<string | null> };
-
-export type AccountEvent =
-  | {
-      type: 'AccountRegistered';
-      data: {
-        userId: string;
-        name: Pii<string>;
-        email: Pii<string>;
-        signupMethod: 'password' | 'google';
-        registeredAt: string;
-      };
-    }
-  | { type: 'EmailVerificationSent'; data: { userId: string; sentAt: string } }
-  | { type: 'EmailVerified'; data: { userId: string; verifiedAt: string } }
-  | { type: 'PasswordChanged'; data: { userId: string; via: 'change' | 'reset'; changedAt: string } }
-  | { type: 'PasswordResetRequested'; data: { userId: string; requestedAt: string } }
-  | { type: 'SignedIn'; data: { userId: string; method: SignInMethod; signedInAt: string } & Tech }
-  | {
-      type: 'SignInFailed';
-      data: { userId: string; reason: 'wrong_password' | 'wrong_code'; failedAt: string } & Tech;
-    }
-  | { type: 'SignedOut'; data: { userId: string; signedOutAt: string } }
-  | {
-      type: 'SessionsRevoked';
-      data: {
-        userId: string;
-        reason: 'password_changed' | 'password_reset' | 'erased' | 'admin';
-        revokedAt: string;
-      };
-    }
-  | { type: 'TrialGranted'; data: { userId: string; answers: number; grantedAt: string } }
-  | { type: 'SubjectErased'; data: { subjectId: string; erasedAt: string } };
+export const accountEvents = eventSlice([
+  'AccountRegistered',
+  'EmailVerificationSent',
+  'EmailVerified',
+  'PasswordChanged',
+  'PasswordResetRequested',
+  'SignedIn',
+  'SignInFailed',
+  'SignedOut',
+  'SessionsRevoked',
+  'TrialGranted',
+  'GoogleAccountLinked',
+  'MfaEnrolled',
+  'MfaRecoveryCodeUsed',
+  'SubjectErased',
+]);
+export type AccountEvent = EventOf<(typeof accountEvents.types)[number]>;
 
 export type AccountCommand =
   | {
@@ -77,15 +62,21 @@ export type AccountCommand =
   | { type: 'ChangePassword'; via: 'change' | 'reset'; now: string }
   | { type: 'RevokeSessions'; reason: 'erased' | 'admin'; now: string }
   /** The free trial for an account whose email is already proven (Google sign-up, once its profile is complete). */
-  | { type: 'GrantTrial'; trialAnswers: number; now: string };
+  | { type: 'GrantTrial'; trialAnswers: number; now: string }
+  /** A verified Google identity (`sub`) now signs in to this account. */
+  | { type: 'LinkGoogle'; sub: string; picture: string | null; now: string }
+  /** The TOTP second factor was confirmed (the secret never passes through here). */
+  | { type: 'RecordMfaEnrolment'; now: string }
+  /** A single-use recovery code was spent; `remaining` are left. */
+  | { type: 'RecordRecoveryCodeUse'; remaining: number; now: string };
 
-export class AccountRuleViolated extends Error {
+export class AccountRuleViolated extends DomainRuleViolated {
+  readonly kind = 'conflict' as const;
   constructor(
-    readonly rule: 'already_registered' | 'no_account' | 'erased',
+    override readonly rule: 'already_registered' | 'no_account' | 'erased',
     message: string,
   ) {
-    super(message);
-    this.name = 'AccountRuleViolated';
+    super(rule, message);
   }
 }
 
@@ -177,6 +168,17 @@ export const decide = (cmd: AccountCommand, state: AccountState): AccountEvent[]
       return !state.trialGranted && cmd.trialAnswers > 0
         ? [{ type: 'TrialGranted', data: { userId, answers: cmd.trialAnswers, grantedAt: cmd.now } }]
         : [];
+    case 'LinkGoogle':
+      return [
+        {
+          type: 'GoogleAccountLinked',
+          data: { userId, sub: cmd.sub, ...(cmd.picture ? { picture: cmd.picture } : {}), linkedAt: cmd.now },
+        },
+      ];
+    case 'RecordMfaEnrolment':
+      return [{ type: 'MfaEnrolled', data: { userId, method: 'totp', enrolledAt: cmd.now } }];
+    case 'RecordRecoveryCodeUse':
+      return [{ type: 'MfaRecoveryCodeUsed', data: { userId, remaining: cmd.remaining, usedAt: cmd.now } }];
   }
 };
 
@@ -207,22 +209,9 @@ export const evolve = (state: AccountState, event: AccountEvent): AccountState =
   }
 };
 
-export const accountDecider = { decide, evolve, initialState };
-
-const ACCOUNT_EVENT_TYPES = new Set<string>([
-  'AccountRegistered',
-  'EmailVerificationSent',
-  'EmailVerified',
-  'PasswordChanged',
-  'PasswordResetRequested',
-  'SignedIn',
-  'SignInFailed',
-  'SignedOut',
-  'SessionsRevoked',
-  'TrialGranted',
-  'SubjectErased',
-]);
-
-/** Narrows a recorded event (type + data) to an account event, or null for anything else on the stream. */
-export const toAccountEvent = (e: { type: string; data: Record<string, unknown> }): AccountEvent | null =>
-  ACCOUNT_EVENT_TYPES.has(e.type) ? ({ type: e.type, data: e.data } as AccountEvent) : null;
+export const accountDecider: Decider<AccountState, AccountCommand, (typeof accountEvents.types)[number]> = {
+  events: accountEvents,
+  decide,
+  evolve,
+  initialState,
+};

@@ -117,7 +117,10 @@ describe('account decider', () => {
   });
 
   it('Given an erased account, When anything, Then it is refused', () => {
-    const s = given([registered, { type: 'SubjectErased', data: { subjectId: 'u1', erasedAt: T1 } }]);
+    const s = given([
+      registered,
+      { type: 'SubjectErased', data: { subjectId: 'u1', reason: 'user_request', erasedAt: T1 } },
+    ]);
     expect(s.kind).toBe('erased');
     expect(() => decide({ type: 'RequestPasswordReset', now: T1 }, s)).toThrow(/erased/);
   });

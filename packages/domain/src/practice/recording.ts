@@ -11,6 +11,8 @@
  * Every command on a recording that has moved past the step is a no-op (`[]`), so redelivered messages and
  * racing workers decide nothing twice.
  */
+import { eventSlice, eventsOf, type EventOf } from '../events/domain-event.js';
+import { DomainRuleViolated, type Decider } from '../decider.js';
 import type { AudioContainer, AudioDeletionReason, PracticeQuestion } from '../events/practice.js';
 import type { CompetencyId } from './competencies.js';
 import type { Question } from './questions.js';
@@ -113,68 +115,24 @@ export type RecordingCommand =
   | { type: 'ScoreFeedback'; feedback: FeedbackData; now: string }
   | { type: 'SkipFeedback'; reason: SkipReason; now: string };
 
-export type RecordingEvent =
-  | { type: 'RecordingUploaded'; data: Upload }
-  | {
-      type: 'TranscriptProduced';
-      data: TranscriptData & {
-        recordingId: string;
-        sessionId: string;
-        userId: string;
-        questionId: string;
-        producedAt: string;
-      };
-    }
-  | {
-      type: 'AudioDeleted';
-      data: {
-        recordingId: string;
-        userId: string;
-        sha256: string;
-        bytes: number;
-        reason: AudioDeletionReason;
-        uploadedAt: string;
-        transcribedAt: string | null;
-        deletedAt: string;
-        blobExisted: boolean;
-      };
-    }
-  | {
-      type: 'TranscriptionFailed';
-      data: {
-        recordingId: string;
-        userId: string;
-        engine: string;
-        code: TranscriptionFailureCode;
-        failedAt: string;
-      };
-    }
-  | {
-      type: 'RecordingProcessingSkipped';
-      data: { recordingId: string; userId: string; reason: SkipReason; skippedAt: string };
-    }
-  | {
-      type: 'FeedbackSkipped';
-      data: { recordingId: string; userId: string; reason: SkipReason; skippedAt: string };
-    }
-  | {
-      type: 'FeedbackScored';
-      data: FeedbackData & {
-        recordingId: string;
-        sessionId: string;
-        userId: string;
-        questionId: string;
-        scoredAt: string;
-      };
-    };
+export const recordingEvents = eventSlice([
+  'RecordingUploaded',
+  'TranscriptProduced',
+  'AudioDeleted',
+  'TranscriptionFailed',
+  'RecordingProcessingSkipped',
+  'FeedbackScored',
+  'FeedbackSkipped',
+]);
+export type RecordingEvent = EventOf<(typeof recordingEvents.types)[number]>;
 
-export class RecordingRuleViolated extends Error {
+export class RecordingRuleViolated extends DomainRuleViolated {
+  readonly kind = 'conflict' as const;
   constructor(
-    readonly rule: 'already_uploaded' | 'not_uploaded',
+    override readonly rule: 'already_uploaded' | 'not_uploaded',
     message: string,
   ) {
-    super(message);
-    this.name = 'RecordingRuleViolated';
+    super(rule, message);
   }
 }
 
@@ -339,7 +297,11 @@ export const evolve = (state: RecordingState, event: RecordingEvent): RecordingS
 export const fold = (events: readonly RecordingEvent[]): RecordingState =>
   events.reduce(evolve, initialState);
 
-export const recordingDecider = { decide, evolve, initialState };
+export const recordingDecider: Decider<
+  RecordingState,
+  RecordingCommand,
+  (typeof recordingEvents.types)[number]
+> = { events: recordingEvents, decide, evolve, initialState };
 
 /** The recording's stream. */
 export const recordingStream = (recordingId: string): string => `recording-${recordingId}`;
@@ -347,23 +309,9 @@ export const practiceStream = (sessionId: string): string => `practice-${session
 /** The key that encrypts a recording's audio blob; destroyed with the blob. */
 export const recordingKeySubject = (recordingId: string): string => `recording:${recordingId}`;
 
-const RECORDING_EVENT_TYPES: ReadonlySet<string> = new Set<RecordingEvent['type']>([
-  'RecordingUploaded',
-  'TranscriptProduced',
-  'AudioDeleted',
-  'TranscriptionFailed',
-  'RecordingProcessingSkipped',
-  'FeedbackScored',
-  'FeedbackSkipped',
-]);
-
-/** A stored event (data already validated by its schema) as this decider's event, or null for other types. */
-export const toRecordingEvent = (e: { type: string; data: unknown }): RecordingEvent | null =>
-  RECORDING_EVENT_TYPES.has(e.type) ? ({ type: e.type, data: e.data } as RecordingEvent) : null;
-
 /** The recording events of a stream, in order, for `fold`. */
-export const recordingEventsOf = (events: readonly { type: string; data: unknown }[]): RecordingEvent[] =>
-  events.map(toRecordingEvent).filter((e): e is RecordingEvent => e !== null);
+export const recordingEventsOf = <E extends { type: string }>(events: readonly E[]) =>
+  eventsOf(recordingEvents, events);
 
 /** A bank or generated question as stored in `PracticeSessionStarted`. */
 export const toPracticeQuestion = (q: Question): PracticeQuestion => ({

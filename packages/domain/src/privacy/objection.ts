@@ -1,4 +1,6 @@
 import type { ObjectionScope } from '../events/analytics.js';
+import { eventSlice, type EventOf } from '../events/domain-event.js';
+import { DomainRuleViolated, type Decider } from '../decider.js';
 
 /**
  * The right to object (P25): a decider over a person's objections. Objecting twice, or withdrawing an
@@ -11,15 +13,13 @@ export type ObjectionCommand =
   | { type: 'Object'; subjectId: string; scope: ObjectionScope; now: string }
   | { type: 'WithdrawObjection'; subjectId: string; scope: ObjectionScope; now: string };
 
-export type ObjectionEvent =
-  | { type: 'ProcessingObjected'; data: { subjectId: string; scope: ObjectionScope; objectedAt: string } }
-  | { type: 'ObjectionWithdrawn'; data: { subjectId: string; scope: ObjectionScope; withdrawnAt: string } }
-  | { type: 'SubjectErased'; data: { subjectId: string } };
+export const objectionEvents = eventSlice(['ProcessingObjected', 'ObjectionWithdrawn', 'SubjectErased']);
+export type ObjectionEvent = EventOf<(typeof objectionEvents.types)[number]>;
 
-export class ObjectionRuleViolated extends Error {
+export class ObjectionRuleViolated extends DomainRuleViolated {
+  readonly kind = 'forbidden' as const;
   constructor(message: string) {
-    super(message);
-    this.name = 'ObjectionRuleViolated';
+    super('subject_erased', message);
   }
 }
 
@@ -59,13 +59,8 @@ export const evolve = (s: ObjectionState, e: ObjectionEvent): ObjectionState => 
   return { kind: 'active', objected: rest };
 };
 
-/** A stored event of the privacy stream as this decider's event (null: not one of its types). */
-export const toObjectionEvent = (e: {
-  type: string;
-  data: Record<string, unknown>;
-}): ObjectionEvent | null =>
-  e.type === 'ProcessingObjected' || e.type === 'ObjectionWithdrawn' || e.type === 'SubjectErased'
-    ? (e as unknown as ObjectionEvent)
-    : null;
-
-export const objectionDecider = { decide, evolve, initialState };
+export const objectionDecider: Decider<
+  ObjectionState,
+  ObjectionCommand,
+  (typeof objectionEvents.types)[number]
+> = { events: objectionEvents, decide, evolve, initialState };

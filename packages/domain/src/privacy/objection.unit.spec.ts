@@ -16,7 +16,10 @@ describe('objection decider (P25)', () => {
     expect(isObjecting(evolve(s, w[0]!), 'analytics')).toBe(false);
   });
   it('Given an erased subject, Then no command is accepted', () => {
-    const s = evolve(initialState, { type: 'SubjectErased', data: { subjectId: 'u' } });
+    const s = evolve(initialState, {
+      type: 'SubjectErased',
+      data: { subjectId: 'u', reason: 'user_request', erasedAt: now },
+    });
     expect(() => decide({ type: 'Object', subjectId: 'u', scope: 'analytics', now }, s)).toThrow(
       ObjectionRuleViolated,
     );

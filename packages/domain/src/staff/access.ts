@@ -1,4 +1,6 @@
 import type { StaffRole } from '../events/staff.js';
+import { eventSlice, type EventOf } from '../events/domain-event.js';
+import { DomainRuleViolated, type Decider } from '../decider.js';
 
 /**
  * Staff access: who holds which staff role, and the rules for granting, revoking and reviewing.
@@ -28,25 +30,24 @@ export type StaffAccessCommand =
   /** The first admin, when there is none yet (command-line bootstrap). */
   | { type: 'BootstrapAdmin'; userId: string; now: string };
 
-export type StaffAccessEvent =
-  | { type: 'RoleGranted'; data: { userId: string; role: StaffRole; grantedBy: string; grantedAt: string } }
-  | { type: 'RoleRevoked'; data: { userId: string; role: StaffRole; revokedBy: string; revokedAt: string } }
-  | {
-      type: 'AccessReviewed';
-      data: { userId: string; role: StaffRole; reviewedBy: string; reviewedAt: string };
-    }
-  | { type: 'SubjectErased'; data: { subjectId: string } };
+export const staffAccessEvents = eventSlice([
+  'RoleGranted',
+  'RoleRevoked',
+  'AccessReviewed',
+  'SubjectErased',
+]);
+export type StaffAccessEvent = EventOf<(typeof staffAccessEvents.types)[number]>;
 
 export type StaffAccessRule =
   'not_admin' | 'self_grant_admin' | 'already_granted' | 'not_granted' | 'last_admin' | 'admin_exists';
 
-export class StaffAccessRuleViolated extends Error {
+export class StaffAccessRuleViolated extends DomainRuleViolated {
+  readonly kind = 'forbidden' as const;
   constructor(
-    readonly rule: StaffAccessRule,
+    override readonly rule: StaffAccessRule,
     message: string,
   ) {
-    super(message);
-    this.name = 'StaffAccessRuleViolated';
+    super(rule, message);
   }
 }
 
@@ -157,4 +158,8 @@ export const isReviewOverdue = (
   return at - since > reviewPeriodDays * DAY_MS;
 };
 
-export const staffAccessDecider = { decide, evolve, initialState };
+export const staffAccessDecider: Decider<
+  StaffAccessState,
+  StaffAccessCommand,
+  (typeof staffAccessEvents.types)[number]
+> = { events: staffAccessEvents, decide, evolve, initialState };

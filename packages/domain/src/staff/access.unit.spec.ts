@@ -120,7 +120,10 @@ describe('staff access decider', () => {
     const s = given([
       granted('a1', 'admin'),
       granted('u2', 'analyst'),
-      { type: 'SubjectErased', data: { subjectId: 'u2' } },
+      {
+        type: 'SubjectErased',
+        data: { subjectId: 'u2', reason: 'user_request', erasedAt: '2026-01-01T00:00:00.000Z' },
+      },
     ]);
     expect(s.grants.map((g) => g.userId)).toEqual(['a1']);
   });
