@@ -22,8 +22,8 @@ export const securityAlerts = async (store: EventStore, limit = 200): Promise<Se
     const ip = d.ipPrefix;
     const who =
       d.kind === 'repeated_sign_in_failures_ip'
-        ? `from network ${isRedacted(ip) ? '(erased)' : ((ip) ?? '(unknown)')}`
-        : `for account ${(d.userId) ?? '(unknown)'}`;
+        ? `from network ${isRedacted(ip) ? '(erased)' : (ip ?? '(unknown)')}`
+        : `for account ${d.userId ?? '(unknown)'}`;
     return {
       alertId: d.alertId,
       kind: d.kind,
