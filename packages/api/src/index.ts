@@ -62,6 +62,6 @@ export { tRPCResponseMeta } from './http.js';
 export { publicHealth, redactHealth, type HealthReport } from './health.js';
 /** Command-path entry points used by `npm run db:seed` (synthetic candidates). */
 export { signUp, verifyEmail } from './identity/accounts.js';
-export { startSession as startPracticeSession } from './practice/service.js';
+export { startSession as startPracticeSession } from './practice/start-session.js';
 export { changeStaffAccess } from './auth/staff.js';
 export { totpCode, stepAt } from './auth/totp.js';

@@ -43,6 +43,11 @@ export interface HandleOptions<S> {
    * what the decider cannot see (read models). Throwing refuses the command.
    */
   before?: (tx: TxSql) => Promise<void>;
+  /**
+   * Runs after the stream is loaded, before deciding: checks that need I/O (read models, other tables) on the
+   * loaded state. Throwing refuses the command.
+   */
+  guard?: (tx: TxSql, state: S) => Promise<void>;
   /** Runs in the command's transaction after the append (or when nothing was decided): side tables. */
   after?: (tx: TxSql, result: { events: readonly DomainEvent[]; state: S; version: number }) => Promise<void>;
   /** Attempts in all when the stream changed meanwhile (default 4). Ignored with `tx` or `expectedVersion`. */
@@ -118,6 +123,7 @@ export class CommandHandler {
           opts.expectedVersion,
           `stream ${streamId} expected at version ${opts.expectedVersion} but is at ${version}`,
         );
+      if (opts.guard) await opts.guard(tx, loaded);
       const now = this.deps.clock().toISOString();
       const c =
         typeof command === 'function' ? (command as (s: S, n: string) => C | C[])(loaded, now) : command;

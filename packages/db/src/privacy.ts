@@ -1,3 +1,4 @@
+import { privacy } from '@tia/domain';
 import type { EventStore, InlineProjection } from './event-store.js';
 import { lockSubject, type KeyStore } from './key-store.js';
 import { PostgresBlobStore } from './blob-store.js';
@@ -25,21 +26,25 @@ export const eraseSubject = async (
     await deps.keys.destroyTechnicalOf(tx, cmd.subjectId);
     // Audio still waiting for transcription goes too (bytes and per-recording keys).
     await new PostgresBlobStore(deps.keys).deleteAllOf(tx, cmd.subjectId);
-    if (!alreadyErased) {
+    // Decided on the person's privacy stream, appended at the version read: every writer of that stream holds
+    // the person's lock (taken above), so nothing can move it in between.
+    const stream = `privacy-${cmd.subjectId}`;
+    const { state, version } = await deps.store.load(stream, privacy.privacyDecider, tx);
+    const events = privacy.decide(
+      { type: 'Erase', subjectId: cmd.subjectId, reason: cmd.reason, now: cmd.now },
+      alreadyErased ? { kind: 'erased' } : state,
+    );
+    if (events.length > 0)
       await deps.store.append(
-        `privacy-${cmd.subjectId}`,
-        'any',
-        [
-          {
-            eventId: cmd.eventId,
-            type: 'SubjectErased',
-            data: { subjectId: cmd.subjectId, reason: cmd.reason, erasedAt: cmd.now },
-            metadata: { occurredAt: cmd.now, ...(cmd.actor ? { actor: cmd.actor } : {}) },
-          },
-        ],
+        stream,
+        version,
+        events.map((e) => ({
+          ...e,
+          eventId: cmd.eventId,
+          metadata: { occurredAt: cmd.now, ...(cmd.actor ? { actor: cmd.actor } : {}) },
+        })),
         { tx, ...(deps.inline ? { inline: deps.inline } : {}) },
       );
-    }
     return { keyExisted, alreadyErased };
   });
 

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { BlobStore, EventStore, InlineProjection, Queryable, TxSql } from '@tia/db';
+import {
+  processingBlock,
+  type BlobStore,
+  type EventStore,
+  type InlineProjection,
+  type Queryable,
+  type TxSql,
+} from '@tia/db';
 import {
   COMPETENCY_IDS,
   combineWithModel,
@@ -34,18 +41,8 @@ export interface PracticeDeps {
 
 const nowIso = (d: PracticeDeps) => (d.clock ?? (() => new Date()))().toISOString();
 
-/** Why processing must not happen for this subject right now, or null when it may. */
-export const processingBlock = async (db: Queryable, userId: string): Promise<SkipReason | null> => {
-  const rows = await db<{ erased: boolean; restricted: boolean; consent: string | null }[]>`
-    select exists (select 1 from erased_subjects where subject_id = ${userId}) as erased,
-           exists (select 1 from rm_restrictions where subject_id = ${userId}) as restricted,
-           (select status from rm_consents where subject_id = ${userId} and purpose = 'recording_feedback') as consent`;
-  const r = rows[0]!;
-  if (r.erased) return 'subject_erased';
-  if (r.restricted) return 'processing_restricted';
-  if (r.consent !== 'given') return 'consent_withdrawn';
-  return null;
-};
+/** The one "may we process this person's audio" check, shared with the upload (`@tia/db` read models). */
+export { processingBlock };
 
 /** The recording's state and stream version, read in `db` (the handler's transaction). */
 export const loadRecording = async (store: EventStore, db: Queryable, recordingId: string) => {

@@ -13,7 +13,7 @@ import { POLICIES } from '../auth/rate-limit.js';
 import { changeStaffAccess } from '../auth/staff.js';
 import { hashToken, sessionCookieName } from '../auth/sessions.js';
 import { stepAt, totpCode } from '../auth/totp.js';
-import { handleRecordingUpload } from '../practice/service.js';
+import { handleRecordingUpload } from '../practice/upload-http.js';
 import { memoryCookies, type Context } from '../context.js';
 import { smtpMailer } from '../auth/mailer.js';
 import { createAuthServices } from '../identity/services.js';

@@ -3,7 +3,7 @@ import { inclusionReceipt, type InclusionReceipt } from '@tia/db';
 import { recording } from '@tia/domain';
 import { NotFound } from '../errors.js';
 import type { AuthServices } from '../identity/services.js';
-import type { Actor } from './service.js';
+import type { Actor } from './access.js';
 
 export const deletionProofInput = z.object({ recordingId: z.string().min(1).max(200) });
 

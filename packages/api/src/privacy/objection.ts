@@ -4,6 +4,7 @@
  * every figure, including those already built. A fuller privacy center comes later.
  */
 import { z } from 'zod';
+import { lockSubject } from '@tia/db';
 import { objection } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
 import { Forbidden } from '../errors.js';
@@ -40,8 +41,8 @@ export const setObjection = async (
     { actor: { kind: 'user', id: actor.userId }, requestId: actor.requestId },
     {
       before: async (tx) => {
-        // The same per-user lock as the other privacy switches (restriction): one change at a time.
-        await tx`select pg_advisory_xact_lock(hashtext(${`tia:practice:${actor.userId}`}))`;
+        // The person's lock, as consent, restriction, uploads and erasure take it: one change at a time.
+        await lockSubject(tx, actor.userId);
         if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
       },
     },

@@ -16,7 +16,7 @@ import {
   startSession,
   tracks,
   type Actor,
-} from '../practice/service.js';
+} from '../practice/index.js';
 import { deletionProofInput, getDeletionProof } from '../practice/deletion-proof.js';
 import { procedure, router } from '../trpc.js';
 

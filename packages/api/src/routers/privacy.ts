@@ -1,5 +1,5 @@
 import { authOf } from '../identity/common.js';
-import { CANDIDATE } from '../practice/service.js';
+import { CANDIDATE } from '../practice/access.js';
 import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js';
 import { getObjection, objectionInput, setObjection } from '../privacy/objection.js';
 import { procedure, router } from '../trpc.js';

@@ -16,6 +16,7 @@ export {
   analyticsProjection,
 };
 export { ANALYTICS_CONSENT_PURPOSE, recomputeAnalytics } from './analytics.js';
+export { processingBlock, restrictionOf, trialOf, type Trial } from './practice.js';
 /** Projections kept up to date inside each append's transaction. */
 export const INLINE_PROJECTIONS = [consentsProjection, roleGrantsProjection, practiceProjection] as const;
 /** Projections kept up to date asynchronously by the worker. */

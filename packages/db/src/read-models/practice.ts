@@ -1,5 +1,6 @@
 import { recording } from '@tia/domain';
 import { defineProjection } from '../projections.js';
+import type { Queryable } from '../sql.js';
 
 const failureMessage = (code: string): string =>
   (recording.TRANSCRIPTION_FAILURE_MESSAGES as Readonly<Record<string, string>>)[code] ??
@@ -125,3 +126,50 @@ export const practiceProjection = defineProjection({
     }
   },
 });
+
+// Read side of these tables (the queries the API and the worker share live here, beside what writes them).
+
+/**
+ * Why a person's audio must not be processed right now, or null when it may: erased, processing restricted, or
+ * no recording-feedback consent. The upload refuses on it; the worker skips (and deletes the audio) on it.
+ */
+export const processingBlock = async (
+  db: Queryable,
+  userId: string,
+): Promise<recording.SkipReason | null> => {
+  const rows = await db<{ erased: boolean; restricted: boolean; consent: string | null }[]>`
+    select exists (select 1 from erased_subjects where subject_id = ${userId}) as erased,
+           exists (select 1 from rm_restrictions where subject_id = ${userId}) as restricted,
+           (select status from rm_consents where subject_id = ${userId} and purpose = 'recording_feedback') as consent`;
+  const r = rows[0]!;
+  if (r.erased) return 'subject_erased';
+  if (r.restricted) return 'processing_restricted';
+  if (r.consent !== 'given') return 'consent_withdrawn';
+  return null;
+};
+
+/** Whether the person restricted processing (P26), and since when. */
+export const restrictionOf = async (
+  db: Queryable,
+  userId: string,
+): Promise<{ restricted: boolean; since: string | null }> => {
+  const rows = await db<{ restricted_at: Date }[]>`
+    select restricted_at from rm_restrictions where subject_id = ${userId}`;
+  return { restricted: rows.length > 0, since: rows[0] ? rows[0].restricted_at.toISOString() : null };
+};
+
+export interface Trial {
+  total: number;
+  used: number;
+  remaining: number;
+}
+
+/** Free-trial answers: granted (`rm_accounts.trial_total`) and counted (`rm_trial_usage`). */
+export const trialOf = async (db: Queryable, userId: string): Promise<Trial> => {
+  const rows = await db<{ total: number | null; used: number | null }[]>`
+    select (select trial_total from rm_accounts where user_id = ${userId}) as total,
+           (select used from rm_trial_usage where user_id = ${userId}) as used`;
+  const total = rows[0]?.total ?? 0;
+  const used = rows[0]?.used ?? 0;
+  return { total, used, remaining: Math.max(0, total - used) };
+};
