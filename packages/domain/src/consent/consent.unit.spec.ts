@@ -3,12 +3,14 @@ import {
   ConsentRuleViolated,
   decide,
   evolve,
-  initialState,
   purposeStatus,
   type ConsentEvent,
+  consentDecider,
 } from './consent.js';
+import { specFor } from '../decider-spec.js';
 
-const given = (events: ConsentEvent[]) => events.reduce(evolve, initialState);
+/** The shared Given/When/Then helper: the state the given events fold to. */
+const given = (events: ConsentEvent[]) => specFor(consentDecider).given(events).state;
 const T0 = '2026-11-30T10:00:00.000Z';
 const T1 = '2026-11-30T11:00:00.000Z';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AccountRuleViolated, decide, evolve, initialState, type AccountEvent } from './account.js';
+import { accountDecider, AccountRuleViolated, decide, type AccountEvent } from './account.js';
+import { specFor } from '../decider-spec.js';
 
-const given = (events: AccountEvent[]) => events.reduce(evolve, initialState);
+/** The shared Given/When/Then helper: the state the given events fold to. */
+const given = (events: AccountEvent[]) => specFor(accountDecider).given(events).state;
 const T0 = '2026-11-30T10:00:00.000Z';
 const T1 = '2026-11-30T10:05:00.000Z';
 const registered: AccountEvent = {

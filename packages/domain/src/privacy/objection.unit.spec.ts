@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decide, evolve, initialState, isObjecting, ObjectionRuleViolated } from './objection.js';
+import {
+  decide,
+  evolve,
+  initialState,
+  isObjecting,
+  objectionDecider,
+  ObjectionRuleViolated,
+} from './objection.js';
+import { specFor } from '../decider-spec.js';
 
 const now = '2026-12-01T00:00:00.000Z';
 describe('objection decider (P25)', () => {
@@ -16,12 +24,9 @@ describe('objection decider (P25)', () => {
     expect(isObjecting(evolve(s, w[0]!), 'analytics')).toBe(false);
   });
   it('Given an erased subject, Then no command is accepted', () => {
-    const s = evolve(initialState, {
-      type: 'SubjectErased',
-      data: { subjectId: 'u', reason: 'user_request', erasedAt: now },
-    });
-    expect(() => decide({ type: 'Object', subjectId: 'u', scope: 'analytics', now }, s)).toThrow(
-      ObjectionRuleViolated,
-    );
+    specFor(objectionDecider)
+      .given([{ type: 'SubjectErased', data: { subjectId: 'u', reason: 'user_request', erasedAt: now } }])
+      .when({ type: 'Object', subjectId: 'u', scope: 'analytics', now })
+      .thenThrows(ObjectionRuleViolated);
   });
 });
