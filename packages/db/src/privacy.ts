@@ -63,6 +63,8 @@ export const expireTechnicalData = async (
     const keysDestroyed = await deps.keys.expireTechnicalBefore(tx, olderThanDay);
     if (keysDestroyed > 0) {
       const expiredAt = cmd.now.toISOString();
+      // 'any' on purpose: a log of retention runs by the system; nothing is decided on this stream's state
+      // (the keys destroyed are the decision), so two runs may both record what each did.
       await deps.store.append(
         'retention-technical',
         'any',
