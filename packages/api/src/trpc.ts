@@ -97,7 +97,13 @@ const accessGuard = t.middleware(({ ctx, meta, path, next }) => {
 
 const requireSession = t.middleware(({ ctx, next }) => {
   if (!ctx.session) throw new Unauthenticated(); // already enforced by accessGuard; narrows the type
-  return next({ ctx: { session: ctx.session } });
+  // Who is acting, built in one place for every signed-in procedure (use cases take it as their `Actor`).
+  return next({
+    ctx: {
+      session: ctx.session,
+      actor: { userId: ctx.session.userId, requestId: ctx.requestId, ip: ctx.ip },
+    },
+  });
 });
 
 const guarded = t.procedure.use(errorMapping).use(accessGuard);

@@ -1,4 +1,3 @@
-import type { Context } from '../context.js';
 import { authOf } from '../identity/common.js';
 import {
   CANDIDATE,
@@ -15,16 +14,9 @@ import {
   startInput,
   startSession,
   tracks,
-  type Actor,
 } from '../practice/index.js';
 import { deletionProofInput, getDeletionProof } from '../practice/deletion-proof.js';
 import { procedure, router } from '../trpc.js';
-
-const actorOf = (ctx: Pick<Context, 'requestId' | 'ip'> & { session: { userId: string } }): Actor => ({
-  userId: ctx.session.userId,
-  requestId: ctx.requestId,
-  ip: ctx.ip,
-});
 
 /** A candidate's interview practice (docs/practice.md). The audio itself arrives over POST /api/recordings. */
 export const practiceRouter = router({
@@ -34,35 +26,35 @@ export const practiceRouter = router({
   /** Starts a session: questions picked from the bank or generated from the job description. */
   start: procedure(CANDIDATE)
     .input(startInput)
-    .mutation(({ ctx, input }) => startSession(authOf(ctx), actorOf(ctx), input)),
+    .mutation(({ ctx, input }) => startSession(authOf(ctx), ctx.actor, input)),
 
   /** One of the caller's sessions with its questions and the answers given so far. */
   session: procedure(CANDIDATE)
     .input(sessionInput)
-    .query(({ ctx, input }) => getSession(authOf(ctx), actorOf(ctx), input)),
+    .query(({ ctx, input }) => getSession(authOf(ctx), ctx.actor, input)),
 
   /** One answer: status, deletion receipt, transcript and feedback. */
   recording: procedure(CANDIDATE)
     .input(recordingInput)
-    .query(({ ctx, input }) => getRecording(authOf(ctx), actorOf(ctx), input)),
+    .query(({ ctx, input }) => getRecording(authOf(ctx), ctx.actor, input)),
 
   /** The proof that the answer's audio deletion is in the signed audit log (docs/audit-log.md). */
   deletionProof: procedure(CANDIDATE)
     .input(deletionProofInput)
-    .query(({ ctx, input }) => getDeletionProof(authOf(ctx), actorOf(ctx), input)),
+    .query(({ ctx, input }) => getDeletionProof(authOf(ctx), ctx.actor, input)),
 
   /** All answers (newest first), the trial and the progress series. */
-  history: procedure(CANDIDATE).query(({ ctx }) => getHistory(authOf(ctx), actorOf(ctx))),
+  history: procedure(CANDIDATE).query(({ ctx }) => getHistory(authOf(ctx), ctx.actor)),
 
-  trial: procedure(CANDIDATE).query(({ ctx }) => getTrial(authOf(ctx), actorOf(ctx))),
+  trial: procedure(CANDIDATE).query(({ ctx }) => getTrial(authOf(ctx), ctx.actor)),
 
   /** Whether answers can be transcribed right now (the worker's last check); uploads are refused when not. */
   speech: procedure(CANDIDATE).query(({ ctx }) => speechStatus(authOf(ctx).sql)),
 
   /** Whether processing is restricted (answers stored, not analysed), and since when. */
-  restriction: procedure(CANDIDATE).query(({ ctx }) => getRestriction(authOf(ctx).sql, ctx.session.userId)),
+  restriction: procedure(CANDIDATE).query(({ ctx }) => getRestriction(authOf(ctx).sql, ctx.actor.userId)),
 
   setRestriction: procedure(CANDIDATE)
     .input(restrictionInput)
-    .mutation(({ ctx, input }) => setRestriction(authOf(ctx), actorOf(ctx), input)),
+    .mutation(({ ctx, input }) => setRestriction(authOf(ctx), ctx.actor, input)),
 });
