@@ -5,6 +5,8 @@ import { verificationSummary, verifyLog } from '../compliance/verify.js';
 import { procedure, router } from '../trpc.js';
 import { authOf } from '../identity/common.js';
 import { ServiceUnavailable } from '../errors.js';
+import { HandleRequestInput, handleRequest, RequestQueueInput, requestQueue } from '../privacy/requests.js';
+import { complaintText, complaintTextInput } from '../privacy/complaint.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });
 
@@ -47,4 +49,21 @@ export const complianceRouter = router({
     });
     return result;
   }),
+
+  /** Privacy requests (rights exercised) with due dates: open ones most urgent first, overdue flagged. */
+  requests: officers()
+    .input(RequestQueueInput)
+    .query(({ ctx, input }) => requestQueue(authOf(ctx).sql, authOf(ctx).clock(), input)),
+
+  /** Marks an open request handled or refused (an event with the officer as actor). */
+  handleRequest: officers()
+    .input(HandleRequestInput)
+    .mutation(({ ctx, input }) =>
+      handleRequest(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** A complaint's text, for the officer handling it. */
+  complaint: officers()
+    .input(complaintTextInput)
+    .query(({ ctx, input }) => complaintText(authOf(ctx), input)),
 });

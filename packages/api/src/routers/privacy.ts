@@ -2,6 +2,8 @@ import { authOf } from '../identity/common.js';
 import { CANDIDATE } from '../practice/service.js';
 import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js';
 import { getObjection, objectionInput, setObjection } from '../privacy/objection.js';
+import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
+import { requestsOf } from '../privacy/requests.js';
 import { procedure, router } from '../trpc.js';
 
 /** The candidate's own privacy choices (more to come with the privacy center). */
@@ -23,5 +25,17 @@ export const privacyRouter = router({
     .input(objectionInput)
     .mutation(({ ctx, input }) =>
       setObjection(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** The caller's own privacy requests (rights exercised), with due dates and outcomes. */
+  requests: procedure(CANDIDATE).query(({ ctx }) =>
+    requestsOf(authOf(ctx).sql, ctx.session.userId, authOf(ctx).clock()),
+  ),
+
+  /** A complaint about how we handle personal data: reaches compliance's request queue (P29). */
+  complain: procedure(CANDIDATE)
+    .input(complaintInput)
+    .mutation(({ ctx, input }) =>
+      lodgeComplaint(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
     ),
 });

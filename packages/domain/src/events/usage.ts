@@ -37,5 +37,19 @@ export const USAGE_RECORD = {
   'restrict processing of my data': ['ProcessingRestricted', 'ProcessingRestrictionLifted'],
   'object to analytics and service improvement': ['ProcessingObjected', 'ObjectionWithdrawn'],
   'analyst queries of anonymised aggregates': ['AnalyticsQueried'],
+  'privacy requests and their due dates': [
+    'PrivacyRequestReceived',
+    'PrivacyRequestCompleted',
+    'PrivacyRequestRefused',
+  ],
+  'lodge a complaint': ['ComplaintLodged'],
+  'download a copy of my data': [
+    'DataExportRequested',
+    'DataExportPrepared',
+    'DataExportDownloaded',
+    'DataExportDeleted',
+  ],
+  'delete one answer or practice session': ['AnswerDeleted', 'PracticeSessionDeleted'],
+  'correct my name or email': ['NameCorrected', 'EmailChangeRequested', 'EmailChanged'],
   'operate the service (no personal data)': ['DiagnosticPinged'],
 } as const satisfies Record<string, readonly (typeof ALL_EVENTS)[number]['type'][]>;
