@@ -15,6 +15,7 @@ import {
   runProjection,
   sealChain,
   sleep,
+  sweepExports,
   type Logger,
 } from '@tia/db';
 import type { WorkerEnv } from './env.js';
@@ -22,6 +23,7 @@ import { EmbeddedTransport } from './transport/embedded.js';
 import { KafkaTransport } from './transport/kafka.js';
 import type { Handler, Transport } from './transport/port.js';
 import { diagnosticsHandler } from './handlers/diagnostics.js';
+import { privacyExportHandler } from './handlers/privacy-export.js';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
 import {
   assertEngineReady,
@@ -91,6 +93,7 @@ export const startWorker = async (
     diagnosticsHandler,
     transcriptionHandler({ blobs, inline, engine: engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
     feedbackHandler({ blobs, inline, enricher, grader }),
+    privacyExportHandler({ keys, inline }),
   ];
   if (engine) {
     log.info('speech and feedback engines', {
@@ -182,6 +185,21 @@ export const startWorker = async (
           log.error('retention run failed', { error: e });
         }
         await sleep(3_600_000, ac.signal);
+      }
+    })(),
+  );
+
+  // A data export nobody downloaded is deleted 24 hours after it was ready (checked every minute).
+  loops.push(
+    (async () => {
+      while (!ac.signal.aborted) {
+        try {
+          const expired = await sweepExports({ sql, store, keys, inline }, new Date());
+          if (expired > 0) log.info('data exports past their 24 hours deleted', { expired });
+        } catch (e) {
+          log.error('export sweep failed', { error: e });
+        }
+        await sleep(60_000, ac.signal);
       }
     })(),
   );

@@ -36,6 +36,7 @@ export {
   type GoogleDeps,
 } from './auth/google-sign-in.js';
 export * from './errors.js';
+export { downloadExport } from './privacy/export-data.js';
 export {
   handleRecordingUpload,
   MAX_RECORDING_BYTES,

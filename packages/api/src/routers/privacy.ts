@@ -4,6 +4,7 @@ import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js'
 import { getObjection, objectionInput, setObjection } from '../privacy/objection.js';
 import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
 import { requestsOf } from '../privacy/requests.js';
+import { listExports, requestExport } from '../privacy/export-data.js';
 import { procedure, router } from '../trpc.js';
 
 /** The candidate's own privacy choices (more to come with the privacy center). */
@@ -38,4 +39,12 @@ export const privacyRouter = router({
     .mutation(({ ctx, input }) =>
       lodgeComplaint(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
     ),
+
+  /** Asks for a copy of everything held about the caller (ZIP of JSON + CSV, built by the worker). */
+  requestExport: procedure(CANDIDATE).mutation(({ ctx }) =>
+    requestExport(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }),
+  ),
+
+  /** The caller's exports with their progress; a ready one downloads once at /api/exports/<exportId>. */
+  exports: procedure(CANDIDATE).query(({ ctx }) => listExports(authOf(ctx), ctx.session.userId)),
 });

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
+import { Complaint, DataExport, MyRequests } from './rights';
 
 const PURPOSES: Record<string, { title: string; about: string }> = {
   recording_feedback: {
@@ -47,6 +48,9 @@ export function PrivacyView() {
       <Consents />
       <ProcessingRestriction />
       <AnalyticsObjection />
+      <DataExport />
+      <MyRequests />
+      <Complaint />
     </>
   );
 }
