@@ -5,6 +5,20 @@ import { getObjection, objectionInput, setObjection } from '../privacy/objection
 import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
 import { requestsOf } from '../privacy/requests.js';
 import { listExports, requestExport } from '../privacy/export-data.js';
+import {
+  changeEmailInput,
+  confirmEmailChange,
+  confirmEmailInput,
+  correctName,
+  correctNameInput,
+  requestEmailChange,
+} from '../privacy/rectify.js';
+import {
+  deleteAnswer,
+  deleteAnswerInput,
+  deleteSession,
+  deleteSessionInput,
+} from '../privacy/delete-answers.js';
 import { procedure, router } from '../trpc.js';
 
 /** The candidate's own privacy choices (more to come with the privacy center). */
@@ -47,4 +61,38 @@ export const privacyRouter = router({
 
   /** The caller's exports with their progress; a ready one downloads once at /api/exports/<exportId>. */
   exports: procedure(CANDIDATE).query(({ ctx }) => listExports(authOf(ctx), ctx.session.userId)),
+
+  /** Deletes one answer of the caller's (transcript, scores, feedback), at any time once analysed. */
+  deleteAnswer: procedure(CANDIDATE)
+    .input(deleteAnswerInput)
+    .mutation(({ ctx, input }) =>
+      deleteAnswer(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** Deletes one whole practice session of the caller's with every answer in it. */
+  deleteSession: procedure(CANDIDATE)
+    .input(deleteSessionInput)
+    .mutation(({ ctx, input }) =>
+      deleteSession(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** Corrects the caller's name (rectification, P27). */
+  correctName: procedure(CANDIDATE)
+    .input(correctNameInput)
+    .mutation(({ ctx, input }) =>
+      correctName(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** Sends a code to the new address; the email changes only once it is confirmed. */
+  changeEmail: procedure(CANDIDATE)
+    .input(changeEmailInput)
+    .mutation(({ ctx, input }) =>
+      requestEmailChange(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  confirmEmailChange: procedure(CANDIDATE)
+    .input(confirmEmailInput)
+    .mutation(({ ctx, input }) =>
+      confirmEmailChange(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
 });

@@ -17,7 +17,14 @@ export const emailLookupFor = (authSecret: Buffer): ((email: string) => string) 
 export const accountsProjection = (emailLookup: (email: string) => string): Projection => ({
   name: 'accounts',
   tables: ['rm_accounts'],
-  types: ['AccountRegistered', 'EmailVerified', 'TrialGranted', 'SubjectErased'],
+  types: [
+    'AccountRegistered',
+    'EmailVerified',
+    'TrialGranted',
+    'NameCorrected',
+    'EmailChanged',
+    'SubjectErased',
+  ],
   apply: async (tx, events, t) => {
     const table = tx(t('rm_accounts'));
     for (const e of events) {
@@ -37,6 +44,16 @@ export const accountsProjection = (emailLookup: (email: string) => string): Proj
         case 'TrialGranted':
           await tx`update ${table} set trial_remaining = trial_remaining + ${d.answers as number},
                    trial_total = trial_total + ${d.answers as number} where user_id = ${d.userId as string}`;
+          break;
+        case 'NameCorrected':
+          if (isRedacted(d.name)) break;
+          await tx`update ${table} set name = ${d.name as string} where user_id = ${d.userId as string}`;
+          break;
+        case 'EmailChanged':
+          // The new address was proven with a code sent to it.
+          if (isRedacted(d.email)) break;
+          await tx`update ${table} set email = ${d.email as string}, email_lookup = ${emailLookup(d.email as string)}
+                   where user_id = ${d.userId as string}`;
           break;
         case 'SubjectErased':
           await tx`delete from ${table} where user_id = ${d.subjectId as string}`;

@@ -62,6 +62,8 @@ export const practiceProjection: Projection = {
     'FeedbackSkipped',
     'ProcessingRestricted',
     'ProcessingRestrictionLifted',
+    'AnswerDeleted',
+    'PracticeSessionDeleted',
     'SubjectErased',
   ],
   apply: async (tx, events, t) => {
@@ -141,6 +143,14 @@ export const practiceProjection: Projection = {
           break;
         case 'ProcessingRestrictionLifted':
           await tx`delete from ${restrictions} where subject_id = ${d.subjectId}`;
+          break;
+        case 'AnswerDeleted':
+          // The person deleted this answer: its row (scores, status, receipt) goes; the trial count stays.
+          await tx`delete from ${recordings} where recording_id = ${d.recordingId} and user_id = ${d.userId}`;
+          break;
+        case 'PracticeSessionDeleted':
+          await tx`delete from ${recordings} where session_id = ${d.sessionId} and user_id = ${d.userId}`;
+          await tx`delete from ${sessions} where session_id = ${d.sessionId} and user_id = ${d.userId}`;
           break;
         case 'SubjectErased':
           await tx`delete from ${sessions} where user_id = ${d.subjectId}`;
