@@ -11,6 +11,7 @@ import { lockSubject, type TxSql } from '@tia/db';
 import { z } from 'zod';
 import type { AuthServices } from '../identity/services.js';
 import { CODE_TTL_SECONDS } from '../auth/codes.js';
+import type { MailMessage } from '../auth/mailer.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors.js';
 import { closePrivacyRequest, recordCompletedRequest, recordPrivacyRequest } from './requests.js';
 
@@ -100,6 +101,18 @@ export const correctName = async (
   return { name };
 };
 
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** The same message as plain text and as simple HTML (one paragraph per blank-line block). */
+const withHtml = (m: { subject: string; text: string }) => ({
+  ...m,
+  html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5">${m.text
+    .trim()
+    .split('\n\n')
+    .map((p) => `<p>${escapeHtml(p.trim())}</p>`)
+    .join('')}</body></html>`,
+});
+
 const codeText = (name: string, code: string, minutes: number) => ({
   subject: 'Confirm your new email address for TrueInterviewAI',
   text: `Hello ${name},\n\nYou asked to use this address for your TrueInterviewAI account. Enter this code on the My data page within ${minutes} minutes; it works once.\n\n    ${code}\n\nIf you did not ask for this, ignore this message: nothing changes without the code.\n`,
@@ -130,7 +143,7 @@ export const requestEmailChange = async (
     if (identity.normaliseEmail(current.email) === identity.normaliseEmail(email))
       throw new ValidationFailed([{ path: 'email', message: 'That is already your email address.' }]);
     const taken = await tx`select 1 from rm_accounts where email_lookup = ${a.emailLookup(email)}`;
-    if (taken.length > 0) return { to: email, ...takenText() };
+    if (taken.length > 0) return { to: email, ...withHtml(takenText()) };
     const now = a.clock();
     const at = now.toISOString();
     const code = await a.codes.issue(tx, actor.userId, 'change_email', now);
@@ -147,7 +160,7 @@ export const requestEmailChange = async (
         actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
         now: at,
       });
-    return { to: email, ...codeText(current.name, code, minutes) };
+    return { to: email, ...withHtml(codeText(current.name, code, minutes)) };
   });
   await a.mailer.send(mail);
   return { sentTo: email, minutes };
@@ -162,6 +175,7 @@ const openRectification = async (tx: TxSql, userId: string) => {
   return rows[0]?.request_id ?? null;
 };
 
+const NO_CHANGE = 'There is no email change waiting. Ask for a new code.';
 const CODE_MESSAGES: Record<string, string> = {
   wrong: 'That code is not right. Check the latest email we sent to your new address.',
   expired: 'That code has expired. Ask for a new one.',
@@ -176,15 +190,16 @@ export const confirmEmailChange = async (
   raw: z.input<typeof confirmEmailInput>,
 ): Promise<{ email: string }> => {
   const { code } = confirmEmailInput.parse(raw);
-  const result = await a.sql.begin(async (tx) => {
+  type Outcome = { problem: string } | { email: string; notify: MailMessage };
+  const result: Outcome = await a.sql.begin<Outcome>(async (tx): Promise<Outcome> => {
     await guard(a, tx, actor.userId);
     const now = a.clock();
     const check = await a.codes.consume(tx, actor.userId, 'change_email', code, now);
-    if (check !== 'ok') return { problem: CODE_MESSAGES[check] ?? CODE_MESSAGES.none! };
+    if (check !== 'ok') return { problem: CODE_MESSAGES[check] ?? NO_CHANGE };
     const events = await a.store.readStream(userStream(actor.userId), { db: tx });
     const asked = events.filter((e) => e.type === 'EmailChangeRequested').at(-1);
     const newEmail = asked?.data.newEmail;
-    if (typeof newEmail !== 'string') return { problem: CODE_MESSAGES.none! };
+    if (typeof newEmail !== 'string') return { problem: NO_CHANGE };
     const taken = await tx`
       select 1 from rm_accounts where email_lookup = ${a.emailLookup(newEmail)} and user_id <> ${actor.userId}`;
     if (taken.length > 0)
@@ -205,7 +220,7 @@ export const confirmEmailChange = async (
         actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
         now: at,
       });
-    return { email: newEmail, notify: { to: before.email, ...changedText(before.name) } };
+    return { email: newEmail, notify: { to: before.email, ...withHtml(changedText(before.name)) } };
   });
   if ('problem' in result) throw new ValidationFailed([{ path: 'code', message: result.problem }]);
   await a.mailer.send(result.notify);

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
-import { Complaint, DataExport, MyRequests } from './rights';
+import { Complaint, DataExport, MyRequests, Rectification } from './rights';
 
 const PURPOSES: Record<string, { title: string; about: string }> = {
   recording_feedback: {
@@ -49,6 +49,7 @@ export function PrivacyView() {
       <ProcessingRestriction />
       <AnalyticsObjection />
       <DataExport />
+      <Rectification />
       <MyRequests />
       <Complaint />
     </>

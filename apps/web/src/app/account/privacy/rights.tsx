@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { api } from '../../../components/auth/api';
 import { FormShell, useFormProblems } from '../../../components/form-shell';
-import { problemsOf } from '../../../components/forms';
+import { CodeField, Field, problemsOf } from '../../../components/forms';
 
 const day = (iso: string) => new Date(iso).toLocaleDateString();
 const time = (iso: string) => new Date(iso).toLocaleString();
@@ -192,6 +192,132 @@ export function Complaint() {
           />
         </div>
       </FormShell>
+    </section>
+  );
+}
+
+/** Rectification (P27): correct the name at once; change the email once the new address is proven. */
+export function Rectification() {
+  const utils = api.useUtils();
+  const me = api.auth.me.useQuery(undefined, { retry: false });
+  const nameForm = useFormProblems();
+  const emailForm = useFormProblems();
+  const codeForm = useFormProblems();
+  const [name, setName] = useState<string | null>(null);
+  const [email, setEmail] = useState('');
+  const [code, setCode] = useState('');
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const refresh = () => {
+    void utils.auth.me.invalidate();
+    void utils.privacy.requests.invalidate();
+  };
+  const correct = api.privacy.correctName.useMutation({
+    onSuccess: () => {
+      setDone('Your name is corrected.');
+      refresh();
+    },
+    onError: nameForm.fail,
+  });
+  const change = api.privacy.changeEmail.useMutation({
+    onSuccess: (r) => {
+      setSentTo(r.sentTo);
+      setDone(null);
+      refresh();
+    },
+    onError: emailForm.fail,
+  });
+  const confirm = api.privacy.confirmEmailChange.useMutation({
+    onSuccess: (r) => {
+      setSentTo(null);
+      setEmail('');
+      setCode('');
+      setDone(`Your email address is now ${r.email}.`);
+      refresh();
+    },
+    onError: codeForm.fail,
+  });
+  if (!me.data) return null;
+  const shownName = name ?? me.data.name;
+  return (
+    <section className="card" aria-labelledby="rectify-title">
+      <h2 id="rectify-title">Correct your details</h2>
+      <p>
+        Your name is <strong>{me.data.name}</strong> and your email address is{' '}
+        <strong>{me.data.email}</strong>. Earlier values stay in your account’s history (you see them in your
+        data copy).
+      </p>
+      <FormShell
+        label="Correct your name"
+        form={nameForm}
+        fieldIds={{ name: 'rect-name' }}
+        pending={correct.isPending}
+        submitLabel="Save name"
+        onSubmit={() => correct.mutate({ name: shownName })}
+      >
+        <Field
+          id="rect-name"
+          name="name"
+          label="Name"
+          autoComplete="name"
+          maxLength={200}
+          value={shownName}
+          onChange={(e) => setName(e.target.value)}
+          error={nameForm.fieldError('name')}
+        />
+      </FormShell>
+      {sentTo === null ? (
+        <FormShell
+          label="Change your email address"
+          form={emailForm}
+          fieldIds={{ email: 'rect-email' }}
+          pending={change.isPending}
+          submitLabel="Send a code to the new address"
+          onSubmit={() => change.mutate({ email })}
+        >
+          <Field
+            id="rect-email"
+            name="email"
+            type="email"
+            label="New email address"
+            hint="We send a code to it; your address changes only once you enter that code here."
+            autoComplete="email"
+            maxLength={320}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={emailForm.fieldError('email')}
+          />
+        </FormShell>
+      ) : (
+        <FormShell
+          label="Confirm your new email address"
+          form={codeForm}
+          fieldIds={{ code: 'rect-code' }}
+          pending={confirm.isPending}
+          submitLabel="Confirm the new address"
+          onSubmit={() => confirm.mutate({ code })}
+          after={
+            <p>
+              <button type="button" className="link-button" onClick={() => setSentTo(null)}>
+                Use another address
+              </button>
+            </p>
+          }
+        >
+          <CodeField
+            id="rect-code"
+            name="code"
+            label={`Code sent to ${sentTo}`}
+            hint="It works once, for 10 minutes."
+            value={code}
+            onChange={setCode}
+            error={codeForm.fieldError('code')}
+          />
+        </FormShell>
+      )}
+      <p role="status" className="fine-print" data-testid="rectify-status">
+        {done ?? ''}
+      </p>
     </section>
   );
 }
