@@ -30,6 +30,7 @@ import {
   type Mailbox,
   type Worker,
 } from './harness';
+import { createStaffAccount, signInEnrollingTotp } from './staff';
 
 const JFK_WAV = speechFixture('jfk.wav');
 const WHO = {
@@ -37,6 +38,12 @@ const WHO = {
   email: 'e2e.rights@example.com',
   password: 'correct horse battery staple 42',
 };
+const OFFICER = {
+  name: 'Carl Compliance',
+  email: 'e2e.requests.officer@example.com',
+  password: 'every request has a due date',
+};
+const COMPLAINT = 'You sent me a newsletter after I had withdrawn that consent.';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 let app: App | undefined;
@@ -48,6 +55,7 @@ let base = '';
 beforeAll(async () => {
   db = await createTestDatabase();
   mailbox = await startMailbox();
+  await createStaffAccount(db, { ...OFFICER, role: 'compliance_officer' });
   await ensureBuild([
     '/practice',
     '/practice/[sessionId]',
@@ -163,10 +171,53 @@ describe('rights: export my data and delete an answer', () => {
       .getByTestId('my-requests')
       .getByText(/Erasure/)
       .waitFor({ timeout: 15_000 });
+
+    // A complaint: too short is a field error; then it is recorded with its due date.
+    await page.getByLabel('What went wrong?').fill('bad');
+    await page.getByRole('button', { name: 'Send complaint' }).click();
+    await page
+      .locator('.error-summary')
+      .getByText(/at least 10 characters/)
+      .waitFor();
+    await page.getByLabel('What went wrong?').fill(COMPLAINT);
+    await page.getByRole('button', { name: 'Send complaint' }).click();
+    await page.getByText(/Your complaint is recorded\. We will answer by/).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('my-requests')
+      .getByText(/Complaint/)
+      .waitFor({ timeout: 15_000 });
     await shot(page, 'tia-rights-my-data-1280.png');
 
     const p = await problems();
     expect(p.csp).toEqual([]);
     expect(p.console.filter((l) => !/status of 404/.test(l))).toEqual([]);
   }, 600_000);
+
+  it('a compliance officer with TOTP sees the complaint in the request queue and marks it handled, at 360 px', async () => {
+    const { page, problems } = await openWatched(browser!, `${base}/signin`, 360, 780);
+    await signInEnrollingTotp(page, OFFICER.email, OFFICER.password);
+    await page.goto(`${base}/compliance/requests`, { waitUntil: 'load' });
+    const table = page.getByTestId('requests-table');
+    await table.waitFor({ timeout: 20_000 });
+    const row = table.locator('tbody tr', { hasText: 'Complaint' });
+    await expect(row.locator('td[data-label="Status"]').innerText()).resolves.toBe('received');
+    await row.getByRole('button', { name: 'Read the complaint' }).click();
+    await expect(page.getByTestId('complaint-text').innerText()).resolves.toBe(COMPLAINT);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await shot(page, 'tia-rights-requests-360.png');
+    await row.getByRole('button', { name: 'Mark handled' }).click();
+    await page.getByText('No requests here.').waitFor({ timeout: 15_000 });
+    await page.getByLabel('Show').selectOption('closed');
+    const closed = table.locator('tbody tr', { hasText: 'Complaint' });
+    await closed.waitFor({ timeout: 15_000 });
+    await expect(closed.locator('td[data-label="Status"]').innerText()).resolves.toBe('completed');
+    const handled = await db!.sql<{ actor: string }[]>`
+      select metadata->'actor'->>'kind' as actor from events where type = 'PrivacyRequestCompleted'
+       and data->>'requestId' in (select request_id from rm_privacy_requests where kind = 'complaint')`;
+    expect(handled).toEqual([{ actor: 'staff' }]);
+    const p = await problems();
+    expect(p.csp).toEqual([]);
+    expect(p.console).toEqual([]);
+  }, 180_000);
 });
