@@ -51,7 +51,7 @@ export function RequestQueue() {
         <label htmlFor="rq-status">Show</label>
         <select
           id="rq-status"
-          className="input narrow"
+          className="input"
           value={status}
           onChange={(e) => setStatus(e.target.value as Status)}
         >
