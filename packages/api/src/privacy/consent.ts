@@ -10,6 +10,7 @@ import type { AuthServices } from '../identity/services.js';
 import { Conflict, Forbidden } from '../errors.js';
 import { POLICY_VERSION } from '../version.js';
 import { appendPrivacyEvents, privacyStream } from './stream.js';
+import { recordCompletedRequest } from './requests.js';
 
 export const setConsentInput = z.object({ purpose: ConsentPurpose, given: z.boolean() });
 
@@ -67,6 +68,14 @@ export const setConsent = async (
         throw e;
       }
       await appendPrivacyEvents(a, tx, actor, version, now, events);
+      // Withdrawing is a right exercised: on record for compliance, done at once.
+      if (!given && events.length > 0)
+        await recordCompletedRequest(a, tx, {
+          subjectId: actor.userId,
+          kind: 'withdrawal',
+          actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
+          now,
+        });
       return viewOf(events.reduce(consent.evolve, state));
     });
   } catch (e) {

@@ -9,6 +9,7 @@ import { objection } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
 import { Conflict, Forbidden } from '../errors.js';
 import { appendPrivacyEvents, privacyStream } from './stream.js';
+import { recordCompletedRequest } from './requests.js';
 
 export const objectionInput = z.object({ objecting: z.boolean() });
 
@@ -68,6 +69,14 @@ export const setObjection = async (
       throw e;
     }
     await appendPrivacyEvents(a, tx, actor, version, now, events);
+    // Objecting is a right exercised: on record for compliance, done at once.
+    if (objecting && events.length > 0)
+      await recordCompletedRequest(a, tx, {
+        subjectId: actor.userId,
+        kind: 'objection',
+        actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
+        now,
+      });
   });
   return { objecting };
 };

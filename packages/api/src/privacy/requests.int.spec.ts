@@ -154,4 +154,18 @@ describe('privacy requests and the compliance queue', () => {
     expect(await codeOf(call(noMfa).compliance.requests({}))).toBe('FORBIDDEN');
     expect(await call(candidate).privacy.requests()).toEqual([]);
   });
+
+  it('withdrawing a consent and objecting are on record too (completed at once); giving one is not a request', async () => {
+    const person = await createTestAccount(a);
+    const me = await sessionContext(a, person);
+    await call(me).privacy.setConsent({ purpose: 'marketing_email', given: true });
+    expect(await call(me).privacy.requests()).toEqual([]);
+    await call(me).privacy.setConsent({ purpose: 'marketing_email', given: false });
+    await call(me).privacy.setObjection({ objecting: true });
+    const kinds = (await call(me).privacy.requests()).map((r) => [r.kind, r.status, r.handledBy]).sort();
+    expect(kinds).toEqual([
+      ['objection', 'completed', 'system'],
+      ['withdrawal', 'completed', 'system'],
+    ]);
+  });
 });
