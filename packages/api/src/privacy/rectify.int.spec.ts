@@ -119,4 +119,26 @@ describe('rectification (P27)', () => {
       'BAD_REQUEST',
     );
   });
+
+  it('limits code mails: every send counts, per account and per address (429 with a wait)', async () => {
+    const c = await candidate();
+    for (let i = 0; i < 3; i++)
+      await (
+        await c.b.call()
+      ).privacy.changeEmail({ email: `limit-${i}-${randomUUID().slice(0, 6)}@example.org` });
+    const limited = await failure(
+      (await c.b.call()).privacy.changeEmail({ email: `limit-x-${randomUUID().slice(0, 6)}@example.org` }),
+    );
+    expect(limited.code).toBe('TOO_MANY_REQUESTS');
+    // Another account cannot flood one address either.
+    const target = `target-${randomUUID().slice(0, 6)}@example.org`;
+    for (let i = 0; i < 3; i++) {
+      const other = await candidate();
+      await (await other.b.call()).privacy.changeEmail({ email: target });
+    }
+    const fourth = await candidate();
+    expect((await failure((await fourth.b.call()).privacy.changeEmail({ email: target }))).code).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+  });
 });

@@ -11,6 +11,7 @@ import { lockSubject, type TxSql } from '@tia/db';
 import { z } from 'zod';
 import type { AuthServices } from '../identity/services.js';
 import { CODE_TTL_SECONDS } from '../auth/codes.js';
+import { POLICIES } from '../auth/rate-limit.js';
 import type { MailMessage } from '../auth/mailer.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors.js';
 import { closePrivacyRequest, recordCompletedRequest, recordPrivacyRequest } from './requests.js';
@@ -137,6 +138,15 @@ export const requestEmailChange = async (
 ): Promise<{ sentTo: string; minutes: number }> => {
   const { email } = changeEmailInput.parse(raw);
   const minutes = CODE_TTL_SECONDS / 60;
+  // Every send counts, per account and per address written to: no mail-bombing anyone through this form.
+  await a.limiter.reserve(
+    a.sql,
+    [
+      { key: a.limiter.key('email-change-acct', actor.userId), policy: POLICIES.send },
+      { key: a.limiter.key('email-change-to', identity.normaliseEmail(email)), policy: POLICIES.send },
+    ],
+    a.clock(),
+  );
   const mail = await a.sql.begin(async (tx) => {
     await guard(a, tx, actor.userId);
     const current = await accountOf(tx, actor.userId);
