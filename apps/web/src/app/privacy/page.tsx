@@ -303,6 +303,13 @@ export default function PrivacyPage() {
             </li>
           </ul>
           <p>
+            Signed in, you can use most of these rights yourself at any time on{' '}
+            <Link href="/account/privacy">My data</Link>: download a copy of your data, correct your name or
+            email, delete an answer or a whole practice session, withdraw a consent, pause processing, object,
+            or make a complaint. Each request is recorded with the date it is due, and our compliance team
+            follows it up.
+          </p>
+          <p>
             To use a right, write to <a href={`mailto:${SITE.privacyEmail}`}>{SITE.privacyEmail}</a>. We may
             ask you to confirm your identity so that nobody else can get your data. We answer within one month
             (CCPA requests within 45 days); if a request is complex we may extend that as the law allows and
