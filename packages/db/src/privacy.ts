@@ -15,6 +15,8 @@ export const eraseSubject = async (
     eventId: string;
     now: string;
     actor?: { kind: 'user' | 'staff' | 'system'; id: string };
+    /** The request (or compliance case) this erasure answers. */
+    correlationId?: string;
   },
 ): Promise<{ keyExisted: boolean; alreadyErased: boolean }> =>
   deps.store.sql.begin(async (tx) => {
@@ -34,7 +36,11 @@ export const eraseSubject = async (
             eventId: cmd.eventId,
             type: 'SubjectErased',
             data: { subjectId: cmd.subjectId, reason: cmd.reason, erasedAt: cmd.now },
-            metadata: { occurredAt: cmd.now, ...(cmd.actor ? { actor: cmd.actor } : {}) },
+            metadata: {
+              occurredAt: cmd.now,
+              ...(cmd.actor ? { actor: cmd.actor } : {}),
+              ...(cmd.correlationId ? { correlationId: cmd.correlationId } : {}),
+            },
           },
         ],
         { tx, ...(deps.inline ? { inline: deps.inline } : {}) },

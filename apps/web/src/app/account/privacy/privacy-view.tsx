@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
+import { EraseAccount } from './erase-account';
 
 const PURPOSES: Record<string, { title: string; about: string }> = {
   recording_feedback: {
@@ -47,6 +48,7 @@ export function PrivacyView() {
       <Consents />
       <ProcessingRestriction />
       <AnalyticsObjection />
+      <EraseAccount />
     </>
   );
 }
