@@ -144,6 +144,8 @@ describe('privacy.erase: nothing of the person is left in plaintext', () => {
     )!;
     expect(transcriptEvent.data.text).toContain(SPOKEN_MARKER);
     expect(findIn(await readMailbox(), [NAME, EMAIL])).not.toEqual([]);
+    // Even before erasure, no table holds them in plaintext: events and read models are sealed (P11, P22).
+    expect(findIn(await dumpDatabase(), [NAME, EMAIL, JOB_MARKER, SPOKEN_MARKER])).toEqual([]);
 
     // Erase, with the current password.
     const other = await h.browser();

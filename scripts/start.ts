@@ -11,7 +11,15 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { createLogger, createSql, ensureAppLogin, migrate, parseSecret32, withCredentials } from '@tia/db';
+import {
+  createLogger,
+  createSql,
+  ensureAppLogin,
+  migrate,
+  parseSecret32,
+  rebuildAccountsAfterMigration,
+  withCredentials,
+} from '@tia/db';
 import { DEV_DATABASE_URL_FILE } from '@tia/db/dev-data';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -163,6 +171,11 @@ try {
   parseSecret32('AUTH_SECRET', authSecret);
   const sql = createSql(databaseUrl, { max: 1, applicationName: 'tia-start' });
   const { applied, total } = await migrate(sql);
+  await rebuildAccountsAfterMigration(sql, applied, {
+    masterKey: parseSecret32('MASTER_KEY', masterKey),
+    authSecret: parseSecret32('AUTH_SECRET', authSecret),
+    log,
+  });
   // Migrations ran as the owner; web and worker connect as a login role with the application's privileges
   // only (member of tia_app: no DDL, no INSERT on events except through tia_append, no trigger tricks).
   let appDatabaseUrl = env.APP_DATABASE_URL ?? databaseUrl;

@@ -64,7 +64,10 @@ export const createAuthServices = (opts: {
     createHmac('sha256', trialKey).update(identity.normaliseEmail(email)).digest('hex');
   return {
     ...persistence,
-    inline: [...INLINE_PROJECTIONS.map(asInline), asInline(accountsProjection(emailLookup))],
+    inline: [
+      ...INLINE_PROJECTIONS.map(asInline),
+      asInline(accountsProjection(emailLookup, persistence.keys)),
+    ],
     sessions: createSessions(opts.sql, {
       secure: opts.secureCookies,
       clock,
