@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { devMailboxProblem } from '@tia/api/mail-guard';
 import {
   createLogger,
   createSql,
@@ -215,8 +216,20 @@ try {
     if (b.status !== 0) throw new Error('web build failed');
   }
 
+  // The dev mailbox (plaintext .eml files) serves a local machine only: with the embedded database, or when the
+  // operator says so (ALLOW_DEV_MAILBOX=1). Otherwise SMTP_URL is required, and the check says so before starting.
+  const allowDevMailbox =
+    !env.DATABASE_URL || process.env.ALLOW_DEV_MAILBOX === '1' ? '1' : (process.env.ALLOW_DEV_MAILBOX ?? '0');
+  const mailProblem = devMailboxProblem({
+    NODE_ENV: 'production',
+    SMTP_URL: process.env.SMTP_URL,
+    ALLOW_DEV_MAILBOX: allowDevMailbox,
+  });
+  if (mailProblem) throw new Error(mailProblem);
+
   const childEnv = {
     ...process.env,
+    ALLOW_DEV_MAILBOX: allowDevMailbox,
     DATABASE_URL: appDatabaseUrl,
     MASTER_KEY: masterKey,
     AUTH_SECRET: authSecret,

@@ -26,6 +26,7 @@ export { createAuthServices, resolveSession, type AuthServices } from './identit
 export {
   assertMailConfigured,
   createMailer,
+  devMailboxProblem,
   fileMailer,
   forgetMailTo,
   smtpMailer,

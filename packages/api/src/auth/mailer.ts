@@ -72,20 +72,7 @@ export const forgetMailTo = async (dir: string, email: string): Promise<number> 
   return removed;
 };
 
-/**
- * The dev mailbox must never stand in for real mail in production: it keeps names, addresses and codes in
- * plaintext files. Throws (with what to do) when NODE_ENV is production and no SMTP_URL is set.
- */
-export const assertMailConfigured = (env: {
-  NODE_ENV?: string | undefined;
-  SMTP_URL?: string | undefined;
-}) => {
-  if (env.NODE_ENV === 'production' && !env.SMTP_URL)
-    throw new Error(
-      'SMTP_URL is not set while NODE_ENV=production: refusing to write mail to the dev mailbox ' +
-        '(plaintext .eml files). Set SMTP_URL=smtp(s)://user:pass@host:port, or NODE_ENV=development for local use.',
-    );
-};
+export { assertMailConfigured, devMailboxProblem } from './mail-guard.js';
 
 export const createMailer = (opts: {
   smtpUrl?: string | undefined;
