@@ -7,15 +7,22 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { devMailboxProblem } from '@tia/api/mail-guard';
 import {
+  accountsProjection,
+  asInline,
   createLogger,
+  createPersistence,
   createSql,
+  emailLookupFor,
   ensureAppLogin,
+  ErasureJournal,
+  INLINE_PROJECTIONS,
+  replayErasureJournal,
   migrate,
   parseSecret32,
   rebuildAccountsAfterMigration,
@@ -177,6 +184,24 @@ try {
     authSecret: parseSecret32('AUTH_SECRET', authSecret),
     log,
   });
+  // A restored backup still holds the keys of people erased after it was taken: erase them again first.
+  const erasureJournalFile = path.resolve(
+    process.env.ERASURE_JOURNAL ?? path.join(env.DATA_DIR, 'erasure-journal.jsonl'),
+  );
+  {
+    const p = createPersistence(sql, parseSecret32('MASTER_KEY', masterKey));
+    const lookup = emailLookupFor(parseSecret32('AUTH_SECRET', authSecret));
+    await replayErasureJournal(
+      {
+        store: p.store,
+        keys: p.keys,
+        inline: [...INLINE_PROJECTIONS.map(asInline), asInline(accountsProjection(lookup, p.keys))],
+        log,
+        newId: randomUUID,
+      },
+      new ErasureJournal(erasureJournalFile),
+    );
+  }
   // Migrations ran as the owner; web and worker connect as a login role with the application's privileges
   // only (member of tia_app: no DDL, no INSERT on events except through tia_append, no trigger tricks).
   let appDatabaseUrl = env.APP_DATABASE_URL ?? databaseUrl;
@@ -230,6 +255,7 @@ try {
   const childEnv = {
     ...process.env,
     ALLOW_DEV_MAILBOX: allowDevMailbox,
+    ERASURE_JOURNAL: erasureJournalFile,
     DATABASE_URL: appDatabaseUrl,
     MASTER_KEY: masterKey,
     AUTH_SECRET: authSecret,

@@ -36,6 +36,8 @@ const serverSchema = edgeSchema.extend({
   ),
   MAILBOX_DIR: z.preprocess(blankIsUnset, z.string().default('.data/mailbox')),
   ALLOW_DEV_MAILBOX: z.preprocess(blankIsUnset, z.enum(['0', '1']).optional()),
+  /** Erasures are appended here too (outside the database and its backups); `npm start` replays it. */
+  ERASURE_JOURNAL: z.preprocess(blankIsUnset, z.string().min(1).optional()),
   FREE_TRIAL_ANSWERS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Sign in with Google (OpenID Connect). Unset client id: the Google button answers "not available". */
   GOOGLE_CLIENT_ID: z.preprocess(blankIsUnset, z.string().min(1).optional()),

@@ -19,3 +19,4 @@ export * from './read-models/index.js';
 export * from './secrets.js';
 export * from './audit/index.js';
 export * from './accounts-migration.js';
+export * from './erasure-journal.js';

@@ -22,6 +22,9 @@ export function getAuthServices(): AuthServices {
       }),
       secureCookies: env.PUBLIC_ORIGIN?.startsWith('https:') ?? false,
       freeTrialAnswers: env.FREE_TRIAL_ANSWERS,
+      erasureJournalFile: path.resolve(
+        env.ERASURE_JOURNAL ?? path.join(env.DATA_DIR, 'erasure-journal.jsonl'),
+      ),
     });
   }
   return holder.__tiaAuth;

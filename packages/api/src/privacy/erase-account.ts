@@ -98,7 +98,7 @@ export const eraseMyAccount = async (
   const erasedAt = now.toISOString();
   await a.sessions.invalidateAllFor(userId);
   await eraseSubject(
-    { store: a.store, keys: a.keys, inline: a.inline },
+    { store: a.store, keys: a.keys, inline: a.inline, journal: a.erasureJournal },
     {
       subjectId: userId,
       reason: 'user_request',
