@@ -7,11 +7,27 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { createLogger, createSql, ensureAppLogin, migrate, parseSecret32, withCredentials } from '@tia/db';
+import { devMailboxProblem } from '@tia/api/mail-guard';
+import {
+  accountsProjection,
+  asInline,
+  createLogger,
+  createPersistence,
+  createSql,
+  emailLookupFor,
+  ensureAppLogin,
+  ErasureJournal,
+  INLINE_PROJECTIONS,
+  replayErasureJournal,
+  migrate,
+  parseSecret32,
+  rebuildAccountsAfterMigration,
+  withCredentials,
+} from '@tia/db';
 import { DEV_DATABASE_URL_FILE } from '@tia/db/dev-data';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -163,6 +179,29 @@ try {
   parseSecret32('AUTH_SECRET', authSecret);
   const sql = createSql(databaseUrl, { max: 1, applicationName: 'tia-start' });
   const { applied, total } = await migrate(sql);
+  await rebuildAccountsAfterMigration(sql, applied, {
+    masterKey: parseSecret32('MASTER_KEY', masterKey),
+    authSecret: parseSecret32('AUTH_SECRET', authSecret),
+    log,
+  });
+  // A restored backup still holds the keys of people erased after it was taken: erase them again first.
+  const erasureJournalFile = path.resolve(
+    process.env.ERASURE_JOURNAL ?? path.join(env.DATA_DIR, 'erasure-journal.jsonl'),
+  );
+  {
+    const p = createPersistence(sql, parseSecret32('MASTER_KEY', masterKey));
+    const lookup = emailLookupFor(parseSecret32('AUTH_SECRET', authSecret));
+    await replayErasureJournal(
+      {
+        store: p.store,
+        keys: p.keys,
+        inline: [...INLINE_PROJECTIONS.map(asInline), asInline(accountsProjection(lookup, p.keys))],
+        log,
+        newId: randomUUID,
+      },
+      new ErasureJournal(erasureJournalFile),
+    );
+  }
   // Migrations ran as the owner; web and worker connect as a login role with the application's privileges
   // only (member of tia_app: no DDL, no INSERT on events except through tia_append, no trigger tricks).
   let appDatabaseUrl = env.APP_DATABASE_URL ?? databaseUrl;
@@ -202,8 +241,21 @@ try {
     if (b.status !== 0) throw new Error('web build failed');
   }
 
+  // The dev mailbox (plaintext .eml files) serves a local machine only: with the embedded database, or when the
+  // operator says so (ALLOW_DEV_MAILBOX=1). Otherwise SMTP_URL is required, and the check says so before starting.
+  const allowDevMailbox =
+    !env.DATABASE_URL || process.env.ALLOW_DEV_MAILBOX === '1' ? '1' : (process.env.ALLOW_DEV_MAILBOX ?? '0');
+  const mailProblem = devMailboxProblem({
+    NODE_ENV: 'production',
+    SMTP_URL: process.env.SMTP_URL,
+    ALLOW_DEV_MAILBOX: allowDevMailbox,
+  });
+  if (mailProblem) throw new Error(mailProblem);
+
   const childEnv = {
     ...process.env,
+    ALLOW_DEV_MAILBOX: allowDevMailbox,
+    ERASURE_JOURNAL: erasureJournalFile,
     DATABASE_URL: appDatabaseUrl,
     MASTER_KEY: masterKey,
     AUTH_SECRET: authSecret,

@@ -19,3 +19,5 @@ export * from './read-models/index.js';
 export * from './secrets.js';
 export * from './audit/index.js';
 export * from './privacy-export.js';
+export * from './accounts-migration.js';
+export * from './erasure-journal.js';

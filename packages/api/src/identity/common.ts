@@ -1,4 +1,10 @@
-import { ConcurrencyError, type Queryable, type TxSql } from '@tia/db';
+import {
+  ConcurrencyError,
+  openAccountFields,
+  type Queryable,
+  type SealedAccountRow,
+  type TxSql,
+} from '@tia/db';
 import { identity } from '@tia/domain';
 import type { Context } from '../context.js';
 import { STAFF_ROLES } from '../context.js';
@@ -31,36 +37,45 @@ export interface AccountRow {
   profileComplete: boolean;
 }
 
-const rowOf = (r: {
-  user_id: string;
-  name: string;
-  email: string;
+type AccountDbRow = SealedAccountRow & {
   email_verified_at: Date | null;
   trial_remaining: number;
   trial_total: number;
   profile_complete: boolean | null;
-}): AccountRow => ({
-  userId: r.user_id,
-  name: r.name,
-  email: r.email,
-  emailVerifiedAt: r.email_verified_at,
-  trialRemaining: r.trial_remaining,
-  trialTotal: r.trial_total,
-  profileComplete: r.profile_complete ?? true,
-});
+};
+
+/** Opens the sealed name and email; null when the subject's key is gone (erased meanwhile). */
+const accountOf = async (
+  a: AuthServices,
+  db: Queryable,
+  r: AccountDbRow | undefined,
+): Promise<AccountRow | null> => {
+  if (!r) return null;
+  const personal = (await openAccountFields(a.keys, db, [r])).get(r.user_id);
+  if (!personal) return null;
+  return {
+    userId: r.user_id,
+    name: personal.name,
+    email: personal.email,
+    emailVerifiedAt: r.email_verified_at,
+    trialRemaining: r.trial_remaining,
+    trialTotal: r.trial_total,
+    profileComplete: r.profile_complete ?? true,
+  };
+};
 
 export const findAccountByEmail = async (
   a: AuthServices,
   email: string,
   db: Queryable = a.sql,
 ): Promise<AccountRow | null> => {
-  const rows = await db<Parameters<typeof rowOf>[0][]>`
-    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_total, u.profile_complete,
+  const rows = await db<AccountDbRow[]>`
+    select r.user_id, r.name_enc, r.email_enc, r.email_verified_at, r.trial_total, u.profile_complete,
            greatest(r.trial_total - coalesce(t.used, 0), 0)::int as trial_remaining
       from rm_accounts r left join auth_users u on u.id = r.user_id
       left join rm_trial_usage t on t.user_id = r.user_id
      where r.email_lookup = ${a.emailLookup(email)}`;
-  return rows[0] ? rowOf(rows[0]) : null;
+  return accountOf(a, db, rows[0]);
 };
 
 export const findAccountById = async (
@@ -68,13 +83,13 @@ export const findAccountById = async (
   userId: string,
   db: Queryable = a.sql,
 ): Promise<AccountRow | null> => {
-  const rows = await db<Parameters<typeof rowOf>[0][]>`
-    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_total, u.profile_complete,
+  const rows = await db<AccountDbRow[]>`
+    select r.user_id, r.name_enc, r.email_enc, r.email_verified_at, r.trial_total, u.profile_complete,
            greatest(r.trial_total - coalesce(t.used, 0), 0)::int as trial_remaining
       from rm_accounts r left join auth_users u on u.id = r.user_id
       left join rm_trial_usage t on t.user_id = r.user_id
      where r.user_id = ${userId}`;
-  return rows[0] ? rowOf(rows[0]) : null;
+  return accountOf(a, db, rows[0]);
 };
 
 /** Folds the account stream and appends what the decider decides for `cmd`, in `tx`. */

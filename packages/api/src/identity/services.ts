@@ -4,6 +4,7 @@ import {
   accountsProjection,
   createPersistence,
   emailLookupFor,
+  ErasureJournal,
   INLINE_PROJECTIONS,
   type BlobStore,
   type EventStore,
@@ -37,6 +38,8 @@ export interface AuthServices {
   /** HMAC(AUTH_SECRET, normalised email) under another label: the trial registry's key. */
   trialLookup: (email: string) => string;
   freeTrialAnswers: number;
+  /** Erasures are also journalled outside the database, so a restored backup can be erased again. */
+  erasureJournal?: ErasureJournal;
 }
 
 /** Independent keys per use, derived from AUTH_SECRET. */
@@ -54,6 +57,8 @@ export const createAuthServices = (opts: {
   clock?: () => Date;
   newId?: () => string;
   sessionPolicy?: Partial<SessionPolicy>;
+  /** File of the erasure journal (`ERASURE_JOURNAL`); unset: erasures are not journalled (tests). */
+  erasureJournalFile?: string;
 }): AuthServices => {
   if (opts.authSecret.length < 32) throw new Error('AUTH_SECRET must be at least 32 bytes');
   const clock = opts.clock ?? (() => new Date());
@@ -64,7 +69,10 @@ export const createAuthServices = (opts: {
     createHmac('sha256', trialKey).update(identity.normaliseEmail(email)).digest('hex');
   return {
     ...persistence,
-    inline: [...INLINE_PROJECTIONS.map(asInline), asInline(accountsProjection(emailLookup))],
+    inline: [
+      ...INLINE_PROJECTIONS.map(asInline),
+      asInline(accountsProjection(emailLookup, persistence.keys)),
+    ],
     sessions: createSessions(opts.sql, {
       secure: opts.secureCookies,
       clock,
@@ -78,5 +86,6 @@ export const createAuthServices = (opts: {
     emailLookup,
     trialLookup,
     freeTrialAnswers: opts.freeTrialAnswers ?? 5,
+    ...(opts.erasureJournalFile ? { erasureJournal: new ErasureJournal(opts.erasureJournalFile) } : {}),
   };
 };

@@ -9,6 +9,7 @@ import { CONSENT_PURPOSES, ConsentPurpose, consent } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
 import { Conflict, Forbidden } from '../errors.js';
 import { POLICY_VERSION } from '../version.js';
+import { deletePendingAudio } from './pending-audio.js';
 import { appendPrivacyEvents, privacyStream } from './stream.js';
 import { recordCompletedRequest } from './requests.js';
 
@@ -41,7 +42,8 @@ export const getConsents = async (a: AuthServices, userId: string): Promise<Cons
 /**
  * Gives (under the published policy version) or withdraws one consent. Takes the subject's lock, as uploads
  * do, so no upload slips in between a withdrawal and its check. Audio already uploaded but not transcribed is
- * never processed after a withdrawal: the worker checks the consent again and deletes it unprocessed.
+ * deleted in the withdrawal's transaction (`deletePendingAudio`); a worker already decoding it checks the
+ * consent again before committing anything and records nothing more.
  */
 export const setConsent = async (
   a: AuthServices,
@@ -76,6 +78,9 @@ export const setConsent = async (
           actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
           now,
         });
+      // Withdrawn recording consent: answers still waiting are deleted now, untranscribed (not by the worker later).
+      if (purpose === 'recording_feedback' && !given && events.length > 0)
+        await deletePendingAudio(a, tx, actor, 'consent_withdrawn', now);
       return viewOf(events.reduce(consent.evolve, state));
     });
   } catch (e) {

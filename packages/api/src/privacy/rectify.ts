@@ -7,7 +7,7 @@
  * notice instead of a code, and the answer looks the same.
  */
 import { identity } from '@tia/domain';
-import { lockSubject, type TxSql } from '@tia/db';
+import { lockSubject, openAccountFields, type SealedAccountRow, type TxSql } from '@tia/db';
 import { z } from 'zod';
 import type { AuthServices } from '../identity/services.js';
 import { CODE_TTL_SECONDS } from '../auth/codes.js';
@@ -63,11 +63,12 @@ const appendAccountEvent = (
     { tx, inline: a.inline },
   );
 
-const accountOf = async (tx: TxSql, userId: string) => {
-  const rows = await tx<{ name: string; email: string }[]>`
-    select name, email from rm_accounts where user_id = ${userId}`;
-  if (!rows[0]) throw new NotFound('No such account.');
-  return rows[0];
+const accountOf = async (a: AuthServices, tx: TxSql, userId: string) => {
+  const rows = await tx<SealedAccountRow[]>`
+    select user_id, name_enc, email_enc from rm_accounts where user_id = ${userId}`;
+  const personal = rows[0] && (await openAccountFields(a.keys, tx, rows)).get(userId);
+  if (!personal) throw new NotFound('No such account.');
+  return personal;
 };
 
 const guard = async (a: AuthServices, tx: TxSql, userId: string) => {
@@ -84,7 +85,7 @@ export const correctName = async (
   const { name } = correctNameInput.parse(raw);
   await a.sql.begin(async (tx) => {
     await guard(a, tx, actor.userId);
-    const current = await accountOf(tx, actor.userId);
+    const current = await accountOf(a, tx, actor.userId);
     if (current.name === name) return;
     const at = a.clock().toISOString();
     await appendAccountEvent(a, tx, actor, at, 'NameCorrected', {
@@ -149,7 +150,7 @@ export const requestEmailChange = async (
   );
   const mail = await a.sql.begin(async (tx) => {
     await guard(a, tx, actor.userId);
-    const current = await accountOf(tx, actor.userId);
+    const current = await accountOf(a, tx, actor.userId);
     if (identity.normaliseEmail(current.email) === identity.normaliseEmail(email))
       throw new ValidationFailed([{ path: 'email', message: 'That is already your email address.' }]);
     const taken = await tx`select 1 from rm_accounts where email_lookup = ${a.emailLookup(email)}`;
@@ -214,7 +215,7 @@ export const confirmEmailChange = async (
       select 1 from rm_accounts where email_lookup = ${a.emailLookup(newEmail)} and user_id <> ${actor.userId}`;
     if (taken.length > 0)
       throw new Conflict('That address now belongs to another account. Nothing was changed.');
-    const before = await accountOf(tx, actor.userId);
+    const before = await accountOf(a, tx, actor.userId);
     const at = now.toISOString();
     await appendAccountEvent(a, tx, actor, at, 'EmailChanged', {
       userId: actor.userId,

@@ -1,6 +1,7 @@
 import { authOf } from '../identity/common.js';
 import { CANDIDATE } from '../practice/service.js';
 import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js';
+import { eraseAccountInput, eraseMyAccount } from '../privacy/erase-account.js';
 import { getObjection, objectionInput, setObjection } from '../privacy/objection.js';
 import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
 import { requestsOf } from '../privacy/requests.js';
@@ -95,4 +96,8 @@ export const privacyRouter = router({
     .mutation(({ ctx, input }) =>
       confirmEmailChange(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
     ),
+  /** Erases the caller's account for good (P19, P20, P28): current password or a fresh Google sign-in. */
+  erase: procedure(CANDIDATE)
+    .input(eraseAccountInput)
+    .mutation(({ ctx, input }) => eraseMyAccount(ctx, input)),
 });

@@ -246,7 +246,11 @@ export default function PrivacyPage() {
           />
           <p>
             Each person&apos;s stored data is encrypted with a key of its own. When we erase your data we
-            destroy that key, which also makes any copies in backups unreadable.
+            destroy that key, so what remains of it in our records can no longer be read by anyone. A database
+            backup made before your erasure still holds that key, so we also note the erasure — an account
+            identifier, the reason and the time, nothing else — in a journal kept outside the database and its
+            backups. If we ever restore a backup, everyone in that journal is erased again before the service
+            starts.
           </p>
         </section>
 

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
 import { Complaint, DataExport, MyRequests, Rectification } from './rights';
+import { EraseAccount } from './erase-account';
 
 const PURPOSES: Record<string, { title: string; about: string }> = {
   recording_feedback: {
@@ -52,6 +53,7 @@ export function PrivacyView() {
       <Rectification />
       <MyRequests />
       <Complaint />
+      <EraseAccount />
     </>
   );
 }
