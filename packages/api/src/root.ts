@@ -1,5 +1,6 @@
 import { adminRouter } from './routers/admin.js';
 import { analyticsRouter } from './routers/analytics.js';
+import { breachesRouter } from './routers/breaches.js';
 import { privacyRouter } from './routers/privacy.js';
 import { authRouter } from './routers/auth.js';
 import { complianceRouter } from './routers/compliance.js';
@@ -17,6 +18,7 @@ export const appRouter = router({
   practice: practiceRouter,
   privacy: privacyRouter,
   analytics: analyticsRouter,
+  breaches: breachesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -37,5 +37,17 @@ export const USAGE_RECORD = {
   'restrict processing of my data': ['ProcessingRestricted', 'ProcessingRestrictionLifted'],
   'object to analytics and service improvement': ['ProcessingObjected', 'ObjectionWithdrawn'],
   'analyst queries of anonymised aggregates': ['AnalyticsQueried'],
+  'respond to a personal data breach (contain, assess, notify, report, close)': [
+    'BreachRegistered',
+    'BreachContained',
+    'BreachAffectedAssessed',
+    'BreachNoticeWorded',
+    'BreachNoticeSent',
+    'BreachAuthorityReported',
+    'BreachRemediationNoted',
+    'BreachClosed',
+    'AccountSuspended',
+    'AccountSuspensionLifted',
+  ],
   'operate the service (no personal data)': ['DiagnosticPinged'],
 } as const satisfies Record<string, readonly (typeof ALL_EVENTS)[number]['type'][]>;
