@@ -1,6 +1,7 @@
 import { adminRouter } from './routers/admin.js';
 import { analyticsRouter } from './routers/analytics.js';
 import { breachesRouter } from './routers/breaches.js';
+import { registersRouter } from './routers/registers.js';
 import { privacyRouter } from './routers/privacy.js';
 import { authRouter } from './routers/auth.js';
 import { complianceRouter } from './routers/compliance.js';
@@ -19,6 +20,7 @@ export const appRouter = router({
   privacy: privacyRouter,
   analytics: analyticsRouter,
   breaches: breachesRouter,
+  registers: registersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,8 @@ export * from './events/practice.js';
 export * from './events/analytics.js';
 export * from './events/breach.js';
 export * as breach from './compliance/breach.js';
+export * from './events/registers.js';
+export * as registers from './compliance/registers.js';
 export * as analytics from './analytics/index.js';
 export * as objection from './privacy/objection.js';
 export * as recording from './practice/recording.js';

@@ -49,5 +49,9 @@ export const USAGE_RECORD = {
     'AccountSuspended',
     'AccountSuspensionLifted',
   ],
+  'keep the compliance registers (processing, DPIAs, processors, disclosures)': [
+    'RegisterEntrySaved',
+    'RegisterEntryRemoved',
+  ],
   'operate the service (no personal data)': ['DiagnosticPinged'],
 } as const satisfies Record<string, readonly (typeof ALL_EVENTS)[number]['type'][]>;
