@@ -2,6 +2,7 @@ import { adminRouter } from './routers/admin.js';
 import { analyticsRouter } from './routers/analytics.js';
 import { breachesRouter } from './routers/breaches.js';
 import { registersRouter } from './routers/registers.js';
+import { lifecycleRouter } from './routers/lifecycle.js';
 import { privacyRouter } from './routers/privacy.js';
 import { authRouter } from './routers/auth.js';
 import { complianceRouter } from './routers/compliance.js';
@@ -21,6 +22,7 @@ export const appRouter = router({
   analytics: analyticsRouter,
   breaches: breachesRouter,
   registers: registersRouter,
+  lifecycle: lifecycleRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,7 +26,6 @@ export function SiteNav() {
     practice.push(
       { href: '/compliance/trail', label: 'Audit trail' },
       { href: '/compliance/breaches', label: 'Breaches' },
-      { href: '/compliance/registers', label: 'Registers' },
     );
   const account = signedIn ? { href: '/account', label: 'Account' } : { href: '/signin', label: 'Sign in' };
   return (

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { ConsoleLinks } from '../console-links';
 import { BreachConsole } from './breach-console';
 
 export const metadata: Metadata = { title: 'Breach response', robots: { index: false } };
@@ -6,6 +7,7 @@ export const metadata: Metadata = { title: 'Breach response', robots: { index: f
 export default function BreachesPage() {
   return (
     <div className="container section">
+      <ConsoleLinks />
       <span className="eyebrow">Compliance</span>
       <h1>Breach response</h1>
       <p className="lead">

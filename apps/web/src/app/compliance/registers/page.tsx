@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { ConsoleLinks } from '../console-links';
 import { RegistersView } from './registers-view';
 
 export const metadata: Metadata = { title: 'Registers', robots: { index: false } };
@@ -6,6 +7,7 @@ export const metadata: Metadata = { title: 'Registers', robots: { index: false }
 export default function RegistersPage() {
   return (
     <div className="container section">
+      <ConsoleLinks />
       <span className="eyebrow">Compliance</span>
       <h1>Registers</h1>
       <p className="lead">
