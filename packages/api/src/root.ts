@@ -3,6 +3,7 @@ import { analyticsRouter } from './routers/analytics.js';
 import { breachesRouter } from './routers/breaches.js';
 import { registersRouter } from './routers/registers.js';
 import { lifecycleRouter } from './routers/lifecycle.js';
+import { dependenciesRouter } from './routers/dependencies.js';
 import { privacyRouter } from './routers/privacy.js';
 import { authRouter } from './routers/auth.js';
 import { complianceRouter } from './routers/compliance.js';
@@ -23,6 +24,7 @@ export const appRouter = router({
   breaches: breachesRouter,
   registers: registersRouter,
   lifecycle: lifecycleRouter,
+  dependencies: dependenciesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,3 +18,4 @@ export * from './capabilities.js';
 export * from './read-models/index.js';
 export * from './secrets.js';
 export * from './audit/index.js';
+export * from './dependency-audit.js';

@@ -53,5 +53,6 @@ export const USAGE_RECORD = {
     'RegisterEntrySaved',
     'RegisterEntryRemoved',
   ],
+  'monitor dependencies for known vulnerabilities': ['DependencyAuditRecorded'],
   'operate the service (no personal data)': ['DiagnosticPinged'],
 } as const satisfies Record<string, readonly (typeof ALL_EVENTS)[number]['type'][]>;
