@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asInline, createPersistence, INLINE_PROJECTIONS } from '@tia/db';
 import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
-import { registers } from '@tia/domain';
+import type { registers } from '@tia/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedbackEnricher, llmEnvSchema, type FeedbackInput } from '../feedback/llm.js';
 import { pcmToWav16k } from '../speech/decode.js';
