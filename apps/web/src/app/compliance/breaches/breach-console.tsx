@@ -256,6 +256,7 @@ function Breach({ breachId }: { breachId: string }) {
             <h3 id="report-title">4. Report to the supervisory authority (Art. 33(3))</h3>
             <form
               aria-label="Authority report"
+              key={`report-${d.assessment?.subjects ?? 0}-${d.assessment?.records ?? 0}`}
               onSubmit={(e: FormEvent<HTMLFormElement>) => {
                 e.preventDefault();
                 const f = fields(e.currentTarget);
