@@ -35,6 +35,7 @@ import { createFeedbackEnricher } from './feedback/llm.js';
 import { runAuditCheckpoints } from './audit/checkpoints.js';
 import { sweepLegacyScratch, sweepScratch } from './speech/scratch.js';
 import { createModelGrader } from './feedback/grader.js';
+import { gateEngine, gateEnricher, gateGrader } from './processors/gate.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -88,12 +89,19 @@ export const startWorker = async (
   };
   if (speech) await reportSpeech(speech, null);
   const inline = INLINE_PROJECTIONS.map(asInline);
+  // Remote services get data only while an active processor entry covers them (P09, P42).
+  const whisperUrl = env.TRANSCRIPTION_ENGINE === 'whisper-http' ? env.WHISPER_URL : undefined;
+  const gated = {
+    engine: engine && whisperUrl ? gateEngine(engine, sql, whisperUrl) : engine,
+    grader: grader && env.LLM_BASE_URL ? gateGrader(grader, sql, env.LLM_BASE_URL) : grader,
+    enricher: enricher && env.LLM_BASE_URL ? gateEnricher(enricher, sql, env.LLM_BASE_URL) : enricher,
+  };
   const ac = new AbortController();
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
-    transcriptionHandler({ blobs, inline, engine: engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
-    feedbackHandler({ blobs, inline, enricher, grader }),
     privacyExportHandler({ keys, inline }),
+    transcriptionHandler({ blobs, inline, engine: gated.engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
+    feedbackHandler({ blobs, inline, enricher: gated.enricher, grader: gated.grader }),
   ];
   if (engine) {
     log.info('speech and feedback engines', {

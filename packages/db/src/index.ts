@@ -21,3 +21,4 @@ export * from './audit/index.js';
 export * from './privacy-export.js';
 export * from './accounts-migration.js';
 export * from './erasure-journal.js';
+export * from './dependency-audit.js';

@@ -12,6 +12,8 @@ import { rolesFor } from '../auth/roles.js';
 import { sessionCookieName } from '../auth/sessions.js';
 import { truncateIp, uaFamily } from '../auth/technical.js';
 import type { AuthServices } from './services.js';
+import { isSuspended, SUSPENDED_MESSAGE } from '../compliance/suspension.js';
+import { Forbidden } from '../errors.js';
 
 export const userStream = (userId: string) => `user-${userId}`;
 
@@ -156,6 +158,7 @@ export const accessOf = async (a: AuthServices, userId: string) => {
 
 /** Starts a session (a new token every time) and sets its cookie. */
 export const startSession = async (a: AuthServices, ctx: Context, userId: string) => {
+  if (await isSuspended(a.sql, userId)) throw new Forbidden(SUSPENDED_MESSAGE);
   if (ctx.session?.sessionId) await a.sessions.invalidate(ctx.session.sessionId); // no session fixation
   const access = await accessOf(a, userId);
   const { token, info } = await a.sessions.create(userId, { mfaPassed: false, staff: access.staff });

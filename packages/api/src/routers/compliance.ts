@@ -7,6 +7,7 @@ import { authOf } from '../identity/common.js';
 import { ServiceUnavailable } from '../errors.js';
 import { HandleRequestInput, handleRequest, RequestQueueInput, requestQueue } from '../privacy/requests.js';
 import { complaintText, complaintTextInput } from '../privacy/complaint.js';
+import { ExportInput, exportTrail } from '../compliance/export-trail.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });
 
@@ -66,4 +67,23 @@ export const complianceRouter = router({
   complaint: officers()
     .input(complaintTextInput)
     .query(({ ctx, input }) => complaintText(authOf(ctx), input)),
+  /**
+   * Exports the filtered trail (JSON or CSV, metadata only) for an auditor, after verifying the log: the file
+   * names the checkpoint it was verified against and marks each event it covers. Recorded as an `export`.
+   */
+  exportTrail: officers()
+    .input(ExportInput)
+    .mutation(async ({ ctx, input }) => {
+      const a = authOf(ctx);
+      if (!ctx.audit) throw new ServiceUnavailable('Log verification is not set up on this server.');
+      const verification = await verifyLog(a.sql, ctx.audit);
+      const file = await exportTrail(a.sql, input, verification, a.clock().toISOString());
+      await recordConsultation(a, ctx, {
+        officerId: ctx.session.userId,
+        action: 'export',
+        filter: { ...input.filter, format: input.format, limit: input.limit },
+        outcome: `${file.count} events; ${verificationSummary(verification)}`.slice(0, 500),
+      });
+      return { ...file, verification };
+    }),
 });

@@ -13,6 +13,8 @@ import { roleGrantsProjection } from './role-grants.js';
 import { practiceProjection } from './practice.js';
 import { analyticsProjection } from './analytics.js';
 import { privacyRequestsProjection } from './privacy-requests.js';
+import { breachesProjection } from './breaches.js';
+import { registersProjection } from './registers.js';
 
 /** Needs the server's email-lookup HMAC, so it is built by the API (not in the lists below). */
 export { accountsProjection, emailLookupFor, openAccountFields, sealAccountField, type SealedAccountRow };
@@ -23,14 +25,19 @@ export {
   practiceProjection,
   analyticsProjection,
   privacyRequestsProjection,
+  breachesProjection,
+  registersProjection,
 };
 export { ANALYTICS_CONSENT_PURPOSE, recomputeAnalytics } from './analytics.js';
+export { loadRegisters, loadProcessors, type RegisterView } from './registers.js';
 /** Projections kept up to date inside each append's transaction. */
 export const INLINE_PROJECTIONS = [
   consentsProjection,
   roleGrantsProjection,
   practiceProjection,
   privacyRequestsProjection,
+  breachesProjection,
+  registersProjection,
 ] as const;
 /** Projections kept up to date asynchronously by the worker. */
 export const ASYNC_PROJECTIONS = [activityProjection, analyticsProjection] as const;

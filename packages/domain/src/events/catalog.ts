@@ -6,6 +6,8 @@ import { STAFF_EVENTS } from './staff.js';
 import { PRACTICE_EVENTS } from './practice.js';
 import { ANALYTICS_EVENTS } from './analytics.js';
 import { RIGHTS_EVENTS } from './rights.js';
+import { BREACH_EVENTS } from './breach.js';
+import { REGISTER_EVENTS } from './registers.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -116,6 +118,8 @@ export const ALL_EVENTS = [
   ...PRACTICE_EVENTS,
   ...ANALYTICS_EVENTS,
   ...RIGHTS_EVENTS,
+  ...BREACH_EVENTS,
+  ...REGISTER_EVENTS,
 ] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);

@@ -51,5 +51,22 @@ export const USAGE_RECORD = {
   ],
   'delete one answer or practice session': ['AnswerDeleted', 'PracticeSessionDeleted'],
   'correct my name or email': ['NameCorrected', 'EmailChangeRequested', 'EmailChanged'],
+  'respond to a personal data breach (contain, assess, notify, report, close)': [
+    'BreachRegistered',
+    'BreachContained',
+    'BreachAffectedAssessed',
+    'BreachNoticeWorded',
+    'BreachNoticeSent',
+    'BreachAuthorityReported',
+    'BreachRemediationNoted',
+    'BreachClosed',
+    'AccountSuspended',
+    'AccountSuspensionLifted',
+  ],
+  'keep the compliance registers (processing, DPIAs, processors, disclosures)': [
+    'RegisterEntrySaved',
+    'RegisterEntryRemoved',
+  ],
+  'monitor dependencies for known vulnerabilities': ['DependencyAuditRecorded'],
   'operate the service (no personal data)': ['DiagnosticPinged'],
 } as const satisfies Record<string, readonly (typeof ALL_EVENTS)[number]['type'][]>;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { appRouter, headerCookies, resolveSession, tRPCResponseMeta, type Context } from '@tia/api';
 import { batchRefusal, MAX_BATCH_SIZE } from '@tia/api/batching';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
@@ -49,6 +50,7 @@ async function handler(req: Request): Promise<Response> {
           budget: serverEnv().ANALYTICS_BUDGET,
         },
         audit: auditSettings(),
+        sbomPath: path.resolve(serverEnv().DATA_DIR, 'sbom', 'sbom.cdx.json'),
       };
     },
     responseMeta: tRPCResponseMeta,
