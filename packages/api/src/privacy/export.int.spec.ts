@@ -1,4 +1,5 @@
-import { buildExportArchive, sweepExports, storeExportArchive } from '@tia/db';
+import { randomUUID } from 'node:crypto';
+import { buildExportArchive, eraseSubject, sweepExports, storeExportArchive } from '@tia/db';
 import { createTestDatabase, type TestDatabase } from '@tia/db/testing';
 import { strFromU8, unzipSync } from 'fflate';
 import { TRPCError } from '@trpc/server';
@@ -67,9 +68,12 @@ describe('data export (access and portability)', () => {
       { kind: 'export', status: 'completed', handledBy: 'system' },
     ]);
     // At rest the file is ciphertext.
-    const raw = await db.sql<{ ciphertext: Buffer }[]>`
-      select ciphertext from privacy_exports where export_id = ${asked.exportId}`;
-    expect(raw[0]!.ciphertext.toString('latin1')).not.toContain('PK');
+    const raw = await db.sql<{ ciphertext: Buffer; bytes: number }[]>`
+      select ciphertext, bytes from privacy_exports where export_id = ${asked.exportId}`;
+    // AES-256-GCM box: 12-byte IV + ciphertext + 16-byte tag.
+    expect(raw[0]!.ciphertext.length).toBe(raw[0]!.bytes + 28);
+    // (a ZIP starts with the local-file-header magic PK\x03\x04; the sealed box does not, bar a 2^-32 chance)
+    expect(raw[0]!.ciphertext.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))).toBe(false);
 
     // Someone else (signed in) cannot take it; nobody signed out can.
     const otherCtx = await sessionContext(a, other);
@@ -164,6 +168,20 @@ describe('data export (access and portability)', () => {
     clock.advance(24 * 3600 * 1000 + 1000);
     const e = await refusal(downloadExport(a, ctx.session, exportId));
     expect((e as Error).message).toMatch(/expired/);
+  });
+
+  it('a stored file is unreadable once the person is erased (it is sealed under their key)', async () => {
+    const me = await createTestAccount(a);
+    const ctx = await sessionContext(a, me);
+    await givenAnsweredSession(a, me, ['an answer that must not outlive the account']);
+    const { exportId } = await call(ctx).privacy.requestExport();
+    await runWorker(exportId);
+    await eraseSubject(
+      { store: a.store, keys: a.keys, inline: a.inline },
+      { subjectId: me, reason: 'user_request', eventId: randomUUID(), now: clock().toISOString() },
+    );
+    const e = await refusal(downloadExport(a, ctx.session, exportId));
+    expect(e).toBeInstanceOf(NotFound);
   });
 
   it('is for signed-in candidates only', async () => {

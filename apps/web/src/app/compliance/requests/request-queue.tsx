@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { AccessNeeded } from '../../../components/auth/access-needed';
 import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
@@ -27,6 +27,40 @@ function ComplaintText({ requestId }: { requestId: string }) {
     <span className={styles.complaint} data-testid="complaint-text">
       {q.data.text ?? '(erased)'}
     </span>
+  );
+}
+
+const REASONS = {
+  manifestly_unfounded: 'Manifestly unfounded or excessive',
+  identity_not_confirmed: 'Identity could not be confirmed',
+  not_applicable: 'The right does not apply',
+} as const;
+type Reason = keyof typeof REASONS;
+
+/** Refusing needs one of the reasons the law allows, chosen on purpose (folded away by default). */
+function Refuse({ disabled, onRefuse }: { disabled: boolean; onRefuse: (reason: Reason) => void }) {
+  const [reason, setReason] = useState<Reason>('not_applicable');
+  const id = useId();
+  return (
+    <details className={styles.refuse}>
+      <summary>Refuse…</summary>
+      <label htmlFor={id}>Reason</label>
+      <select id={id} className="input" value={reason} onChange={(e) => setReason(e.target.value as Reason)}>
+        {Object.entries(REASONS).map(([k, v]) => (
+          <option key={k} value={k}>
+            {v}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        className="button secondary small"
+        disabled={disabled}
+        onClick={() => onRefuse(reason)}
+      >
+        Refuse the request
+      </button>
+    </details>
   );
 }
 
@@ -118,14 +152,22 @@ export function RequestQueue() {
                   <td data-label="Action">
                     {r.kind === 'complaint' ? <ComplaintText requestId={r.requestId} /> : null}
                     {r.status === 'received' ? (
-                      <button
-                        type="button"
-                        className="button small"
-                        disabled={handle.isPending}
-                        onClick={() => handle.mutate({ requestId: r.requestId, outcome: 'completed' })}
-                      >
-                        Mark handled
-                      </button>
+                      <>
+                        <button
+                          type="button"
+                          className="button small"
+                          disabled={handle.isPending}
+                          onClick={() => handle.mutate({ requestId: r.requestId, outcome: 'completed' })}
+                        >
+                          Mark handled
+                        </button>
+                        <Refuse
+                          disabled={handle.isPending}
+                          onRefuse={(reason) =>
+                            handle.mutate({ requestId: r.requestId, outcome: 'refused', reason })
+                          }
+                        />
+                      </>
                     ) : null}
                   </td>
                 </tr>
