@@ -6,6 +6,7 @@ export * from './events/identity.js';
 export * from './events/staff.js';
 export * from './events/practice.js';
 export * from './events/analytics.js';
+export * from './events/cookies.js';
 export * as analytics from './analytics/index.js';
 export * as objection from './privacy/objection.js';
 export * as recording from './practice/recording.js';
