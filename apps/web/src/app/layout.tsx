@@ -45,10 +45,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <SiteNav />
             </div>
           </header>
+          <CookieBanner />
           <main id="main" tabIndex={-1}>
             {children}
           </main>
-          <CookieBanner />
         </TRPCProvider>
         <footer className="site-footer">
           <div className="container">

@@ -76,7 +76,7 @@ export function CookieBanner() {
   const save = (c: Omit<Choice, 'consentId'>) =>
     record.mutate({ ...(choice.consentId ? { consentId: choice.consentId } : {}), ...c });
   return (
-    <section className="cookie-banner" role="dialog" aria-modal="false" aria-labelledby="cookie-banner-title">
+    <section className="cookie-banner" aria-labelledby="cookie-banner-title">
       <div className="container">
         <h2 id="cookie-banner-title">Cookies</h2>
         <p>
