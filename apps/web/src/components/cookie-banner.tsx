@@ -78,7 +78,7 @@ export function CookieBanner() {
   return (
     <section className="cookie-banner" aria-labelledby="cookie-banner-title">
       <div className="container">
-        <h2 id="cookie-banner-title">Cookies</h2>
+        <h2 id="cookie-banner-title">Your cookie choice</h2>
         <p>
           We use essential cookies only: to keep you signed in, protect forms and remember this choice.
           Nothing else is set unless you allow it below. <a href="/privacy#cookies">About cookies</a>
