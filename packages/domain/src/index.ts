@@ -12,6 +12,7 @@ export * from './events/breach.js';
 export * as breach from './compliance/breach.js';
 export * from './events/registers.js';
 export * as registers from './compliance/registers.js';
+export * from './events/cookies.js';
 export * as analytics from './analytics/index.js';
 export * as objection from './privacy/objection.js';
 export * as recording from './practice/recording.js';

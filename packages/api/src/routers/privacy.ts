@@ -1,6 +1,7 @@
 import { authOf } from '../identity/common.js';
 import { CANDIDATE } from '../practice/service.js';
 import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js';
+import { cookieConsentInput, recordCookieConsent } from '../privacy/cookie-consent.js';
 import { eraseAccountInput, eraseMyAccount } from '../privacy/erase-account.js';
 import { getObjection, objectionInput, setObjection } from '../privacy/objection.js';
 import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
@@ -20,7 +21,7 @@ import {
   deleteSession,
   deleteSessionInput,
 } from '../privacy/delete-answers.js';
-import { procedure, router } from '../trpc.js';
+import { PUBLIC, procedure, router } from '../trpc.js';
 
 /** The candidate's own privacy choices (more to come with the privacy center). */
 export const privacyRouter = router({
@@ -100,4 +101,9 @@ export const privacyRouter = router({
   erase: procedure(CANDIDATE)
     .input(eraseAccountInput)
     .mutation(({ ctx, input }) => eraseMyAccount(ctx, input)),
+
+  /** Any visitor, signed in or not, records which cookie categories they allow (P34); essential is always on. */
+  recordCookieConsent: procedure(PUBLIC)
+    .input(cookieConsentInput)
+    .mutation(({ ctx, input }) => recordCookieConsent(ctx, input)),
 });

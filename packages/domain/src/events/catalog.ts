@@ -8,6 +8,7 @@ import { ANALYTICS_EVENTS } from './analytics.js';
 import { RIGHTS_EVENTS } from './rights.js';
 import { BREACH_EVENTS } from './breach.js';
 import { REGISTER_EVENTS } from './registers.js';
+import { COOKIE_EVENTS } from './cookies.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -120,6 +121,7 @@ export const ALL_EVENTS = [
   ...RIGHTS_EVENTS,
   ...BREACH_EVENTS,
   ...REGISTER_EVENTS,
+  ...COOKIE_EVENTS,
 ] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);

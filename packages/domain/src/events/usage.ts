@@ -36,6 +36,7 @@ export const USAGE_RECORD = {
   'score an answer and give feedback': ['FeedbackScored', 'FeedbackSkipped'],
   'restrict processing of my data': ['ProcessingRestricted', 'ProcessingRestrictionLifted'],
   'object to analytics and service improvement': ['ProcessingObjected', 'ObjectionWithdrawn'],
+  'choose which cookies to allow': ['CookieConsentRecorded'],
   'analyst queries of anonymised aggregates': ['AnalyticsQueried'],
   'privacy requests and their due dates': [
     'PrivacyRequestReceived',
