@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -486,7 +486,7 @@ const postgresRestart = async (): Promise<Result> => {
             '/api/trpc/auth.signIn',
             {
               method: 'POST',
-              headers: { 'content-type': 'application/json' },
+              headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${webPort}` },
               body: JSON.stringify({ email: 'nobody@example.com', password: 'not the password 123' }),
             },
           ],
@@ -543,6 +543,10 @@ const postgresRestart = async (): Promise<Result> => {
     const crashLines = [...workers, ...(web ? [web] : [])]
       .flatMap((x) => x.lines)
       .filter((l) => /TypeError|Uncaught|unhandled/i.test(l));
+    if (process.env.CHAOS_LOG_DIR) {
+      for (const x of [...workers, ...(web ? [web] : [])])
+        writeFileSync(path.join(process.env.CHAOS_LOG_DIR, `${x.name}.log`), x.lines.join('\n'));
+    }
     const ok =
       lost === 0 &&
       duplicated === 0 &&
