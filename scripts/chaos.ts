@@ -59,9 +59,11 @@ interface Proc {
 const procs = new Set<Proc>();
 
 const launch = (name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Proc => {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd,
-    env: { ...process.env, ...env },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -792,6 +794,105 @@ const twoWorkers = async (): Promise<Result> => {
   }
 };
 
+/** Children of `pid` whose command line contains `needle`. */
+const childPid = (pid: number, needle: string): number | null => {
+  const r = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' });
+  const line = r.stdout.split('\n').find((l) => l.includes(needle));
+  return line ? Number(line.trim().split(/\s+/)[0]) : null;
+};
+
+/**
+ * `npm start` keeps serving when one of its processes dies: kill -9 the worker, the web app and the
+ * embedded PostgreSQL server in turn; each comes back (restarts on /api/supervision), the product answers
+ * again, and Ctrl-C still stops everything.
+ */
+const startSupervision = async (): Promise<Result> => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chaos-start-'));
+  const port = await freePort();
+  const pgPort = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const s = launch('npm-start', ['scripts/start.ts'], ROOT, {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    DATABASE_URL: undefined,
+    KAFKA_BROKERS: undefined,
+    MASTER_KEY: undefined,
+    AUTH_SECRET: undefined,
+    APP_DATABASE_URL: undefined,
+  });
+  const healthy = async () => {
+    try {
+      return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(3000) })).ok;
+    } catch {
+      return false;
+    }
+  };
+  const restartsOf = async (name: string) => {
+    try {
+      const r = (await (await fetch(`${base}/api/supervision`)).json()) as {
+        processes?: { name: string; restarts: number; up: boolean }[];
+      };
+      return r.processes?.find((p) => p.name === name)?.restarts ?? -1;
+    } catch {
+      return -1;
+    }
+  };
+  const notes: string[] = [];
+  let failures = 0;
+  try {
+    if (!(await waitLine(s, /TrueInterviewAI is up/, 240_000)))
+      throw new Error(`npm start did not come up: ${s.lines.slice(-5).join(' | ')}`);
+    for (const [name, needle] of [
+      ['worker', 'src/main.ts'],
+      ['web', 'server.ts'],
+    ] as const) {
+      const pid = childPid(s.child.pid!, needle);
+      if (pid === null) throw new Error(`no ${name} process found`);
+      process.kill(pid, 'SIGKILL');
+      const t0 = Date.now();
+      let servedMeanwhile = name === 'web';
+      const back = await until(
+        async () => {
+          if (name === 'worker' && (await healthy())) servedMeanwhile = true;
+          return (
+            (await restartsOf(name)) >= 1 && (await healthy()) && childPid(s.child.pid!, needle) !== null
+          );
+        },
+        90_000,
+        500,
+      );
+      notes.push(`${name}_back_ms=${Date.now() - t0}`);
+      if (!back || !servedMeanwhile || !s.alive()) failures++;
+    }
+    // the PostgreSQL server itself (not its wrapper): the wrapper notices, exits, and is started again
+    const pgPid = Number(readFileSync(path.join(dataDir, 'pg/postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(pgPid, 'SIGKILL');
+    const t0 = Date.now();
+    await sleep(1500);
+    const back = await until(
+      async () => (await restartsOf('embedded-postgres')) >= 1 && (await healthy()),
+      120_000,
+      1000,
+    );
+    notes.push(`postgres_back_ms=${Date.now() - t0}`);
+    if (!back || !s.alive()) failures++;
+    const stop = await terminate(s, 60_000);
+    notes.push(`stop_ms=${stop.ms}`);
+    const left = processesMentioning(dataDir);
+    if (stop.killed || left.length > 0) failures++;
+    notes.push(`left_running=${left.length}`);
+  } catch (e) {
+    failures++;
+    notes.push(`error: ${(e as Error).message.slice(0, 200)}`);
+  } finally {
+    await terminate(s, 30_000);
+    for (const o of processesMentioning(dataDir)) process.kill(Number(o.split(/\s+/)[0]), 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { ok: failures === 0, lost: 0, duplicated: 0, details: notes.join(' ') };
+};
+
 const SCENARIOS: Record<string, () => Promise<Result>> = {
   'worker-kill9': workerKill9,
   'broker-down': brokerDown,
@@ -799,6 +900,7 @@ const SCENARIOS: Record<string, () => Promise<Result>> = {
   poison,
   contention,
   'two-workers': twoWorkers,
+  'start-supervision': startSupervision,
 };
 
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(SCENARIOS);
