@@ -64,7 +64,7 @@ describe('polling consumer lock', () => {
       }
     };
     await append(20);
-    await eventually(() => expect(new Set(events).size).toBe(20));
+    await eventually(() => Promise.resolve(expect(new Set(events).size).toBe(20)));
     // Cut every session three times: the active one must notice and re-take the lock.
     for (let round = 0; round < 3; round++) {
       const cut = await cutAllSessions();
@@ -73,7 +73,7 @@ describe('polling consumer lock', () => {
       await append(10);
       await new Promise((r) => setTimeout(r, 1500));
     }
-    await eventually(() => expect(new Set(events)).toEqual(new Set(appended)), 20_000);
+    await eventually(() => Promise.resolve(expect(new Set(events)).toEqual(new Set(appended))), 20_000);
     expect(lost.length).toBeGreaterThanOrEqual(1);
     expect(overlap).toBe(0);
     ac.abort();
