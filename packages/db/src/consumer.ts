@@ -97,7 +97,8 @@ export interface PollingConsumerOptions {
 
 /**
  * Runs one consumer over the event store until `signal` aborts: one active instance per name (a session
- * advisory lock on a reserved connection; other instances wait as standbys), gap-free batches, checkpoint
+ * advisory lock on a connection of its own, `leader-lock.ts`; other instances wait as standbys, and the holder
+ * steps back when that session closes), gap-free batches, checkpoint
  * moved in the same transaction as the batch's effects, heartbeat for health.
  */
 /**
