@@ -1,6 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+} from './database-unavailable.js';
 
 /**
  * The one error hierarchy of the API layer. Domain code and procedures throw these;
@@ -119,6 +124,9 @@ export class ServiceUnavailable extends AppError {
   }
 }
 
+/** The ServiceUnavailable standing for an unreachable database (carries the Retry-After). */
+const databaseDown = () => new ServiceUnavailable(DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_SECONDS);
+
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
 export const CONCURRENT_CHANGE_MESSAGE = 'Something else changed this at the same moment. Please try again.';
 
@@ -203,6 +211,8 @@ export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
     return new TRPCError({ code: TRPC_CODE[err.code], message: err.message, cause: err });
   }
   if (err instanceof TRPCError) {
+    if (err.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(err.cause))
+      return toTRPCError(err.cause, onUnexpected);
     if (err.code === 'INTERNAL_SERVER_ERROR') {
       onUnexpected(err.cause ?? err);
       return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE });
@@ -214,6 +224,12 @@ export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
   }
   if (isConcurrencyConflict(err))
     return new TRPCError({ code: 'CONFLICT', message: CONCURRENT_CHANGE_MESSAGE });
+  if (isDatabaseUnavailable(err))
+    return new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      cause: databaseDown(),
+    });
   onUnexpected(err);
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE });
 }
@@ -223,6 +239,7 @@ export function httpStatusOf(err: unknown): number {
   if (err instanceof AppError) return HTTP_STATUS[err.code];
   if (err instanceof ZodError) return 400;
   if (isConcurrencyConflict(err)) return 409;
+  if (isDatabaseUnavailable(err)) return 503;
   return 500;
 }
 
@@ -244,6 +261,8 @@ export function httpErrorBody(err: unknown): {
     };
   }
   if (isConcurrencyConflict(err)) return { error: { code: 'CONFLICT', message: CONCURRENT_CHANGE_MESSAGE } };
+  if (isDatabaseUnavailable(err))
+    return { error: { code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE } };
   return { error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } };
 }
 
@@ -251,5 +270,20 @@ export function httpErrorBody(err: unknown): {
 export function retryAfterOf(err: unknown): number | null {
   if (err instanceof RateLimited || err instanceof ServiceUnavailable) return err.retryAfterSeconds;
   if (err instanceof TRPCError) return retryAfterOf(err.cause);
+  if (isDatabaseUnavailable(err)) return DATABASE_RETRY_AFTER_SECONDS;
   return null;
+}
+
+/**
+ * For work done outside a procedure (the tRPC context's session lookup): an unreachable database becomes
+ * SERVICE_UNAVAILABLE with a Retry-After instead of a 500; anything else is rethrown unchanged.
+ */
+export function rethrowUnavailable(err: unknown): never {
+  if (isDatabaseUnavailable(err))
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      cause: databaseDown(),
+    });
+  throw err;
 }

@@ -7,6 +7,7 @@ export * from './codec.js';
 export * from './event-store.js';
 export * from './chain.js';
 export * from './consumer.js';
+export * from './leader-lock.js';
 export * from './projections.js';
 export * from './quarantine.js';
 export * from './dead-letters.js';
