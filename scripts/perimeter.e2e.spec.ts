@@ -40,6 +40,7 @@ beforeAll(async () => {
     PORT: String(port),
     DATA_DIR: dataDir,
     DATABASE_URL: db.url,
+    ALLOW_DEV_MAILBOX: '1', // this test reads the codes from the dev mailbox
   };
   delete env.KAFKA_BROKERS;
   delete env.MASTER_KEY;

@@ -24,7 +24,17 @@ import {
   type Context,
   type MailMessage,
 } from '@tia/api';
-import { createLogger, createSql, migrate, PostgresBlobStore, type Sql } from '@tia/db';
+import {
+  createLogger,
+  createSql,
+  KeyStore,
+  migrate,
+  openAccountFields,
+  PostgresBlobStore,
+  rebuildAccountsAfterMigration,
+  type SealedAccountRow,
+  type Sql,
+} from '@tia/db';
 import { createRng, recording } from '@tia/domain';
 import {
   feedbackHandler,
@@ -129,10 +139,12 @@ class SyntheticEngine implements TranscriptionEngine {
   transcribe = () => Promise.resolve(this.next);
 }
 
-/** Every account in the database was made by this script (or there is none). */
-export const onlySeedAccounts = async (sql: Sql): Promise<boolean> =>
-  (await sql`select 1 from rm_accounts where email not like ${'%@' + SEED_EMAIL_DOMAIN} limit 1`).length ===
-  0;
+/** Every account in the database was made by this script (or there is none). Emails are sealed: opened here. */
+export const onlySeedAccounts = async (sql: Sql, masterKey: Buffer): Promise<boolean> => {
+  const rows = await sql<SealedAccountRow[]>`select user_id, name_enc, email_enc from rm_accounts`;
+  const opened = await openAccountFields(new KeyStore(masterKey), sql, rows);
+  return [...opened.values()].every((a) => a.email.endsWith(`@${SEED_EMAIL_DOMAIN}`));
+};
 
 export interface SeedResult {
   candidates: number;
@@ -281,8 +293,11 @@ const main = async () => {
   const log = createLogger({ service: 'seed' });
   const sql = createSql(env.DATABASE_URL, { max: 4, applicationName: 'tia-seed' });
   try {
-    await migrate(sql);
-    if (!values.force && !(await onlySeedAccounts(sql))) {
+    const masterKey = secret(env.MASTER_KEY, env.DATA_DIR, 'master.key', 'MASTER_KEY');
+    const authSecret = secret(env.AUTH_SECRET, env.DATA_DIR, 'auth.secret', 'AUTH_SECRET');
+    const { applied } = await migrate(sql);
+    await rebuildAccountsAfterMigration(sql, applied, { masterKey, authSecret, log });
+    if (!values.force && !(await onlySeedAccounts(sql, masterKey))) {
       log.error(
         'this database holds real accounts; refusing to add synthetic ones (use --force to add them anyway)',
       );
@@ -292,8 +307,8 @@ const main = async () => {
     const started = performance.now();
     const r = await seed({
       sql,
-      masterKey: secret(env.MASTER_KEY, env.DATA_DIR, 'master.key', 'MASTER_KEY'),
-      authSecret: secret(env.AUTH_SECRET, env.DATA_DIR, 'auth.secret', 'AUTH_SECRET'),
+      masterKey,
+      authSecret,
       candidates,
       seed: Number(values.seed),
       weeks: Number(values.weeks),

@@ -12,12 +12,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { stampClientAddress } from '@tia/api/client-ip';
-import { listenEnv } from './src/env';
+import { devMailboxProblem } from '@tia/api/mail-guard';
+import { listenEnv, mailGuardEnv } from './src/env';
 
 const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
+
+// Never the dev mailbox (plaintext .eml files) in production: refuse before listening.
+const mailProblem = devMailboxProblem(mailGuardEnv());
+if (mailProblem) {
+  console.error(JSON.stringify({ level: 'error', service: 'web', msg: mailProblem }));
+  process.exit(1);
+}
 
 const env = listenEnv();
 const trustedProxies = env.TRUSTED_PROXIES;

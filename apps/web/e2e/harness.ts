@@ -120,6 +120,8 @@ export async function startApp(env: Record<string, string>, fixedPort?: number):
         NODE_ENV: 'production',
         PORT: String(port),
         NEXT_TELEMETRY_DISABLED: '1',
+        // A spec that sends mail sets SMTP_URL (a real in-process SMTP server); the others may use the dev mailbox.
+        ALLOW_DEV_MAILBOX: '1',
         ...TEST_SERVER_SECRETS,
         ...env,
       },

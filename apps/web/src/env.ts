@@ -35,6 +35,9 @@ const serverSchema = edgeSchema.extend({
     z.string().min(3).default('TrueInterviewAI <no-reply@trueinterview.local>'),
   ),
   MAILBOX_DIR: z.preprocess(blankIsUnset, z.string().default('.data/mailbox')),
+  ALLOW_DEV_MAILBOX: z.preprocess(blankIsUnset, z.enum(['0', '1']).optional()),
+  /** Erasures are appended here too (outside the database and its backups); `npm start` replays it. */
+  ERASURE_JOURNAL: z.preprocess(blankIsUnset, z.string().min(1).optional()),
   FREE_TRIAL_ANSWERS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Sign in with Google (OpenID Connect). Unset client id: the Google button answers "not available". */
   GOOGLE_CLIENT_ID: z.preprocess(blankIsUnset, z.string().min(1).optional()),
@@ -66,6 +69,14 @@ const listenSchema = z.object({
   TRUSTED_PROXIES: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(99).default(0)),
 });
 
+/** Whether mail may go to the dev mailbox (checked by server.ts before anything starts). */
+const mailGuardSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  SMTP_URL: z.preprocess(blankIsUnset, z.string().optional()),
+  /** `1`: a local machine may keep mail as .eml files even with NODE_ENV=production (`npm start` embedded). */
+  ALLOW_DEV_MAILBOX: z.preprocess(blankIsUnset, z.enum(['0', '1']).optional()),
+});
+
 export type ListenEnv = z.infer<typeof listenSchema>;
 export type ProxyEnv = z.infer<typeof edgeSchema>;
 export type ServerEnv = z.infer<typeof serverSchema>;
@@ -85,6 +96,11 @@ let serverEnvCache: ServerEnv | undefined;
 /** The web server's address and trusted proxy count (server.ts). */
 export function listenEnv(): ListenEnv {
   return parse(listenSchema);
+}
+
+/** NODE_ENV, whether SMTP_URL is set and ALLOW_DEV_MAILBOX (server.ts refuses the dev mailbox in production). */
+export function mailGuardEnv(): z.infer<typeof mailGuardSchema> {
+  return parse(mailGuardSchema);
 }
 
 /** What the request proxy needs (no secrets). */

@@ -15,6 +15,7 @@ import {
   runProjection,
   sealChain,
   sleep,
+  sweepExports,
   type Logger,
 } from '@tia/db';
 import type { WorkerEnv } from './env.js';
@@ -22,6 +23,7 @@ import { EmbeddedTransport } from './transport/embedded.js';
 import { KafkaTransport } from './transport/kafka.js';
 import type { Handler, Transport } from './transport/port.js';
 import { diagnosticsHandler } from './handlers/diagnostics.js';
+import { privacyExportHandler } from './handlers/privacy-export.js';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
 import {
   assertEngineReady,
@@ -33,6 +35,7 @@ import { createFeedbackEnricher } from './feedback/llm.js';
 import { runAuditCheckpoints } from './audit/checkpoints.js';
 import { sweepLegacyScratch, sweepScratch } from './speech/scratch.js';
 import { createModelGrader } from './feedback/grader.js';
+import { gateEngine, gateEnricher, gateGrader } from './processors/gate.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -86,11 +89,19 @@ export const startWorker = async (
   };
   if (speech) await reportSpeech(speech, null);
   const inline = INLINE_PROJECTIONS.map(asInline);
+  // Remote services get data only while an active processor entry covers them (P09, P42).
+  const whisperUrl = env.TRANSCRIPTION_ENGINE === 'whisper-http' ? env.WHISPER_URL : undefined;
+  const gated = {
+    engine: engine && whisperUrl ? gateEngine(engine, sql, whisperUrl) : engine,
+    grader: grader && env.LLM_BASE_URL ? gateGrader(grader, sql, env.LLM_BASE_URL) : grader,
+    enricher: enricher && env.LLM_BASE_URL ? gateEnricher(enricher, sql, env.LLM_BASE_URL) : enricher,
+  };
   const ac = new AbortController();
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
-    transcriptionHandler({ blobs, inline, engine: engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
-    feedbackHandler({ blobs, inline, enricher, grader }),
+    privacyExportHandler({ keys, inline }),
+    transcriptionHandler({ blobs, inline, engine: gated.engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
+    feedbackHandler({ blobs, inline, enricher: gated.enricher, grader: gated.grader }),
   ];
   if (engine) {
     log.info('speech and feedback engines', {
@@ -182,6 +193,21 @@ export const startWorker = async (
           log.error('retention run failed', { error: e });
         }
         await sleep(3_600_000, ac.signal);
+      }
+    })(),
+  );
+
+  // A data export nobody downloaded is deleted 24 hours after it was ready (checked every minute).
+  loops.push(
+    (async () => {
+      while (!ac.signal.aborted) {
+        try {
+          const expired = await sweepExports({ sql, store, keys, inline }, new Date());
+          if (expired > 0) log.info('data exports past their 24 hours deleted', { expired });
+        } catch (e) {
+          log.error('export sweep failed', { error: e });
+        }
+        await sleep(60_000, ac.signal);
       }
     })(),
   );

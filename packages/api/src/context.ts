@@ -41,6 +41,8 @@ export interface Context {
   analytics?: { k: number; epsilon: number | null; budget: number };
   /** Audit log settings (AUDIT_ANCHOR_DIR, AUDIT_PUBLIC_KEY); absent: the log cannot be verified here. */
   audit?: { anchorDir: string; publicKey?: string };
+  /** Where `npm run sbom` wrote the CycloneDX bill of materials (`<DATA_DIR>/sbom/sbom.cdx.json`). */
+  sbomPath?: string;
 }
 
 export interface CookieJar {

@@ -2,6 +2,11 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import { DomainError } from '@tia/domain';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+} from './database-unavailable.js';
 
 /**
  * The one error hierarchy of the API layer. Domain code and procedures throw these;
@@ -120,6 +125,9 @@ export class ServiceUnavailable extends AppError {
   }
 }
 
+/** The ServiceUnavailable standing for an unreachable database (carries the Retry-After). */
+const databaseDown = () => new ServiceUnavailable(DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_SECONDS);
+
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
 export const CONCURRENT_CHANGE_MESSAGE = 'Something else changed this at the same moment. Please try again.';
 
@@ -221,6 +229,8 @@ export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
     return new TRPCError({ code: TRPC_CODE[err.code], message: err.message, cause: err });
   }
   if (err instanceof TRPCError) {
+    if (err.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(err.cause))
+      return toTRPCError(err.cause, onUnexpected);
     if (err.code === 'INTERNAL_SERVER_ERROR') {
       onUnexpected(err.cause ?? err);
       return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE });
@@ -232,6 +242,12 @@ export function toTRPCError(err: unknown, onUnexpected: Unexpected): TRPCError {
   }
   const domain = domainProblem(err);
   if (domain) return new TRPCError({ code: TRPC_CODE[domain.code], message: domain.message, cause: err });
+  if (isDatabaseUnavailable(err))
+    return new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      cause: databaseDown(),
+    });
   onUnexpected(err);
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE });
 }
@@ -242,6 +258,7 @@ export function httpStatusOf(err: unknown): number {
   if (err instanceof ZodError) return 400;
   const domain = domainProblem(err);
   if (domain) return HTTP_STATUS[domain.code];
+  if (isDatabaseUnavailable(err)) return 503;
   return 500;
 }
 
@@ -264,6 +281,8 @@ export function httpErrorBody(err: unknown): {
   }
   const domain = domainProblem(err);
   if (domain) return { error: domain };
+  if (isDatabaseUnavailable(err))
+    return { error: { code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE } };
   return { error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } };
 }
 
@@ -271,5 +290,20 @@ export function httpErrorBody(err: unknown): {
 export function retryAfterOf(err: unknown): number | null {
   if (err instanceof RateLimited || err instanceof ServiceUnavailable) return err.retryAfterSeconds;
   if (err instanceof TRPCError) return retryAfterOf(err.cause);
+  if (isDatabaseUnavailable(err)) return DATABASE_RETRY_AFTER_SECONDS;
   return null;
+}
+
+/**
+ * For work done outside a procedure (the tRPC context's session lookup): an unreachable database becomes
+ * SERVICE_UNAVAILABLE with a Retry-After instead of a 500; anything else is rethrown unchanged.
+ */
+export function rethrowUnavailable(err: unknown): never {
+  if (isDatabaseUnavailable(err))
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      cause: databaseDown(),
+    });
+  throw err;
 }

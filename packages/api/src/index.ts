@@ -23,7 +23,18 @@ export {
   type CookieJar,
 } from './context.js';
 export { createAuthServices, resolveSession, type AuthServices } from './identity/index.js';
-export { createMailer, fileMailer, smtpMailer, type Mailer, type MailMessage } from './auth/mailer.js';
+export {
+  assertMailConfigured,
+  createMailer,
+  devMailboxProblem,
+  fileMailer,
+  forgetMailTo,
+  smtpMailer,
+  type Mailer,
+  type MailMessage,
+} from './auth/mailer.js';
+export { eraseMyAccount, RECENT_SIGN_IN_SECONDS } from './privacy/erase-account.js';
+export { COOKIE_INVENTORY, STORAGE_INVENTORY, type CookieEntry } from './privacy/cookie-inventory.js';
 export { sessionCookieName } from './auth/sessions.js';
 export { rolesFor } from './auth/roles.js';
 export { DEFAULT_ACCESS_REVIEW_DAYS } from './auth/staff.js';
@@ -36,6 +47,7 @@ export {
   type GoogleDeps,
 } from './auth/google-sign-in.js';
 export * from './errors.js';
+export { downloadExport } from './privacy/export-data.js';
 export {
   handleRecordingUpload,
   MAX_RECORDING_BYTES,

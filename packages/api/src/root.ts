@@ -1,5 +1,9 @@
 import { adminRouter } from './routers/admin.js';
 import { analyticsRouter } from './routers/analytics.js';
+import { breachesRouter } from './routers/breaches.js';
+import { registersRouter } from './routers/registers.js';
+import { lifecycleRouter } from './routers/lifecycle.js';
+import { dependenciesRouter } from './routers/dependencies.js';
 import { privacyRouter } from './routers/privacy.js';
 import { authRouter } from './routers/auth.js';
 import { complianceRouter } from './routers/compliance.js';
@@ -17,6 +21,10 @@ export const appRouter = router({
   practice: practiceRouter,
   privacy: privacyRouter,
   analytics: analyticsRouter,
+  breaches: breachesRouter,
+  registers: registersRouter,
+  lifecycle: lifecycleRouter,
+  dependencies: dependenciesRouter,
 });
 
 export type AppRouter = typeof appRouter;

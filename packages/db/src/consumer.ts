@@ -3,6 +3,7 @@ import type { Checkpoint, EventStore, StoredEvent } from './event-store.js';
 import { START } from './event-store.js';
 import type { Logger } from './log.js';
 import type { Queryable, Sql, TxSql } from './sql.js';
+import { createLeaderLock, type LeaderLock } from './leader-lock.js';
 
 export const readCheckpoint = async (db: Queryable, consumer: string, lock = false): Promise<Checkpoint> => {
   const rows = lock
@@ -96,7 +97,8 @@ export interface PollingConsumerOptions {
 
 /**
  * Runs one consumer over the event store until `signal` aborts: one active instance per name (a session
- * advisory lock on a reserved connection; other instances wait as standbys), gap-free batches, checkpoint
+ * advisory lock on a connection of its own, `leader-lock.ts`; other instances wait as standbys, and the holder
+ * steps back when that session closes), gap-free batches, checkpoint
  * moved in the same transaction as the batch's effects, heartbeat for health.
  */
 /**
@@ -142,61 +144,65 @@ export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<voi
     throw new Error('runPollingConsumer needs exactly one of handleBatch, handleEach, handleBatchOutsideTx');
   const instance = randomUUID();
   const log = o.log.child({ consumer: o.name, instance });
-  const lockConn = await o.sql.reserve();
+  const lock = createLeaderLock(o.sql, 'tia:consumer:' + o.name, `tia-lock:${o.name}`.slice(0, 60));
   try {
-    for (;;) {
-      if (o.signal.aborted) return;
-      const got = await lockConn<
-        { ok: boolean }[]
-      >`select pg_try_advisory_lock(hashtext(${'tia:consumer:' + o.name})) as ok`;
-      if (got[0]!.ok) break;
-      await sleep(1000, o.signal);
-    }
-    log.info('consumer active');
-    let lastBeat = 0;
-    let failures = 0;
+    // Standby until the lock is ours; back to standby whenever its session closes (database restart).
     while (!o.signal.aborted) {
-      try {
-        const handled = o.handleBatchOutsideTx
-          ? await outsideTx(o, () => Promise.resolve(), o.handleBatchOutsideTx)
-          : o.handleEach
-            ? await outsideTx(o, o.handleEach)
-            : await o.sql.begin(async (tx) => {
-                const at = await readCheckpoint(tx, o.name, true);
-                const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, {
-                  ...(o.types ? { types: o.types } : {}),
-                  db: tx,
-                });
-                if (events.length > 0) await o.handleBatch!(tx, events);
-                if (
-                  events.length > 0 ||
-                  next.transactionId !== at.transactionId ||
-                  next.globalPosition !== at.globalPosition
-                ) {
-                  await writeCheckpoint(tx, o.name, next, events.length);
-                }
-                return { events, next };
-              });
-        failures = 0;
-        if (handled.events.length > 0) o.onCommitted?.(handled.events, handled.next);
-        if (Date.now() - lastBeat > 2000) {
-          await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance);
-          lastBeat = Date.now();
-        }
-        if (handled.events.length < (o.batchSize ?? 200)) await sleep(o.pollMs ?? 25, o.signal);
-      } catch (e) {
-        failures++;
-        const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
-        log.error('consumer batch failed; retrying', { error: e, attempt: failures, retryInMs: delay });
-        await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance, (e as Error).message).catch(
-          () => undefined,
-        );
-        await sleep(delay, o.signal);
+      if (!(await lock.tryAcquire())) {
+        await sleep(1000, o.signal);
+        continue;
       }
+      log.info('consumer active');
+      await runActive(o, log, instance, lock);
+      if (!o.signal.aborted) log.warn('consumer lock lost (its database session closed); taking it again');
     }
   } finally {
-    await lockConn`select pg_advisory_unlock_all()`.catch(() => undefined);
-    lockConn.release();
+    await lock.close();
     log.info('consumer stopped');
+  }
+};
+
+/** Batches while this instance holds the lock; returns when it is lost or the signal aborts. */
+const runActive = async (o: PollingConsumerOptions, log: Logger, instance: string, lock: LeaderLock) => {
+  let lastBeat = 0;
+  let failures = 0;
+  while (!o.signal.aborted && !lock.lost()) {
+    try {
+      const handled = o.handleBatchOutsideTx
+        ? await outsideTx(o, () => Promise.resolve(), o.handleBatchOutsideTx)
+        : o.handleEach
+          ? await outsideTx(o, o.handleEach)
+          : await o.sql.begin(async (tx) => {
+              const at = await readCheckpoint(tx, o.name, true);
+              const { events, next } = await o.store.readBatch(at, o.batchSize ?? 200, {
+                ...(o.types ? { types: o.types } : {}),
+                db: tx,
+              });
+              if (events.length > 0) await o.handleBatch!(tx, events);
+              if (
+                events.length > 0 ||
+                next.transactionId !== at.transactionId ||
+                next.globalPosition !== at.globalPosition
+              ) {
+                await writeCheckpoint(tx, o.name, next, events.length);
+              }
+              return { events, next };
+            });
+      failures = 0;
+      if (handled.events.length > 0) o.onCommitted?.(handled.events, handled.next);
+      if (Date.now() - lastBeat > 2000) {
+        await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance);
+        lastBeat = Date.now();
+      }
+      if (handled.events.length < (o.batchSize ?? 200)) await sleep(o.pollMs ?? 25, o.signal);
+    } catch (e) {
+      failures++;
+      const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
+      log.error('consumer batch failed; retrying', { error: e, attempt: failures, retryInMs: delay });
+      await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance, (e as Error).message).catch(
+        () => undefined,
+      );
+      await sleep(delay, o.signal);
+    }
   }
 };

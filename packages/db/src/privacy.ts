@@ -3,19 +3,29 @@ import type { EventStore, InlineProjection } from './event-store.js';
 import { lockSubject, type KeyStore } from './key-store.js';
 import { PostgresBlobStore } from './blob-store.js';
 import type { Queryable } from './sql.js';
+import type { ErasureJournal } from './erasure-journal.js';
 
 /**
  * Crypto-shreds a data subject: destroys their key, records the tombstone and appends `SubjectErased`
- * (with inline projections purging their rows) in one transaction. Idempotent.
+ * (with inline projections purging their rows) in one transaction. Idempotent. With a `journal`, the erasure
+ * is also written (flushed) to the erasure journal outside the database before the transaction commits, so a
+ * restored backup can be erased again (`replayErasureJournal`).
  */
 export const eraseSubject = async (
-  deps: { store: EventStore; keys: KeyStore; inline?: readonly InlineProjection[] },
+  deps: {
+    store: EventStore;
+    keys: KeyStore;
+    inline?: readonly InlineProjection[];
+    journal?: ErasureJournal | undefined;
+  },
   cmd: {
     subjectId: string;
     reason: 'user_request' | 'retention' | 'minor_reported' | 'admin';
     eventId: string;
     now: string;
     actor?: { kind: 'user' | 'staff' | 'system'; id: string };
+    /** The request (or compliance case) this erasure answers. */
+    correlationId?: string;
   },
 ): Promise<{ keyExisted: boolean; alreadyErased: boolean }> =>
   deps.store.sql.begin(async (tx) => {
@@ -41,10 +51,17 @@ export const eraseSubject = async (
         events.map((e) => ({
           ...e,
           eventId: cmd.eventId,
-          metadata: { occurredAt: cmd.now, ...(cmd.actor ? { actor: cmd.actor } : {}) },
+          metadata: {
+            occurredAt: cmd.now,
+            ...(cmd.actor ? { actor: cmd.actor } : {}),
+            ...(cmd.correlationId ? { correlationId: cmd.correlationId } : {}),
+          },
         })),
         { tx, ...(deps.inline ? { inline: deps.inline } : {}) },
       );
+    // Also noted outside the database (flushed before commit), so a restored backup is erased again on start.
+    if (deps.journal)
+      await deps.journal.append({ subjectId: cmd.subjectId, reason: cmd.reason, erasedAt: cmd.now });
     return { keyExisted, alreadyErased };
   });
 

@@ -1,17 +1,27 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountsProjection, asInline, eraseSubject, type Persistence } from '../src/index.js';
+import {
+  accountsProjection,
+  asInline,
+  eraseSubject,
+  openAccountFields,
+  type InlineProjection,
+  type Persistence,
+  type Projection,
+  type SealedAccountRow,
+} from '../src/index.js';
 import { createTestPersistence, registered, T, type TestDatabase } from '../src/testing/index.js';
 
 const lookup = (email: string) =>
   createHash('sha256').update(`test:${email.trim().toLowerCase()}`).digest('hex');
-const projection = accountsProjection(lookup);
-const inline = [asInline(projection)];
-
 let db: TestDatabase;
 let p: Persistence;
+let projection: Projection;
+let inline: InlineProjection[];
 beforeAll(async () => {
   ({ db, p } = await createTestPersistence());
+  projection = accountsProjection(lookup, p.keys);
+  inline = [asInline(projection)];
 });
 afterAll(async () => db?.drop());
 
@@ -47,9 +57,16 @@ describe('accounts read model (inline)', () => {
         { inline },
       );
     }
-    const rows =
-      await db.sql`select user_id, email_lookup, email, trial_remaining, trial_total, email_verified_at is not null as verified
-                               from rm_accounts order by email`;
+    const sealed = await db.sql<(SealedAccountRow & Record<string, unknown>)[]>`
+      select user_id, email_lookup, name_enc, email_enc, trial_remaining, trial_total,
+             email_verified_at is not null as verified
+        from rm_accounts`;
+    // Name and email are ciphertext at rest (sealed under each subject's key) and open to what was registered.
+    expect(JSON.stringify(sealed)).not.toMatch(/example\.org|Person/i);
+    const opened = await openAccountFields(p.keys, db.sql, sealed);
+    const rows = sealed
+      .map(({ name_enc: _n, email_enc: _e, ...r }) => ({ ...r, email: opened.get(r.user_id)?.email }))
+      .sort((x, y) => String(x.email).localeCompare(String(y.email)));
     expect(rows).toEqual([
       {
         user_id: ada,

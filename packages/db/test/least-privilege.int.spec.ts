@@ -64,7 +64,7 @@ describe('the application role', () => {
     expect(await migrateOrVerify(appSql)).toMatchObject({ applied: [] });
     const inline = [
       ...INLINE_PROJECTIONS.map(asInline),
-      asInline(accountsProjection(emailLookupFor(randomBytes(32)))),
+      asInline(accountsProjection(emailLookupFor(randomBytes(32)), app.keys)),
     ];
     const uid = randomUUID();
     const reg = registered(uid, 'Dorothy Vaughan', 'dv@example.org');

@@ -4,12 +4,25 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPersistence, ping, registered, waitFor, type TestDatabase } from '../src/testing/index.js';
+import {
+  createTestPersistence,
+  ping,
+  registered,
+  TEST_MASTER_KEY,
+  waitFor,
+  type TestDatabase,
+} from '../src/testing/index.js';
 import { type Persistence } from '../src/factory.js';
 import { asInline, rebuildProjection, RebuildInProgressError, type Projection } from '../src/projections.js';
 import { silentLogger } from '../src/log.js';
 import { consent } from '../src/testing/index.js';
-import { emailLookupFor, PROJECTION_NAMES, projectionByName } from '../src/read-models/index.js';
+import {
+  emailLookupFor,
+  openAccountFields,
+  PROJECTION_NAMES,
+  projectionByName,
+  type SealedAccountRow,
+} from '../src/read-models/index.js';
 
 let db: TestDatabase;
 let p: Persistence;
@@ -102,11 +115,12 @@ describe('rebuild', () => {
     await expect(first).resolves.toMatchObject({ events: 3 });
   });
 
-  it('rebuilds accounts by name, given the server secret', async () => {
+  it('rebuilds accounts by name, given the server secret and the master key', async () => {
     expect(PROJECTION_NAMES).toContain('accounts');
     expect(() => projectionByName('accounts')).toThrow(/AUTH_SECRET/);
     const secret = randomBytes(32);
-    const accounts = projectionByName('accounts', { authSecret: secret })!;
+    expect(() => projectionByName('accounts', { authSecret: secret })).toThrow(/MASTER_KEY/);
+    const accounts = projectionByName('accounts', { authSecret: secret, masterKey: TEST_MASTER_KEY })!;
     const uid = randomUUID();
     await p.store.append(`user-${uid}`, 0, [registered(uid, 'Katherine Johnson', 'KJ@example.org ')], {
       inline: [asInline(accounts.projection)],
@@ -118,8 +132,13 @@ describe('rebuild', () => {
       log: silentLogger,
       inline: accounts.inline,
     });
-    expect(await db.sql`select user_id, email_lookup, name from rm_accounts`).toEqual([
-      { user_id: uid, email_lookup: emailLookupFor(secret)('kj@example.org'), name: 'Katherine Johnson' },
+    const rows = await db.sql<
+      (SealedAccountRow & { email_lookup: string })[]
+    >`select user_id, email_lookup, name_enc, email_enc from rm_accounts`;
+    expect(rows.map((r) => [r.user_id, r.email_lookup])).toEqual([
+      [uid, emailLookupFor(secret)('kj@example.org')],
     ]);
+    expect(JSON.stringify(rows)).not.toContain('Katherine');
+    expect((await openAccountFields(p.keys, db.sql, rows)).get(uid)?.name).toBe('Katherine Johnson');
   });
 });

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { POLICY_VERSION } from '@tia/api/version';
+import { CookieBanner, CookieSettingsLink } from '../components/cookie-banner';
 import { LogoMark } from '../components/logo';
 import { SiteNav } from '../components/nav';
 import { SITE } from '../site';
@@ -44,6 +45,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <SiteNav />
             </div>
           </header>
+          <CookieBanner />
           <main id="main" tabIndex={-1}>
             {children}
           </main>
@@ -60,6 +62,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 </li>
                 <li>
                   <Link href="/privacy#cookies">Cookies</Link>
+                </li>
+                <li>
+                  <CookieSettingsLink />
                 </li>
                 <li>
                   <Link href="/privacy#rights">Your rights</Link>

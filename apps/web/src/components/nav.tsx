@@ -23,7 +23,11 @@ export function SiteNav() {
     : [];
   if (me.data?.roles.includes('analyst')) practice.push({ href: '/analytics', label: 'Analytics' });
   if (me.data?.roles.includes('compliance_officer'))
-    practice.push({ href: '/compliance/trail', label: 'Audit trail' });
+    practice.push(
+      { href: '/compliance/trail', label: 'Audit trail' },
+      { href: '/compliance/requests', label: 'Requests' },
+      { href: '/compliance/breaches', label: 'Breaches' },
+    );
   const account = signedIn ? { href: '/account', label: 'Account' } : { href: '/signin', label: 'Sign in' };
   return (
     <nav className="site-nav" aria-label="Main">

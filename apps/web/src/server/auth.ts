@@ -1,6 +1,6 @@
 import 'server-only';
 import path from 'node:path';
-import { createAuthServices, createMailer, type AuthServices } from '@tia/api';
+import { assertMailConfigured, createAuthServices, createMailer, type AuthServices } from '@tia/api';
 import { serverEnv } from '../env';
 import { getSql } from './db';
 
@@ -10,6 +10,7 @@ const holder = globalThis as typeof globalThis & { __tiaAuth?: AuthServices };
 export function getAuthServices(): AuthServices {
   if (!holder.__tiaAuth) {
     const env = serverEnv();
+    assertMailConfigured(env); // server.ts already refused to start; this keeps any other entry point honest
     holder.__tiaAuth = createAuthServices({
       sql: getSql(),
       masterKey: env.MASTER_KEY,
@@ -21,6 +22,9 @@ export function getAuthServices(): AuthServices {
       }),
       secureCookies: env.PUBLIC_ORIGIN?.startsWith('https:') ?? false,
       freeTrialAnswers: env.FREE_TRIAL_ANSWERS,
+      erasureJournalFile: path.resolve(
+        env.ERASURE_JOURNAL ?? path.join(env.DATA_DIR, 'erasure-journal.jsonl'),
+      ),
     });
   }
   return holder.__tiaAuth;

@@ -1,4 +1,5 @@
 /* eslint-disable no-restricted-properties -- test tooling like the *.spec.ts files: reads KAFKA_BROKERS and CI. */
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 
 /** The broker the Kafka tests use (`npm run kafka:start`), from KAFKA_BROKERS. */
@@ -23,7 +24,15 @@ export const tcpReachable = (address: string): Promise<boolean> =>
 /** Kafka tests skip only when no broker answers AND CI is not set. */
 export const skipKafkaTests = async (what: string): Promise<boolean> => {
   const up = await tcpReachable(TEST_BROKERS[0]!);
-  if (!up && !IS_CI)
-    console.warn(`Kafka not reachable at ${TEST_BROKERS.join(',')}: ${what} skipped (npm run kafka:start)`);
+  if (!up && !IS_CI) {
+    const java = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
+    console.warn(
+      `Kafka not reachable at ${TEST_BROKERS.join(',')}: ${what} skipped. ` +
+        (java
+          ? 'Start a broker with `npm run kafka:start` (Java found; fetches the jars with Maven once).'
+          : 'Java is not installed: `sudo apt-get install openjdk-17-jre-headless maven`, then `npm run kafka:start`.') +
+        ' (With CI set, a missing broker fails the run instead.)',
+    );
+  }
   return !up && !IS_CI;
 };

@@ -6,7 +6,7 @@ import type { Queryable } from '@tia/db';
  * minutes, single use, a new code voids older unused ones of the same purpose, compared in constant time,
  * and dead after 5 wrong tries.
  */
-export type CodePurpose = 'verify_email' | 'reset_password';
+export type CodePurpose = 'verify_email' | 'reset_password' | 'change_email';
 export const CODE_DIGITS = 6;
 export const CODE_TTL_SECONDS = 10 * 60;
 export const CODE_MAX_WRONG_TRIES = 5;

@@ -1,3 +1,4 @@
+import { openAccountFields, type SealedAccountRow } from '@tia/db';
 import { createTestDatabase, type TestDatabase } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.js';
@@ -95,14 +96,14 @@ describe('Sign in with Google: full flow against a local OpenID provider', () =>
 
     const userId = session!.userId;
     const acct = await db.sql<
-      { email: string; name: string; signup_method: string; email_verified_at: Date | null }[]
+      (SealedAccountRow & { signup_method: string; email_verified_at: Date | null })[]
     >`
-      select email, name, signup_method, email_verified_at from rm_accounts where user_id = ${userId}`;
-    expect(acct[0]).toMatchObject({
-      email: 'grace@example.org',
-      name: 'Grace Hopper',
-      signup_method: 'google',
-    });
+      select user_id, name_enc, email_enc, signup_method, email_verified_at from rm_accounts where user_id = ${userId}`;
+    // Name and email are sealed under the subject's key, not plaintext columns.
+    expect(JSON.stringify(acct)).not.toContain('Grace Hopper');
+    const personal = (await openAccountFields(a.keys, db.sql, acct)).get(userId);
+    expect(personal).toEqual({ email: 'grace@example.org', name: 'Grace Hopper' });
+    expect(acct[0]).toMatchObject({ signup_method: 'google' });
     expect(acct[0]!.email_verified_at).not.toBeNull();
     const events = await a.store.readStream(`user-${userId}`);
     expect(events.map((e) => e.type)).toEqual([

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 
@@ -13,6 +13,11 @@ export interface MailMessage {
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+  /**
+   * Erasure: removes every stored copy of mail to `email` (the dev mailbox's .eml files); returns how many.
+   * An SMTP mailer keeps no copy, so it has nothing to forget.
+   */
+  forget?(email: string): Promise<number>;
 }
 
 export const smtpMailer = (smtpUrl: string, from: string): Mailer => {
@@ -40,8 +45,34 @@ export const fileMailer = (dir: string, from: string): Mailer => {
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
       await writeFile(path.join(dir, name), info.message as Buffer, { mode: 0o600 });
     },
+    forget: (email) => forgetMailTo(dir, email),
   };
 };
+
+/** Deletes the dev mailbox's messages that name `email` (case-insensitive) anywhere in them. */
+export const forgetMailTo = async (dir: string, email: string): Promise<number> => {
+  const needle = email.trim().toLowerCase();
+  if (needle === '') return 0;
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.eml'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  let removed = 0;
+  for (const n of names) {
+    const file = path.join(dir, n);
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.toLowerCase().includes(needle)) {
+      await rm(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+};
+
+export { assertMailConfigured, devMailboxProblem } from './mail-guard.js';
 
 export const createMailer = (opts: {
   smtpUrl?: string | undefined;
@@ -88,6 +119,19 @@ export const MESSAGES = {
       subject: 'Reset your TrueInterviewAI password',
       text: `${lines[0]}\n\n${lines[1]}\n\n    ${code}\n\n${lines[2]}\n`,
       html: page(lines.slice(0, 2), code, lines.slice(2)),
+    };
+  },
+  accountErased(): Omit<MailMessage, 'to'> {
+    const lines = [
+      'Hello,',
+      'As you asked, we have erased your TrueInterviewAI account: your profile, practice sessions, transcripts, scores and feedback are gone, and your data key was destroyed, so what remains in our event log can no longer be read.',
+      'We keep only a one-way fingerprint of your email address, so that a new account with it does not get a second free trial.',
+      'This is the last message we send to this address.',
+    ];
+    return {
+      subject: 'Your TrueInterviewAI account was erased',
+      text: `${lines.join('\n\n')}\n`,
+      html: page(lines),
     };
   },
   alreadyRegistered(): Omit<MailMessage, 'to'> {

@@ -58,6 +58,8 @@ export const POLICIES = {
   send: { freeFailures: 3, baseDelaySeconds: 30, maxDelaySeconds: 3600, windowSeconds: 3600 },
   /** Sign-ups per network: every attempt counts. */
   signUp: { freeFailures: 10, baseDelaySeconds: 10, maxDelaySeconds: 3600, windowSeconds: 3600 },
+  /** Cookie choices recorded per network: every choice counts (people change their mind a few times at most). */
+  cookieChoiceIp: { freeFailures: 30, baseDelaySeconds: 10, maxDelaySeconds: 3600, windowSeconds: 3600 },
   /** Recording uploads per account: every attempt counts (retries of a flaky connection fit easily). */
   upload: { freeFailures: 30, baseDelaySeconds: 5, maxDelaySeconds: 900, windowSeconds: 600 },
 } as const satisfies Record<string, LimitPolicy>;

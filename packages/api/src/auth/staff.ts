@@ -3,7 +3,9 @@ import { staffAccess, type StaffRole } from '@tia/domain';
 import {
   asInline,
   INLINE_PROJECTIONS,
+  openAccountFields,
   type EventStore,
+  type KeyStore,
   type InlineProjection,
   type Queryable,
   type TxSql,
@@ -47,7 +49,12 @@ export const loadGrants = async (db: Queryable): Promise<staffAccess.StaffAccess
 };
 
 /** Current grants with the holder's name and email (rm_accounts) and whether their review is overdue. */
-export const listGrants = async (db: Queryable, now: Date, reviewPeriodDays: number): Promise<GrantRow[]> => {
+export const listGrants = async (
+  db: Queryable,
+  keys: KeyStore,
+  now: Date,
+  reviewPeriodDays: number,
+): Promise<GrantRow[]> => {
   const rows = await db<
     {
       user_id: string;
@@ -55,12 +62,19 @@ export const listGrants = async (db: Queryable, now: Date, reviewPeriodDays: num
       granted_by: string;
       granted_at: Date;
       last_reviewed_at: Date | null;
-      name: string | null;
-      email: string | null;
+      name_enc: Buffer | null;
+      email_enc: Buffer | null;
     }[]
-  >`select g.user_id, g.role, g.granted_by, g.granted_at, g.last_reviewed_at, a.name, a.email
+  >`select g.user_id, g.role, g.granted_by, g.granted_at, g.last_reviewed_at, a.name_enc, a.email_enc
       from rm_role_grants g left join rm_accounts a on a.user_id = g.user_id
      order by g.granted_at, g.user_id, g.role`;
+  const personal = await openAccountFields(
+    keys,
+    db,
+    rows.flatMap((r) =>
+      r.name_enc && r.email_enc ? [{ user_id: r.user_id, name_enc: r.name_enc, email_enc: r.email_enc }] : [],
+    ),
+  );
   return rows.map((r) => {
     const g = {
       userId: r.user_id,
@@ -71,8 +85,8 @@ export const listGrants = async (db: Queryable, now: Date, reviewPeriodDays: num
     };
     return {
       ...g,
-      name: r.name ?? '(unknown)',
-      email: r.email ?? '(unknown)',
+      name: personal.get(r.user_id)?.name ?? '(unknown)',
+      email: personal.get(r.user_id)?.email ?? '(unknown)',
       overdue: staffAccess.isReviewOverdue(g, now, reviewPeriodDays),
     };
   });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPersistence } from '@tia/db';
+import { createPersistence, KeyStore, openAccountFields, type SealedAccountRow } from '@tia/db';
 import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../auth/passwords.js';
@@ -68,9 +68,10 @@ describe('npm run admin:bootstrap', () => {
     >`select granted_by from rm_role_grants where user_id = ${userId!}`;
     expect(grant[0]!.granted_by).toBe('bootstrap');
     expect(await db.sql`select 1 from mfa_enrolment_required where user_id = ${userId!}`).toHaveLength(1);
-    const acct = await db.sql<{ email: string; email_verified_at: Date | null }[]>`
-      select email, email_verified_at from rm_accounts where user_id = ${userId!}`;
-    expect(acct[0]!.email).toBe('ops@example.org');
+    const acct = await db.sql<(SealedAccountRow & { email_verified_at: Date | null })[]>`
+      select user_id, name_enc, email_enc, email_verified_at from rm_accounts where user_id = ${userId!}`;
+    const opened = await openAccountFields(new KeyStore(TEST_MASTER_KEY), db.sql, acct);
+    expect(opened.get(userId!)?.email).toBe('ops@example.org');
     expect(acct[0]!.email_verified_at).not.toBeNull();
 
     // events: who granted it, and no password anywhere in the log

@@ -7,7 +7,7 @@ export const recordConsultation = async (
   ctx: Pick<Context, 'requestId'>,
   c: {
     officerId: string;
-    action: 'browse' | 'verify';
+    action: 'browse' | 'verify' | 'export';
     filter: Record<string, string | number>;
     outcome: string | null;
   },

@@ -261,7 +261,7 @@ export const completeProfile = async (ctx: Context & { session: Session }, input
     await countUnderageRefusal(a, now);
     await a.sessions.invalidateAllFor(userId);
     await eraseSubject(
-      { store: a.store, keys: a.keys, inline: a.inline },
+      { store: a.store, keys: a.keys, inline: a.inline, journal: a.erasureJournal },
       {
         subjectId: userId,
         reason: 'minor_reported',

@@ -1,4 +1,10 @@
-import { retryOnConflict, type Queryable, type TxSql } from '@tia/db';
+import {
+  openAccountFields,
+  retryOnConflict,
+  type Queryable,
+  type SealedAccountRow,
+  type TxSql,
+} from '@tia/db';
 import { identity } from '@tia/domain';
 import type { Context } from '../context.js';
 import { STAFF_ROLES } from '../context.js';
@@ -6,6 +12,8 @@ import { rolesFor } from '../auth/roles.js';
 import { sessionCookieName } from '../auth/sessions.js';
 import { truncateIp, uaFamily } from '../auth/technical.js';
 import type { AuthServices } from './services.js';
+import { isSuspended, SUSPENDED_MESSAGE } from '../compliance/suspension.js';
+import { Forbidden } from '../errors.js';
 
 export const userStream = (userId: string) => `user-${userId}`;
 
@@ -31,36 +39,45 @@ export interface AccountRow {
   profileComplete: boolean;
 }
 
-const rowOf = (r: {
-  user_id: string;
-  name: string;
-  email: string;
+type AccountDbRow = SealedAccountRow & {
   email_verified_at: Date | null;
   trial_remaining: number;
   trial_total: number;
   profile_complete: boolean | null;
-}): AccountRow => ({
-  userId: r.user_id,
-  name: r.name,
-  email: r.email,
-  emailVerifiedAt: r.email_verified_at,
-  trialRemaining: r.trial_remaining,
-  trialTotal: r.trial_total,
-  profileComplete: r.profile_complete ?? true,
-});
+};
+
+/** Opens the sealed name and email; null when the subject's key is gone (erased meanwhile). */
+const accountOf = async (
+  a: AuthServices,
+  db: Queryable,
+  r: AccountDbRow | undefined,
+): Promise<AccountRow | null> => {
+  if (!r) return null;
+  const personal = (await openAccountFields(a.keys, db, [r])).get(r.user_id);
+  if (!personal) return null;
+  return {
+    userId: r.user_id,
+    name: personal.name,
+    email: personal.email,
+    emailVerifiedAt: r.email_verified_at,
+    trialRemaining: r.trial_remaining,
+    trialTotal: r.trial_total,
+    profileComplete: r.profile_complete ?? true,
+  };
+};
 
 export const findAccountByEmail = async (
   a: AuthServices,
   email: string,
   db: Queryable = a.sql,
 ): Promise<AccountRow | null> => {
-  const rows = await db<Parameters<typeof rowOf>[0][]>`
-    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_total, u.profile_complete,
+  const rows = await db<AccountDbRow[]>`
+    select r.user_id, r.name_enc, r.email_enc, r.email_verified_at, r.trial_total, u.profile_complete,
            greatest(r.trial_total - coalesce(t.used, 0), 0)::int as trial_remaining
       from rm_accounts r left join auth_users u on u.id = r.user_id
       left join rm_trial_usage t on t.user_id = r.user_id
      where r.email_lookup = ${a.emailLookup(email)}`;
-  return rows[0] ? rowOf(rows[0]) : null;
+  return accountOf(a, db, rows[0]);
 };
 
 export const findAccountById = async (
@@ -68,13 +85,13 @@ export const findAccountById = async (
   userId: string,
   db: Queryable = a.sql,
 ): Promise<AccountRow | null> => {
-  const rows = await db<Parameters<typeof rowOf>[0][]>`
-    select r.user_id, r.name, r.email, r.email_verified_at, r.trial_total, u.profile_complete,
+  const rows = await db<AccountDbRow[]>`
+    select r.user_id, r.name_enc, r.email_enc, r.email_verified_at, r.trial_total, u.profile_complete,
            greatest(r.trial_total - coalesce(t.used, 0), 0)::int as trial_remaining
       from rm_accounts r left join auth_users u on u.id = r.user_id
       left join rm_trial_usage t on t.user_id = r.user_id
      where r.user_id = ${userId}`;
-  return rows[0] ? rowOf(rows[0]) : null;
+  return accountOf(a, db, rows[0]);
 };
 
 /** Folds the account stream and appends what the decider decides for `cmds`, in `tx` (the command handler). */
@@ -113,6 +130,7 @@ export const accessOf = async (a: AuthServices, userId: string) => {
 
 /** Starts a session (a new token every time) and sets its cookie. */
 export const startSession = async (a: AuthServices, ctx: Context, userId: string) => {
+  if (await isSuspended(a.sql, userId)) throw new Forbidden(SUSPENDED_MESSAGE);
   if (ctx.session?.sessionId) await a.sessions.invalidate(ctx.session.sessionId); // no session fixation
   const access = await accessOf(a, userId);
   const { token, info } = await a.sessions.create(userId, { mfaPassed: false, staff: access.staff });

@@ -278,7 +278,9 @@ describe('duplicate email', () => {
     expect(Object.keys(again).sort()).toEqual(Object.keys(first).sort());
     expect(again.verificationSent).toBe(true);
     expect(again.userId).not.toBe(first.userId);
-    expect(await h.db.sql`select user_id from rm_accounts where email = ${email}`).toHaveLength(1);
+    expect(
+      await h.db.sql`select user_id from rm_accounts where email_lookup = ${h.auth.emailLookup(email)}`,
+    ).toHaveLength(1);
     const mails = await waitForMails(h, email, 2);
     expect(mails[1]!.raw).toMatch(/already have a TrueInterviewAI account/);
     expect(await h.db.sql`select 1 from auth_users where id = ${again.userId}`).toHaveLength(0);
@@ -377,7 +379,10 @@ describe('sign-in', () => {
       (await b.call()).auth.signIn({ email: 'ghost@example.org', password: 'whatever it is' }),
     );
     expect(e.code).toBe('UNAUTHORIZED');
-    expect(await h.db.sql`select 1 from rm_accounts where email = 'ghost@example.org'`).toHaveLength(0);
+    expect(
+      await h.db
+        .sql`select 1 from rm_accounts where email_lookup = ${h.auth.emailLookup('ghost@example.org')}`,
+    ).toHaveLength(0);
   });
 
   it('the session cookie travels as Set-Cookie through the HTTP adapter', async () => {
@@ -447,7 +452,7 @@ describe('sign-out, password change and reset end every session', () => {
     expect(await other.session()).toBeNull();
     expect(
       await h.db
-        .sql`select 1 from auth_sessions s join rm_accounts a on a.user_id = s.user_id where a.email = ${email}`,
+        .sql`select 1 from auth_sessions s join rm_accounts a on a.user_id = s.user_id where a.email_lookup = ${h.auth.emailLookup(email)}`,
     ).toHaveLength(0);
     expect((await failure((await anon.call()).auth.signIn({ email, password }))).code).toBe('UNAUTHORIZED');
     await expect(

@@ -5,6 +5,7 @@ import {
   CommandHandler,
   createPersistence,
   emailLookupFor,
+  ErasureJournal,
   INLINE_PROJECTIONS,
   type BlobStore,
   type EventStore,
@@ -40,6 +41,8 @@ export interface AuthServices {
   /** HMAC(AUTH_SECRET, normalised email) under another label: the trial registry's key. */
   trialLookup: (email: string) => string;
   freeTrialAnswers: number;
+  /** Erasures are also journalled outside the database, so a restored backup can be erased again. */
+  erasureJournal?: ErasureJournal;
 }
 
 /** Independent keys per use, derived from AUTH_SECRET. */
@@ -57,6 +60,8 @@ export const createAuthServices = (opts: {
   clock?: () => Date;
   newId?: () => string;
   sessionPolicy?: Partial<SessionPolicy>;
+  /** File of the erasure journal (`ERASURE_JOURNAL`); unset: erasures are not journalled (tests). */
+  erasureJournalFile?: string;
 }): AuthServices => {
   if (opts.authSecret.length < 32) throw new Error('AUTH_SECRET must be at least 32 bytes');
   const clock = opts.clock ?? (() => new Date());
@@ -65,7 +70,10 @@ export const createAuthServices = (opts: {
   const emailLookup = emailLookupFor(opts.authSecret);
   const trialLookup = (email: string) =>
     createHmac('sha256', trialKey).update(identity.normaliseEmail(email)).digest('hex');
-  const inline = [...INLINE_PROJECTIONS.map(asInline), asInline(accountsProjection(emailLookup))];
+  const inline = [
+    ...INLINE_PROJECTIONS.map(asInline),
+    asInline(accountsProjection(emailLookup, persistence.keys)),
+  ];
   const newId = opts.newId ?? randomUUID;
   return {
     ...persistence,
@@ -84,5 +92,6 @@ export const createAuthServices = (opts: {
     emailLookup,
     trialLookup,
     freeTrialAnswers: opts.freeTrialAnswers ?? 5,
+    ...(opts.erasureJournalFile ? { erasureJournal: new ErasureJournal(opts.erasureJournalFile) } : {}),
   };
 };

@@ -7,6 +7,7 @@ import { POLICIES } from '../auth/rate-limit.js';
 import { rolesFor } from '../auth/roles.js';
 import { sessionCookieName } from '../auth/sessions.js';
 import { raiseSecurityAlert } from './alerts.js';
+import { isSuspended } from '../compliance/suspension.js';
 import {
   accessOf,
   authOf,
@@ -191,6 +192,11 @@ export const resolveSession = async (
     return roles.some((r) => STAFF_ROLES.includes(r));
   });
   if (!info) return null;
+  // A suspended account (breach containment) has no working session, whatever its cookie.
+  if (await isSuspended(a.sql, info.userId)) {
+    await a.sessions.invalidate(info.sessionId);
+    return null;
+  }
   return {
     sessionId: info.sessionId,
     userId: info.userId,

@@ -9,7 +9,9 @@ import { CONSENT_PURPOSES, ConsentPurpose, consent } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
 import { Forbidden } from '../errors.js';
 import { POLICY_VERSION } from '../version.js';
+import { deletePendingAudio } from './pending-audio.js';
 import { privacyStream } from './stream.js';
+import { recordCompletedRequest } from './requests.js';
 
 export const setConsentInput = z.object({ purpose: ConsentPurpose, given: z.boolean() });
 
@@ -40,7 +42,8 @@ export const getConsents = async (a: AuthServices, userId: string): Promise<Cons
 /**
  * Gives (under the published policy version) or withdraws one consent. Takes the subject's lock, as uploads
  * do, so no upload slips in between a withdrawal and its check. Audio already uploaded but not transcribed is
- * never processed after a withdrawal: the worker checks the consent again and deletes it unprocessed.
+ * deleted in the withdrawal's transaction (`deletePendingAudio`); a worker already decoding it checks the
+ * consent again before committing anything and records nothing more.
  */
 export const setConsent = async (
   a: AuthServices,
@@ -60,6 +63,20 @@ export const setConsent = async (
       before: async (tx) => {
         await lockSubject(tx, actor.userId);
         if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
+      },
+      after: async (tx, { events }) => {
+        if (given || events.length === 0) return;
+        const now = a.clock().toISOString();
+        // Withdrawing is a right exercised: on record for compliance, done at once.
+        await recordCompletedRequest(a, tx, {
+          subjectId: actor.userId,
+          kind: 'withdrawal',
+          actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
+          now,
+        });
+        // Withdrawn recording consent: answers still waiting are deleted now, untranscribed (not by the worker later).
+        if (purpose === 'recording_feedback')
+          await deletePendingAudio(a, tx, actor, 'consent_withdrawn', now);
       },
     },
   );

@@ -9,6 +9,7 @@ import { objection } from '@tia/domain';
 import type { AuthServices } from '../identity/services.js';
 import { Forbidden } from '../errors.js';
 import { privacyStream } from './stream.js';
+import { recordCompletedRequest } from './requests.js';
 
 export const objectionInput = z.object({ objecting: z.boolean() });
 
@@ -44,6 +45,16 @@ export const setObjection = async (
         // The person's lock, as consent, restriction, uploads and erasure take it: one change at a time.
         await lockSubject(tx, actor.userId);
         if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
+      },
+      after: async (tx, { events }) => {
+        // Objecting is a right exercised: on record for compliance, done at once.
+        if (objecting && events.length > 0)
+          await recordCompletedRequest(a, tx, {
+            subjectId: actor.userId,
+            kind: 'objection',
+            actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
+            now: a.clock().toISOString(),
+          });
       },
     },
   );

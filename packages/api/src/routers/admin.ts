@@ -28,7 +28,12 @@ export const adminRouter = router({
   /** Every staff grant with who granted it, its last review, and whether a review is overdue. */
   listGrants: procedure(ADMIN).query(async ({ ctx }) => {
     const auth = authOf(ctx);
-    return listGrants(auth.sql, auth.clock(), ctx.staff?.accessReviewDays ?? DEFAULT_ACCESS_REVIEW_DAYS);
+    return listGrants(
+      auth.sql,
+      auth.keys,
+      auth.clock(),
+      ctx.staff?.accessReviewDays ?? DEFAULT_ACCESS_REVIEW_DAYS,
+    );
   }),
 
   grantRole: procedure(ADMIN)

@@ -5,6 +5,9 @@ import { verificationSummary, verifyLog } from '../compliance/verify.js';
 import { procedure, router } from '../trpc.js';
 import { authOf } from '../identity/common.js';
 import { ServiceUnavailable } from '../errors.js';
+import { HandleRequestInput, handleRequest, RequestQueueInput, requestQueue } from '../privacy/requests.js';
+import { complaintText, complaintTextInput } from '../privacy/complaint.js';
+import { ExportInput, exportTrail } from '../compliance/export-trail.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });
 
@@ -47,4 +50,40 @@ export const complianceRouter = router({
     });
     return result;
   }),
+
+  /** Privacy requests (rights exercised) with due dates: open ones most urgent first, overdue flagged. */
+  requests: officers()
+    .input(RequestQueueInput)
+    .query(({ ctx, input }) => requestQueue(authOf(ctx).sql, authOf(ctx).clock(), input)),
+
+  /** Marks an open request handled or refused (an event with the officer as actor). */
+  handleRequest: officers()
+    .input(HandleRequestInput)
+    .mutation(({ ctx, input }) =>
+      handleRequest(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** A complaint's text, for the officer handling it. */
+  complaint: officers()
+    .input(complaintTextInput)
+    .query(({ ctx, input }) => complaintText(authOf(ctx), input)),
+  /**
+   * Exports the filtered trail (JSON or CSV, metadata only) for an auditor, after verifying the log: the file
+   * names the checkpoint it was verified against and marks each event it covers. Recorded as an `export`.
+   */
+  exportTrail: officers()
+    .input(ExportInput)
+    .mutation(async ({ ctx, input }) => {
+      const a = authOf(ctx);
+      if (!ctx.audit) throw new ServiceUnavailable('Log verification is not set up on this server.');
+      const verification = await verifyLog(a.sql, ctx.audit);
+      const file = await exportTrail(a.sql, input, verification, a.clock().toISOString());
+      await recordConsultation(a, ctx, {
+        officerId: ctx.session.userId,
+        action: 'export',
+        filter: { ...input.filter, format: input.format, limit: input.limit },
+        outcome: `${file.count} events; ${verificationSummary(verification)}`.slice(0, 500),
+      });
+      return { ...file, verification };
+    }),
 });

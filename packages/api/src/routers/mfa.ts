@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Context, Session } from '../context.js';
 import { sessionCookieName } from '../auth/sessions.js';
 import { Conflict, ValidationFailed } from '../errors.js';
-import { authOf, runAccountCommand } from '../identity/common.js';
+import { authOf, findAccountById, runAccountCommand } from '../identity/common.js';
 import type { AuthServices } from '../identity/services.js';
 import { POLICIES } from '../auth/rate-limit.js';
 import { TotpFactors } from '../auth/totp.js';
@@ -59,10 +59,8 @@ export const mfaRouter = router({
   /** A fresh TOTP secret for the authenticator app (QR from the otpauth URI). */
   beginEnrolment: procedure(AUTHENTICATED).mutation(async ({ ctx }) => {
     const auth = authOf(ctx);
-    const rows = await auth.sql<
-      { email: string }[]
-    >`select email from rm_accounts where user_id = ${ctx.session.userId}`;
-    const begun = await totpOf(auth).begin(ctx.session.userId, rows[0]?.email ?? ctx.session.userId);
+    const account = await findAccountById(auth, ctx.session.userId);
+    const begun = await totpOf(auth).begin(ctx.session.userId, account?.email ?? ctx.session.userId);
     if (!begun) throw new Conflict('Two-factor authentication is already set up for this account.');
     return begun;
   }),

@@ -1,8 +1,27 @@
 import { authOf } from '../identity/common.js';
 import { CANDIDATE } from '../practice/access.js';
 import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js';
+import { cookieConsentInput, recordCookieConsent } from '../privacy/cookie-consent.js';
+import { eraseAccountInput, eraseMyAccount } from '../privacy/erase-account.js';
 import { getObjection, objectionInput, setObjection } from '../privacy/objection.js';
-import { procedure, router } from '../trpc.js';
+import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
+import { requestsOf } from '../privacy/requests.js';
+import { listExports, requestExport } from '../privacy/export-data.js';
+import {
+  changeEmailInput,
+  confirmEmailChange,
+  confirmEmailInput,
+  correctName,
+  correctNameInput,
+  requestEmailChange,
+} from '../privacy/rectify.js';
+import {
+  deleteAnswer,
+  deleteAnswerInput,
+  deleteSession,
+  deleteSessionInput,
+} from '../privacy/delete-answers.js';
+import { PUBLIC, procedure, router } from '../trpc.js';
 
 /** The candidate's own privacy choices (more to come with the privacy center). */
 export const privacyRouter = router({
@@ -20,4 +39,67 @@ export const privacyRouter = router({
   setObjection: procedure(CANDIDATE)
     .input(objectionInput)
     .mutation(({ ctx, input }) => setObjection(authOf(ctx), ctx.actor, input)),
+
+  /** The caller's own privacy requests (rights exercised), with due dates and outcomes. */
+  requests: procedure(CANDIDATE).query(({ ctx }) =>
+    requestsOf(authOf(ctx).sql, ctx.session.userId, authOf(ctx).clock()),
+  ),
+
+  /** A complaint about how we handle personal data: reaches compliance's request queue (P29). */
+  complain: procedure(CANDIDATE)
+    .input(complaintInput)
+    .mutation(({ ctx, input }) =>
+      lodgeComplaint(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** Asks for a copy of everything held about the caller (ZIP of JSON + CSV, built by the worker). */
+  requestExport: procedure(CANDIDATE).mutation(({ ctx }) =>
+    requestExport(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }),
+  ),
+
+  /** The caller's exports with their progress; a ready one downloads once at /api/exports/<exportId>. */
+  exports: procedure(CANDIDATE).query(({ ctx }) => listExports(authOf(ctx), ctx.session.userId)),
+
+  /** Deletes one answer of the caller's (transcript, scores, feedback), at any time once analysed. */
+  deleteAnswer: procedure(CANDIDATE)
+    .input(deleteAnswerInput)
+    .mutation(({ ctx, input }) =>
+      deleteAnswer(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** Deletes one whole practice session of the caller's with every answer in it. */
+  deleteSession: procedure(CANDIDATE)
+    .input(deleteSessionInput)
+    .mutation(({ ctx, input }) =>
+      deleteSession(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** Corrects the caller's name (rectification, P27). */
+  correctName: procedure(CANDIDATE)
+    .input(correctNameInput)
+    .mutation(({ ctx, input }) =>
+      correctName(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** Sends a code to the new address; the email changes only once it is confirmed. */
+  changeEmail: procedure(CANDIDATE)
+    .input(changeEmailInput)
+    .mutation(({ ctx, input }) =>
+      requestEmailChange(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  confirmEmailChange: procedure(CANDIDATE)
+    .input(confirmEmailInput)
+    .mutation(({ ctx, input }) =>
+      confirmEmailChange(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+  /** Erases the caller's account for good (P19, P20, P28): current password or a fresh Google sign-in. */
+  erase: procedure(CANDIDATE)
+    .input(eraseAccountInput)
+    .mutation(({ ctx, input }) => eraseMyAccount(ctx, input)),
+
+  /** Any visitor, signed in or not, records which cookie categories they allow (P34); essential is always on. */
+  recordCookieConsent: procedure(PUBLIC)
+    .input(cookieConsentInput)
+    .mutation(({ ctx, input }) => recordCookieConsent(ctx, input)),
 });

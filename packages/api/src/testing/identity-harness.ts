@@ -6,7 +6,7 @@ import { memoryCookies, type Context, type Session } from '../context.js';
 import { silentLogger } from '../log.js';
 import { appRouter } from '../root.js';
 import { createCallerFactory } from '../trpc.js';
-import { smtpMailer } from '../auth/mailer.js';
+import { fileMailer, smtpMailer, type Mailer } from '../auth/mailer.js';
 import { sessionCookieName } from '../auth/sessions.js';
 import { createAuthServices, type AuthServices } from '../identity/services.js';
 import { resolveSession } from '../identity/sign-in.js';
@@ -74,7 +74,22 @@ export const codeOf = (raw: string): string => {
   return m[1]!;
 };
 
-export const createHarness = async (opts: { freeTrialAnswers?: number } = {}): Promise<Harness> => {
+/** Every mail goes to the SMTP server and, as the dev mailbox does, into `dir` as an .eml file. */
+const teeMailer = (smtpUrl: string, dir: string, from: string): Mailer => {
+  const smtp = smtpMailer(smtpUrl, from);
+  const file = fileMailer(dir, from);
+  return {
+    send: async (m) => {
+      await smtp.send(m);
+      await file.send(m);
+    },
+    forget: (email) => file.forget!(email),
+  };
+};
+
+export const createHarness = async (
+  opts: { freeTrialAnswers?: number; mailboxDir?: string } = {},
+): Promise<Harness> => {
   const db = await createTestDatabase();
   const smtp = await startSmtp();
   const clock = {
@@ -87,7 +102,9 @@ export const createHarness = async (opts: { freeTrialAnswers?: number } = {}): P
     sql: db.sql,
     masterKey: TEST_MASTER_KEY,
     authSecret: AUTH_SECRET,
-    mailer: smtpMailer(smtp.url, 'TrueInterviewAI <no-reply@test.local>'),
+    mailer: opts.mailboxDir
+      ? teeMailer(smtp.url, opts.mailboxDir, 'TrueInterviewAI <no-reply@test.local>')
+      : smtpMailer(smtp.url, 'TrueInterviewAI <no-reply@test.local>'),
     secureCookies: false,
     freeTrialAnswers: opts.freeTrialAnswers ?? 5,
     clock: () => clock.now,

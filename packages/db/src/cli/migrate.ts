@@ -1,3 +1,5 @@
+import { rebuildAccountsAfterMigration } from '../accounts-migration.js';
+import { parseMasterKey } from '../crypto.js';
 import { createLogger } from '../log.js';
 import { migrate } from '../migrate.js';
 import { createSql } from '../sql.js';
@@ -10,6 +12,11 @@ try {
   try {
     const r = await migrate(sql);
     log.info('migrations done', { applied: r.applied, total: r.total });
+    await rebuildAccountsAfterMigration(sql, r.applied, {
+      masterKey: env.MASTER_KEY ? parseMasterKey(env.MASTER_KEY) : undefined,
+      authSecret: env.AUTH_SECRET,
+      log,
+    });
   } finally {
     await sql.end();
   }

@@ -12,7 +12,10 @@ const name = process.argv[2] ?? '';
 const env = loadDbScriptEnv();
 let found: ReturnType<typeof projectionByName>;
 try {
-  found = projectionByName(name, env.AUTH_SECRET ? { authSecret: env.AUTH_SECRET } : {});
+  found = projectionByName(name, {
+    ...(env.AUTH_SECRET ? { authSecret: env.AUTH_SECRET } : {}),
+    ...(env.MASTER_KEY ? { masterKey: parseMasterKey(env.MASTER_KEY) } : {}),
+  });
 } catch (e) {
   log.error((e as Error).message);
   process.exit(2);

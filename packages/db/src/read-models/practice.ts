@@ -37,6 +37,8 @@ export const practiceProjection = defineProjection({
     'FeedbackSkipped',
     'ProcessingRestricted',
     'ProcessingRestrictionLifted',
+    'AnswerDeleted',
+    'PracticeSessionDeleted',
     'SubjectErased',
   ],
   apply: async (tx, events, t) => {
@@ -115,6 +117,14 @@ export const practiceProjection = defineProjection({
           break;
         case 'ProcessingRestrictionLifted':
           await tx`delete from ${restrictions} where subject_id = ${e.data.subjectId}`;
+          break;
+        case 'AnswerDeleted':
+          // The person deleted this answer: its row (scores, status, receipt) goes; the trial count stays.
+          await tx`delete from ${recordings} where recording_id = ${e.data.recordingId} and user_id = ${e.data.userId}`;
+          break;
+        case 'PracticeSessionDeleted':
+          await tx`delete from ${recordings} where session_id = ${e.data.sessionId} and user_id = ${e.data.userId}`;
+          await tx`delete from ${sessions} where session_id = ${e.data.sessionId} and user_id = ${e.data.userId}`;
           break;
         case 'SubjectErased':
           await tx`delete from ${sessions} where user_id = ${e.data.subjectId}`;

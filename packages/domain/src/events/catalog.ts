@@ -5,6 +5,10 @@ import { IDENTITY_EVENTS } from './identity.js';
 import { STAFF_EVENTS } from './staff.js';
 import { PRACTICE_EVENTS } from './practice.js';
 import { ANALYTICS_EVENTS } from './analytics.js';
+import { RIGHTS_EVENTS } from './rights.js';
+import { BREACH_EVENTS } from './breach.js';
+import { REGISTER_EVENTS } from './registers.js';
+import { COOKIE_EVENTS } from './cookies.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -114,6 +118,10 @@ export const ALL_EVENTS = [
   ...IDENTITY_EVENTS,
   ...PRACTICE_EVENTS,
   ...ANALYTICS_EVENTS,
+  ...RIGHTS_EVENTS,
+  ...BREACH_EVENTS,
+  ...REGISTER_EVENTS,
+  ...COOKIE_EVENTS,
 ] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);

@@ -76,7 +76,7 @@ export const AuditTrailConsulted = defineEvent({
   schema: z.object({
     consultationId: id,
     officerId: id,
-    action: z.enum(['browse', 'verify']),
+    action: z.enum(['browse', 'verify', 'export']),
     filter: z.record(z.string().max(50), z.union([z.string().max(200), z.number()])),
     outcome: z.string().max(500).nullable(),
     consultedAt: isoTime,

@@ -246,7 +246,11 @@ export default function PrivacyPage() {
           />
           <p>
             Each person&apos;s stored data is encrypted with a key of its own. When we erase your data we
-            destroy that key, which also makes any copies in backups unreadable.
+            destroy that key, so what remains of it in our records can no longer be read by anyone. A database
+            backup made before your erasure still holds that key, so we also note the erasure — an account
+            identifier, the reason and the time, nothing else — in a journal kept outside the database and its
+            backups. If we ever restore a backup, everyone in that journal is erased again before the service
+            starts.
           </p>
         </section>
 
@@ -302,6 +306,13 @@ export default function PrivacyPage() {
               these rights.
             </li>
           </ul>
+          <p>
+            Signed in, you can use most of these rights yourself at any time on{' '}
+            <Link href="/account/privacy">My data</Link>: download a copy of your data, correct your name or
+            email, delete an answer or a whole practice session, withdraw a consent, pause processing, object,
+            or make a complaint. Each request is recorded with the date it is due, and our compliance team
+            follows it up.
+          </p>
           <p>
             To use a right, write to <a href={`mailto:${SITE.privacyEmail}`}>{SITE.privacyEmail}</a>. We may
             ask you to confirm your identity so that nobody else can get your data. We answer within one month

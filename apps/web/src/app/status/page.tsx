@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { StatusBoard } from './status-board';
+import { SupervisionCard } from './supervision-card';
 
 export const metadata: Metadata = {
   title: 'System status',
@@ -10,6 +11,7 @@ export default function StatusPage() {
   return (
     <div className="container section">
       <StatusBoard />
+      <SupervisionCard />
       <noscript>
         <p>
           This page updates itself with JavaScript. Without it, the raw report is at{' '}

@@ -3,6 +3,8 @@
 import Link from 'next/link';
 import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
+import { Complaint, DataExport, MyRequests, Rectification } from './rights';
+import { EraseAccount } from './erase-account';
 
 const PURPOSES: Record<string, { title: string; about: string }> = {
   recording_feedback: {
@@ -47,6 +49,11 @@ export function PrivacyView() {
       <Consents />
       <ProcessingRestriction />
       <AnalyticsObjection />
+      <DataExport />
+      <Rectification />
+      <MyRequests />
+      <Complaint />
+      <EraseAccount />
     </>
   );
 }

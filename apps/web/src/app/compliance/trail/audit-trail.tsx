@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { AccessNeeded } from '../../../components/auth/access-needed';
 import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
+import { ExportTrail } from './export-trail';
 
 interface Filter {
   subjectId?: string;
@@ -160,6 +161,7 @@ export function AuditTrail({ types }: { types: string[] }) {
           </p>
         </form>
       </section>
+      <ExportTrail filter={filter} />
       <section aria-labelledby="events-title" className="section-block">
         <h2 id="events-title">Events, newest first</h2>
         {events.error ? (

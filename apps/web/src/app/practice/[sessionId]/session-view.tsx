@@ -15,6 +15,7 @@ import {
   useSpeechAvailable,
 } from '../../../components/practice/signed-in';
 import { AnswerProgress, isFinal, STATUS_LABEL } from '../../../components/practice/status-steps';
+import { DeleteSession } from '../../../components/practice/delete-data';
 
 const TRACK_NAME: Record<string, string> = {
   competency: 'Competency-based interview',
@@ -279,6 +280,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
       </div>
 
       <MediaPromise />
+      <DeleteSession sessionId={sessionId} answers={s.questions.reduce((n, x) => n + x.answers.length, 0)} />
     </>
   );
 }

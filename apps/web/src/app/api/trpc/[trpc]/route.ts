@@ -1,4 +1,12 @@
-import { appRouter, headerCookies, resolveSession, tRPCResponseMeta, type Context } from '@tia/api';
+import path from 'node:path';
+import {
+  appRouter,
+  headerCookies,
+  resolveSession,
+  rethrowUnavailable,
+  tRPCResponseMeta,
+  type Context,
+} from '@tia/api';
 import { batchRefusal, MAX_BATCH_SIZE } from '@tia/api/batching';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { serverEnv } from '../../../../env';
@@ -36,7 +44,8 @@ async function handler(req: Request): Promise<Response> {
       return {
         sql: getSql(),
         requestId: scope.requestId,
-        session: await resolveSession(auth, req.headers.get('cookie'), secure),
+        // database unreachable: 503 with Retry-After, not a 500
+        session: await resolveSession(auth, req.headers.get('cookie'), secure).catch(rethrowUnavailable),
         ip: scope.ip,
         userAgent: scope.userAgent,
         log: scope.log,
@@ -49,6 +58,7 @@ async function handler(req: Request): Promise<Response> {
           budget: serverEnv().ANALYTICS_BUDGET,
         },
         audit: auditSettings(),
+        sbomPath: path.resolve(serverEnv().DATA_DIR, 'sbom', 'sbom.cdx.json'),
       };
     },
     responseMeta: tRPCResponseMeta,

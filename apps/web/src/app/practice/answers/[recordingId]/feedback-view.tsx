@@ -12,6 +12,7 @@ import type {
 } from '../../../../components/practice/contract';
 import { LocalReplay } from '../../../../components/practice/local-replay';
 import { formatBytes } from '../../../../components/practice/media';
+import { DeleteAnswer } from '../../../../components/practice/delete-data';
 import { SignedIn } from '../../../../components/practice/signed-in';
 import { isFinal, StatusSteps } from '../../../../components/practice/status-steps';
 
@@ -140,6 +141,8 @@ function FeedbackInner({ recordingId }: { recordingId: string }) {
       </section>
 
       <Receipt r={r} />
+
+      {isFinal(r.status) ? <DeleteAnswer recordingId={r.recordingId} sessionId={r.sessionId} /> : null}
 
       <p className="button-row tight">
         <Link className="button" href={`/practice/${r.sessionId}`}>

@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { ConsoleLinks } from '../console-links';
+import { RegistersView } from './registers-view';
+
+export const metadata: Metadata = { title: 'Registers', robots: { index: false } };
+
+export default function RegistersPage() {
+  return (
+    <div className="container section">
+      <ConsoleLinks />
+      <span className="eyebrow">Compliance</span>
+      <h1>Registers</h1>
+      <p className="lead">
+        Records of processing, impact assessments, processors and disclosures: one source, kept here. The
+        worker sends data to a remote service only while an active processor entry lists its address. Every
+        change is recorded.
+      </p>
+      <RegistersView />
+    </div>
+  );
+}

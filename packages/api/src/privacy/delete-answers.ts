@@ -1,0 +1,108 @@
+/**
+ * Deleting one answer (its transcript, scores and feedback) or one whole practice session, at any time (the
+ * notice's "you can delete single transcripts yourself"). Each is an event (`AnswerDeleted` on the answer's
+ * stream, `PracticeSessionDeleted` on the session's) that the practice projection turns into purged rows, and
+ * a privacy request of kind `erasure`, completed at once. From then on no page, procedure or export shows it.
+ * An answer still being analysed (audio waiting, or transcript not yet scored) cannot be deleted until that
+ * finishes: a 409 saying so, never a half-processed answer.
+ */
+import { lockSubject } from '@tia/db';
+import { recording } from '@tia/domain';
+import { z } from 'zod';
+import type { AuthServices } from '../identity/services.js';
+import { Conflict, Forbidden, NotFound } from '../errors.js';
+import { recordCompletedRequest } from './requests.js';
+
+export const deleteAnswerInput = z.object({ recordingId: z.string().min(1).max(200) });
+export const deleteSessionInput = z.object({ sessionId: z.string().min(1).max(200) });
+
+const BUSY = ['uploaded', 'transcribed'];
+const BUSY_MESSAGE =
+  'This answer is still being analysed. You can delete it as soon as its feedback is ready (usually within a minute).';
+
+const meta = (actor: { userId: string; requestId: string }, at: string) => ({
+  occurredAt: at,
+  actor: { kind: 'user' as const, id: actor.userId },
+  correlationId: actor.requestId,
+});
+
+export const deleteAnswer = async (
+  a: AuthServices,
+  actor: { userId: string; requestId: string },
+  raw: z.input<typeof deleteAnswerInput>,
+): Promise<{ deleted: true; sessionId: string }> => {
+  const { recordingId } = deleteAnswerInput.parse(raw);
+  return a.sql.begin(async (tx) => {
+    await lockSubject(tx, actor.userId);
+    if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
+    const rows = await tx<{ session_id: string; status: string }[]>`
+      select session_id, status from rm_recordings where recording_id = ${recordingId} and user_id = ${actor.userId}`;
+    const row = rows[0];
+    if (!row) throw new NotFound('No such answer (it may already be deleted).');
+    if (BUSY.includes(row.status)) throw new Conflict(BUSY_MESSAGE);
+    const at = a.clock().toISOString();
+    await a.store.append(
+      recording.recordingStream(recordingId),
+      'any',
+      [
+        {
+          eventId: a.newId(),
+          type: 'AnswerDeleted',
+          data: { recordingId, sessionId: row.session_id, userId: actor.userId, deletedAt: at },
+          metadata: meta(actor, at),
+        },
+      ],
+      { tx, inline: a.inline },
+    );
+    await recordCompletedRequest(a, tx, {
+      subjectId: actor.userId,
+      kind: 'erasure',
+      actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
+      now: at,
+    });
+    return { deleted: true as const, sessionId: row.session_id };
+  });
+};
+
+export const deleteSession = async (
+  a: AuthServices,
+  actor: { userId: string; requestId: string },
+  raw: z.input<typeof deleteSessionInput>,
+): Promise<{ deleted: true; answers: number }> => {
+  const { sessionId } = deleteSessionInput.parse(raw);
+  return a.sql.begin(async (tx) => {
+    await lockSubject(tx, actor.userId);
+    if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
+    const s = await tx`
+      select 1 from rm_practice_sessions where session_id = ${sessionId} and user_id = ${actor.userId}`;
+    if (s.length === 0) throw new NotFound('No such practice session (it may already be deleted).');
+    const recs = await tx<{ recording_id: string; status: string }[]>`
+      select recording_id, status from rm_recordings where session_id = ${sessionId} and user_id = ${actor.userId}`;
+    if (recs.some((r) => BUSY.includes(r.status)))
+      throw new Conflict(
+        'An answer in this session is still being analysed. You can delete the session as soon as its feedback is ready.',
+      );
+    const at = a.clock().toISOString();
+    const recordingIds = recs.map((r) => r.recording_id);
+    await a.store.append(
+      recording.practiceStream(sessionId),
+      'any',
+      [
+        {
+          eventId: a.newId(),
+          type: 'PracticeSessionDeleted',
+          data: { sessionId, userId: actor.userId, recordingIds, deletedAt: at },
+          metadata: meta(actor, at),
+        },
+      ],
+      { tx, inline: a.inline },
+    );
+    await recordCompletedRequest(a, tx, {
+      subjectId: actor.userId,
+      kind: 'erasure',
+      actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
+      now: at,
+    });
+    return { deleted: true as const, answers: recordingIds.length };
+  });
+};

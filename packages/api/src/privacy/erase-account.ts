@@ -1,0 +1,125 @@
+/**
+ * Erasure on the candidate's own request (P19, P20, P28). The person proves it is them (current password, or —
+ * for an account made with Google and no password — a sign-in less than `RECENT_SIGN_IN_SECONDS` old), then:
+ * every session ends; `eraseSubject` destroys the subject key under the subject lock (a racing upload or key
+ * creation waits and then sees the tombstone), deletes pending audio, and appends the PII-free `SubjectErased`
+ * whose inline projections purge the read models (the asynchronous ones follow from the same event); the
+ * completion email goes out; then the dev mailbox forgets every message to the address. Only HMAC(email)
+ * stays, in the trial registry.
+ */
+import { z } from 'zod';
+import { eraseSubject } from '@tia/db';
+import { recordCompletedRequest } from './requests.js';
+import type { Context, Session } from '../context.js';
+import { Forbidden, Unauthenticated, ValidationFailed } from '../errors.js';
+import { MESSAGES } from '../auth/mailer.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { POLICIES } from '../auth/rate-limit.js';
+import { authOf, clearSessionCookie, findAccountById, sendQuietly } from '../identity/common.js';
+import { CURRENT_PASSWORD_WRONG } from '../identity/passwords.js';
+
+export const eraseAccountInput = z.object({
+  /** Required when the account has a password. */
+  currentPassword: z.string().max(1024).optional(),
+});
+
+/** How fresh a Google sign-in must be to erase an account that has no password. */
+export const RECENT_SIGN_IN_SECONDS = 10 * 60;
+
+export const PASSWORD_NEEDED_MESSAGE = 'Enter your current password to erase your account.';
+export const RECENT_SIGN_IN_NEEDED_MESSAGE =
+  'For your safety, sign out and sign in with Google again, then erase your account within 10 minutes.';
+
+export interface ErasureOutcome {
+  ok: true;
+  erasedAt: string;
+  /** Dev mailbox messages removed (0 with real SMTP, which keeps no copy). */
+  mailboxMessagesRemoved: number;
+}
+
+const proveIdentity = async (
+  ctx: Context & { session: Session },
+  input: z.output<typeof eraseAccountInput>,
+  now: Date,
+) => {
+  const a = authOf(ctx);
+  const userId = ctx.session.userId;
+  const cred = (
+    await a.sql<{ password_hash: string }[]>`select password_hash from credentials where user_id = ${userId}`
+  )[0];
+  if (cred) {
+    if (!input.currentPassword)
+      throw new ValidationFailed(
+        [{ path: 'currentPassword', message: PASSWORD_NEEDED_MESSAGE }],
+        PASSWORD_NEEDED_MESSAGE,
+      );
+    if (!(await verifyPassword(cred.password_hash, input.currentPassword)))
+      throw new ValidationFailed(
+        [{ path: 'currentPassword', message: CURRENT_PASSWORD_WRONG }],
+        CURRENT_PASSWORD_WRONG,
+      );
+    return;
+  }
+  // No password (Google sign-up): the sign-in that created this session must be recent.
+  const row = ctx.session.sessionId
+    ? (
+        await a.sql<
+          { created_at: Date }[]
+        >`select created_at from auth_sessions where id = ${ctx.session.sessionId}`
+      )[0]
+    : undefined;
+  if (!row || now.getTime() - row.created_at.getTime() > RECENT_SIGN_IN_SECONDS * 1000)
+    throw new Forbidden(RECENT_SIGN_IN_NEEDED_MESSAGE);
+};
+
+/**
+ * Erases the caller's account. The compliance request record (issue 10, `privacy/requests.ts`) can be wired
+ * around it: the outcome carries the time, and the `SubjectErased` event's correlation id is the request id.
+ */
+export const eraseMyAccount = async (
+  ctx: Context & { session: Session },
+  raw: z.input<typeof eraseAccountInput>,
+): Promise<ErasureOutcome> => {
+  const input = eraseAccountInput.parse(raw);
+  const a = authOf(ctx);
+  const now = a.clock();
+  const userId = ctx.session.userId;
+  // Wrong passwords count as sign-in failures do: erasure is no way round the sign-in rate limit.
+  const [reservation] = await a.limiter.reserve(
+    a.sql,
+    [{ key: a.limiter.key('erase-acct', userId), policy: POLICIES.signInAccount }],
+    now,
+  );
+  const account = await findAccountById(a, userId);
+  if (!account) throw new Unauthenticated();
+  await proveIdentity(ctx, input, now);
+  await a.limiter.reset(a.sql, reservation!.key);
+
+  const email = account.email; // read (decrypted) before the key goes
+  const erasedAt = now.toISOString();
+  await a.sessions.invalidateAllFor(userId);
+  await eraseSubject(
+    { store: a.store, keys: a.keys, inline: a.inline, journal: a.erasureJournal },
+    {
+      subjectId: userId,
+      reason: 'user_request',
+      eventId: a.newId(),
+      now: erasedAt,
+      actor: { kind: 'user', id: userId },
+      correlationId: ctx.requestId,
+    },
+  );
+  // On record for compliance (ids and times only, no personal field): the request and its completion.
+  await a.sql.begin((tx) =>
+    recordCompletedRequest(a, tx, {
+      subjectId: userId,
+      kind: 'erasure',
+      actor: { kind: 'user', id: userId, requestId: ctx.requestId },
+      now: erasedAt,
+    }),
+  );
+  clearSessionCookie(ctx);
+  await sendQuietly(a, ctx, { to: email, ...MESSAGES.accountErased() }, 'erasure completed');
+  const mailboxMessagesRemoved = (await a.mailer.forget?.(email)) ?? 0;
+  return { ok: true, erasedAt, mailboxMessagesRemoved };
+};
