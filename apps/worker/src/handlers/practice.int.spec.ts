@@ -164,11 +164,11 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
       expect(await keyRows(id)).toBe(0);
     }
     expect(engine.calls).toBe(callsBefore); // the engine never heard any of it
-    // Audio dropped for a withdrawn consent goes back to the free trial; a restriction keeps the count.
+    // Audio dropped for a withdrawn consent or a restriction goes back to the free trial (P31).
     const usedOf = async (userId: string) =>
       (await db.sql<{ used: number }[]>`select used from rm_trial_usage where user_id = ${userId}`)[0]?.used;
     expect(await usedOf(withdrawn.userId)).toBe(0);
-    expect(await usedOf(restricted.userId)).toBe(1);
+    expect(await usedOf(restricted.userId)).toBe(0);
   });
 
   it('a withdrawal while the engine is working wins: the transcript is dropped and the audio deleted', async () => {

@@ -83,11 +83,13 @@ export const practiceProjection = defineProjection({
           await tx`update ${recordings} set audio_deleted_at = ${e.data.deletedAt}, deletion_reason = ${reason},
                      status = coalesce(${status}, status)
                    where recording_id = ${e.data.recordingId}`;
-          // Answers never analysed do not count against the free trial (a withdrawn consent included).
+          // Answers never analysed do not count against the free trial: exercising a right (withdrawing the
+          // consent, restricting processing) never costs an answer (P31).
           if (
             reason === 'transcription_failed' ||
             reason === 'max_age_exceeded' ||
-            reason === 'consent_withdrawn'
+            reason === 'consent_withdrawn' ||
+            reason === 'processing_restricted'
           )
             await giveBack(e.data.userId);
           break;
