@@ -346,6 +346,7 @@ export const buildExportArchive = async (
   };
 };
 
+// Callers pass 'any' on purpose: each step is decided under the export row's `for update` lock, not on the stream.
 const appendExportEvents = (
   deps: ExportDeps,
   tx: TxSql,

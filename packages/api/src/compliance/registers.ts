@@ -19,6 +19,7 @@ export const RemoveEntryInput = z
 
 const append = async (o: Officer, register: string, entryId: string, event: DomainEvent) => {
   const at = o.a.clock().toISOString();
+  // 'any' on purpose: an officer's save replaces the entry whole (last write wins; every version stays an event).
   await o.a.store.append(
     `register-${register}-${entryId}`,
     'any',

@@ -61,6 +61,7 @@ export const recordCookieConsent = async (
     policyVersion: POLICY_VERSION,
     recordedAt: now.toISOString(),
   };
+  // 'any' on purpose: each choice is a new record of its own; nothing is decided on the earlier ones.
   await a.store.append(`cookie-consent-${view.consentId}`, 'any', [
     {
       eventId: a.newId(),

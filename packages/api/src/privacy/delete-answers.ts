@@ -41,6 +41,7 @@ export const deleteAnswer = async (
     if (!row) throw new NotFound('No such answer (it may already be deleted).');
     if (BUSY.includes(row.status)) throw new Conflict(BUSY_MESSAGE);
     const at = a.clock().toISOString();
+    // 'any' on purpose: the person's deletion wins whatever the worker appends meanwhile (decided on the read model's status; a late FeedbackScored finds no row to update).
     await a.store.append(
       recording.recordingStream(recordingId),
       'any',
@@ -84,6 +85,7 @@ export const deleteSession = async (
       );
     const at = a.clock().toISOString();
     const recordingIds = recs.map((r) => r.recording_id);
+    // 'any' on purpose: as for one answer, the deletion wins over anything appended to the session meanwhile.
     await a.store.append(
       recording.practiceStream(sessionId),
       'any',

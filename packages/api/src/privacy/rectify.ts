@@ -38,6 +38,7 @@ type Actor = { userId: string; requestId: string };
 const userStream = (userId: string) => `user-${userId}`;
 
 const appendAccountEvent = (a: AuthServices, tx: TxSql, actor: Actor, at: string, event: DomainEvent) =>
+  // 'any' on purpose: callers hold the person's lock (`guard`) and decide on the read model, not on this stream.
   a.store.append(
     userStream(actor.userId),
     'any',
