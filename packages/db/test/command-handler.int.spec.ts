@@ -110,7 +110,9 @@ describe('CommandHandler: load → fold → decide → append at the loaded vers
     const one = (purpose: ConsentPurpose) =>
       commands.handle(consent.consentDecider, `privacy-${u}`, give(u, purpose), ctx(u), {
         ...(maxAttempts ? { maxAttempts } : {}),
-        before: async () => {
+        // The barrier sits after the load (`guard`), so both have read the same version before either appends
+        // (a barrier before the load let one commit before the other had even read, under load).
+        guard: async () => {
           attempts++;
           if (attempts > 2) return;
           if (++waiting === 2) release();
