@@ -80,5 +80,5 @@ describe.skipIf(skip)('practice pipeline over Kafka with pocketsphinx', () => {
     } finally {
       await t.stop();
     }
-  });
+  }, 240_000); // a real speech engine: minutes on a loaded 2-core machine, seconds on a quiet one
 });
