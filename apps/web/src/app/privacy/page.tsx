@@ -372,7 +372,8 @@ export default function PrivacyPage() {
           <p>
             The service is not meant for anyone under 16, and you may not create an account if you are under
             16. If we learn that we hold data about someone under 16, we delete it. If you believe a child has
-            given us data, please contact us.
+            an account here, <Link href="/privacy/report-minor">report it</Link> (no account needed): our
+            compliance team reviews each report and erases the account when it is confirmed.
           </p>
         </section>
 
