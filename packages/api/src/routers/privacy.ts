@@ -7,6 +7,7 @@ import { getObjection, objectionInput, setObjection } from '../privacy/objection
 import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
 import { requestsOf } from '../privacy/requests.js';
 import { minorReportInput, reportMinor } from '../privacy/minor-report.js';
+import { processingNotice } from '../privacy/processing-notice.js';
 import { listExports, requestExport } from '../privacy/export-data.js';
 import {
   changeEmailInput,
@@ -98,6 +99,12 @@ export const privacyRouter = router({
   erase: procedure(CANDIDATE)
     .input(eraseAccountInput)
     .mutation(({ ctx, input }) => eraseMyAccount(ctx, input)),
+
+  /**
+   * Categories and purposes (P30), for anyone: generated from the records of processing compliance maintains
+   * (`registers.processing`), so the notice and the register never disagree.
+   */
+  processing: procedure(PUBLIC).query(({ ctx }) => processingNotice(ctx.sql)),
 
   /** Anyone, signed in or not, reports an account they believe belongs to someone under 16 (P33). */
   reportMinor: procedure(PUBLIC)
