@@ -60,6 +60,8 @@ export const POLICIES = {
   signUp: { freeFailures: 10, baseDelaySeconds: 10, maxDelaySeconds: 3600, windowSeconds: 3600 },
   /** Cookie choices recorded per network: every choice counts (people change their mind a few times at most). */
   cookieChoiceIp: { freeFailures: 30, baseDelaySeconds: 10, maxDelaySeconds: 3600, windowSeconds: 3600 },
+  /** Reports of a suspected minor per network: every report counts. */
+  minorReportIp: { freeFailures: 10, baseDelaySeconds: 60, maxDelaySeconds: 3600, windowSeconds: 3600 },
   /** Recording uploads per account: every attempt counts (retries of a flaky connection fit easily). */
   upload: { freeFailures: 30, baseDelaySeconds: 5, maxDelaySeconds: 900, windowSeconds: 600 },
 } as const satisfies Record<string, LimitPolicy>;

@@ -537,6 +537,10 @@ describe('POST /api/recordings (handleRecordingUpload)', () => {
     expect(await call.practice.setRestriction({ restricted: true })).toEqual({ restricted: true });
     expect(await call.practice.setRestriction({ restricted: true })).toEqual({ restricted: true }); // no-op
     expect(await call.practice.restriction()).toEqual({ restricted: true, since: h.clock.now.toISOString() });
+    // The right exercised is on record for compliance, completed at once — once, not again for the no-op.
+    expect(
+      await h.db.sql`select kind, status from rm_privacy_requests where subject_id = ${d.userId}`,
+    ).toEqual([{ kind: 'restriction', status: 'completed' }]);
     const r = await refusal(upload(d, { ...ds, data: webm }), Forbidden, 403);
     expect(r.message).toBe(RESTRICTED_MESSAGE);
     expect(await blobCount(d.userId)).toBe(0);

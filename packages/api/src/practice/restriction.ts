@@ -4,6 +4,7 @@ import { restrictionOf, type Queryable } from '@tia/db';
 import type { AuthServices } from '../identity/services.js';
 import { privacy } from '@tia/domain';
 import { privacyStream } from '../privacy/stream.js';
+import { recordCompletedRequest } from '../privacy/requests.js';
 import { lockUser, type Actor } from './access.js';
 
 export const getRestriction = (
@@ -31,6 +32,16 @@ export const setRestriction = async (
     {
       // The person's lock: uploads and erasure take it too, so none slips in between this and their checks.
       before: (tx) => lockUser(tx, actor.userId),
+      after: async (tx, { events }) => {
+        // Restricting is a right exercised (P26): on record for compliance, done at once. Lifting is not.
+        if (restricted && events.length > 0)
+          await recordCompletedRequest(a, tx, {
+            subjectId: actor.userId,
+            kind: 'restriction',
+            actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
+            now: a.clock().toISOString(),
+          });
+      },
     },
   );
   return { restricted };

@@ -221,6 +221,9 @@ export const handleRequest = async (
     const row = rows[0];
     if (!row) throw new NotFound('No such request.');
     if (row.status !== 'received') throw new Conflict('This request was already closed.');
+    // A report of a minor is decided by confirm (erasure) or dismiss, never closed without carrying it out.
+    if (row.kind === 'minor_report')
+      throw new Conflict('Decide a report of a minor with "confirm and erase" or "dismiss".');
     const now = a.clock().toISOString();
     await closePrivacyRequest(a, tx, {
       requestId: row.request_id,

@@ -7,6 +7,7 @@ import { authOf } from '../identity/common.js';
 import { ServiceUnavailable } from '../errors.js';
 import { HandleRequestInput, handleRequest, RequestQueueInput, requestQueue } from '../privacy/requests.js';
 import { complaintText, complaintTextInput } from '../privacy/complaint.js';
+import { decideMinorReport, minorReportDecisionInput } from '../privacy/minor-report.js';
 import { ExportInput, exportTrail } from '../compliance/export-trail.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });
@@ -61,6 +62,13 @@ export const complianceRouter = router({
     .input(HandleRequestInput)
     .mutation(({ ctx, input }) =>
       handleRequest(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+    ),
+
+  /** A report of a suspected minor: confirm (erase the account, reason minor) or dismiss (P33). */
+  decideMinorReport: officers()
+    .input(minorReportDecisionInput)
+    .mutation(({ ctx, input }) =>
+      decideMinorReport(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
     ),
 
   /** A complaint's text, for the officer handling it. */

@@ -6,6 +6,8 @@ import { eraseAccountInput, eraseMyAccount } from '../privacy/erase-account.js';
 import { getObjection, objectionInput, setObjection } from '../privacy/objection.js';
 import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
 import { requestsOf } from '../privacy/requests.js';
+import { minorReportInput, reportMinor } from '../privacy/minor-report.js';
+import { processingNotice } from '../privacy/processing-notice.js';
 import { listExports, requestExport } from '../privacy/export-data.js';
 import {
   changeEmailInput,
@@ -97,6 +99,17 @@ export const privacyRouter = router({
   erase: procedure(CANDIDATE)
     .input(eraseAccountInput)
     .mutation(({ ctx, input }) => eraseMyAccount(ctx, input)),
+
+  /**
+   * Categories and purposes (P30), for anyone: generated from the records of processing compliance maintains
+   * (`registers.processing`), so the notice and the register never disagree.
+   */
+  processing: procedure(PUBLIC).query(({ ctx }) => processingNotice(ctx.sql)),
+
+  /** Anyone, signed in or not, reports an account they believe belongs to someone under 16 (P33). */
+  reportMinor: procedure(PUBLIC)
+    .input(minorReportInput)
+    .mutation(({ ctx, input }) => reportMinor(ctx, input)),
 
   /** Any visitor, signed in or not, records which cookie categories they allow (P34); essential is always on. */
   recordCookieConsent: procedure(PUBLIC)

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { POLICY_VERSION } from '@tia/api/version';
 import { DataTable } from '../../components/data-table';
 import { SITE } from '../../site';
+import { DataCategories, Purposes } from './processing-tables';
 
 export const metadata: Metadata = {
   title: 'Privacy notice',
@@ -85,37 +86,7 @@ export default function PrivacyPage() {
         <section id="collect" aria-labelledby="collect-h">
           <h2 id="collect-h">What we collect</h2>
           <p>We collect as little as the service needs. In detail:</p>
-          <DataTable
-            caption="Categories of personal data"
-            columns={['Category', 'Examples', 'Source']}
-            rows={[
-              [
-                'Account data',
-                'E-mail address, display name, password hash or sign-in provider identifier, your settings and consent choices.',
-                'You',
-              ],
-              [
-                'Answer audio',
-                'The sound of each recorded answer. Held only until it has been transcribed, then deleted.',
-                'You (your browser)',
-              ],
-              [
-                'Transcripts and scores',
-                'The text of your answers, the questions and track you chose, rubric scores and written feedback.',
-                'You, and our feedback engine',
-              ],
-              [
-                'Usage data',
-                'Which features you use, sessions started and finished, in a form that is not used to profile you.',
-                'Our service',
-              ],
-              [
-                'Technical data',
-                'Request logs with a request identifier, time, page and result; security events. We keep this minimal: no camera data, no device fingerprinting, and IP addresses are used only for security and abuse prevention.',
-                'Your browser and our servers',
-              ],
-            ]}
-          />
+          <DataCategories />
           <h3>What we do not collect</h3>
           <ul>
             <li>Video or still images from your camera — these are processed on your device only.</li>
@@ -133,37 +104,7 @@ export default function PrivacyPage() {
 
         <section id="purposes" aria-labelledby="purposes-h">
           <h2 id="purposes-h">Why we use it and on what legal basis</h2>
-          <DataTable
-            caption="Purposes and legal bases (GDPR Article 6)"
-            columns={['Purpose', 'Data used', 'Legal basis']}
-            rows={[
-              [
-                'Providing your account and practice sessions, transcribing answers, producing feedback',
-                'Account data, answer audio, transcripts and scores',
-                'Performing our contract with you',
-              ],
-              [
-                'Keeping the service secure, preventing abuse, fixing faults',
-                'Technical data, account data',
-                'Our legitimate interest in a safe, working service',
-              ],
-              [
-                'Understanding which features help, in aggregate',
-                'Usage data; performance cookies only if you agree',
-                'Legitimate interest; consent for non-essential cookies',
-              ],
-              [
-                'Optional e-mails such as practice reminders or product news',
-                'E-mail address, preferences',
-                'Your consent, which you can withdraw at any time',
-              ],
-              [
-                'Answering your requests, keeping records we must keep',
-                'Account data, request history',
-                'Legal obligation',
-              ],
-            ]}
-          />
+          <Purposes />
           <p>
             Where we rely on legitimate interests, we have weighed them against your interests and you can
             object (see <a href="#rights">Your rights</a>). We never use your answers to train
@@ -372,7 +313,8 @@ export default function PrivacyPage() {
           <p>
             The service is not meant for anyone under 16, and you may not create an account if you are under
             16. If we learn that we hold data about someone under 16, we delete it. If you believe a child has
-            given us data, please contact us.
+            an account here, <Link href="/privacy/report-minor">report it</Link> (no account needed): our
+            compliance team reviews each report and erases the account when it is confirmed.
           </p>
         </section>
 

@@ -5,6 +5,7 @@ import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
 import { Complaint, DataExport, MyRequests, Rectification } from './rights';
 import { EraseAccount } from './erase-account';
+import { ReportMinor } from '../../../components/report-minor';
 
 const PURPOSES: Record<string, { title: string; about: string }> = {
   recording_feedback: {
@@ -53,6 +54,7 @@ export function PrivacyView() {
       <Rectification />
       <MyRequests />
       <Complaint />
+      <ReportMinor />
       <EraseAccount />
     </>
   );

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { AccessNeeded } from '../../../components/auth/access-needed';
 import { api } from '../../../components/auth/api';
 import { problemsOf } from '../../../components/forms';
+import { MinorDecision } from './minor-decision';
 import styles from './requests.module.css';
 
 type Status = 'open' | 'closed' | 'all';
@@ -151,7 +152,12 @@ export function RequestQueue() {
                   </td>
                   <td data-label="Action">
                     {r.kind === 'complaint' ? <ComplaintText requestId={r.requestId} /> : null}
-                    {r.status === 'received' ? (
+                    {r.status === 'received' && r.kind === 'minor_report' ? (
+                      <MinorDecision
+                        requestId={r.requestId}
+                        onDone={() => void utils.compliance.requests.invalidate()}
+                      />
+                    ) : r.status === 'received' ? (
                       <>
                         <button
                           type="button"
