@@ -65,8 +65,9 @@ try {
       console.log(`seeded ${(b + 1) * BATCH} events (${Math.round((Date.now() - started) / 1000)} s)`);
   }
   await db.sql`vacuum analyze events`;
-  const [{ n, top }] = await db.sql<{ n: string; top: string }[]>`
+  const [counts] = await db.sql<{ n: string; top: string }[]>`
     select count(*)::text as n, max(global_position)::text as top from events`;
+  const { n, top } = counts!;
   console.log(
     `trail bench: ${n} events seeded through the store in ${Math.round((Date.now() - started) / 1000)} s`,
   );
