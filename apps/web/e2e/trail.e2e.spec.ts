@@ -1,6 +1,7 @@
 /**
  * End-to-end (issue 11, audit trail): a compliance officer enrols TOTP, opens /compliance/trail at 360 px,
- * filters the event log by type, loads it, and verifies the log (no checkpoint in a fresh anchor directory).
+ * filters the event log by type, loads it, verifies the log (no checkpoint in a fresh anchor directory), and
+ * opens one event in full (recorded as an `open` look).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ beforeAll(async () => {
     password: PASSWORD,
     role: 'compliance_officer',
   });
-  await ensureBuild(['/compliance/trail', '/signin', '/mfa/enrol']);
+  await ensureBuild(['/compliance/trail', '/compliance/trail/[eventId]', '/signin', '/mfa/enrol']);
   app = await startApp({ DATABASE_URL: db.url, AUDIT_ANCHOR_DIR: anchorDir });
   browser = await launchChromium();
 }, 600_000);
@@ -63,9 +64,24 @@ describe('audit trail', () => {
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: `${SHOT_DIR}/audit-trail-360.png`, fullPage: true });
 
+    // open the newest RoleGranted event in full
+    await table
+      .getByRole('link', { name: /^Open event \d+$/ })
+      .first()
+      .click();
+    await page
+      .getByRole('heading', { level: 1, name: /^Event #\d+: RoleGranted$/ })
+      .waitFor({ timeout: 20_000 });
+    const fields = await page.getByTestId('event-fields').locator('tbody th').allInnerTexts();
+    expect(fields).toEqual(expect.arrayContaining(['role', 'userId']));
+    await expect(page.getByTestId('event-where').innerText()).resolves.toMatch(/Hash chain/);
+    const overflowEvent = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflowEvent).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: `${SHOT_DIR}/audit-trail-event-360.png`, fullPage: true });
+
     const looked = await db!.sql<{ action: string }[]>`
       select data->>'action' as action from events where type = 'AuditTrailConsulted'`;
-    expect(looked.map((r) => r.action)).toEqual(expect.arrayContaining(['browse', 'verify']));
+    expect(looked.map((r) => r.action)).toEqual(expect.arrayContaining(['browse', 'verify', 'open']));
     const p = await problems();
     expect(p.csp).toEqual([]);
     expect(p.console).toEqual([]);

@@ -77,3 +77,4 @@ export { signUp, verifyEmail } from './identity/accounts.js';
 export { startSession as startPracticeSession } from './practice/start-session.js';
 export { changeStaffAccess } from './auth/staff.js';
 export { totpCode, stepAt } from './auth/totp.js';
+export { browseTrail, TrailPage } from './compliance/trail.js';

@@ -7,7 +7,7 @@ export const recordConsultation = async (
   ctx: Pick<Context, 'requestId'>,
   c: {
     officerId: string;
-    action: 'browse' | 'verify' | 'export';
+    action: 'browse' | 'verify' | 'export' | 'open';
     filter: Record<string, string | number>;
     outcome: string | null;
   },

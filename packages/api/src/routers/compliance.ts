@@ -9,6 +9,7 @@ import { HandleRequestInput, handleRequest, RequestQueueInput, requestQueue } fr
 import { complaintText, complaintTextInput } from '../privacy/complaint.js';
 import { decideMinorReport, minorReportDecisionInput } from '../privacy/minor-report.js';
 import { ExportInput, exportTrail } from '../compliance/export-trail.js';
+import { OpenEventInput, openEvent } from '../compliance/open-event.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });
 
@@ -32,6 +33,26 @@ export const complianceRouter = router({
         outcome: `${page.events.length} events`,
       });
       return page;
+    }),
+
+  /**
+   * One event in full: position, chain link, metadata, and its fields, personal ones decrypted while the
+   * subject exists (redacted after erasure). Each look is recorded (`AuditTrailConsulted`, action `open`,
+   * naming the event opened, never the values shown).
+   */
+  openEvent: officers()
+    .input(OpenEventInput)
+    .query(async ({ ctx, input }) => {
+      const a = authOf(ctx);
+      const opened = await openEvent(a, input);
+      const redacted = opened.fields.filter((f) => f.redacted).length;
+      await recordConsultation(a, ctx, {
+        officerId: ctx.session.userId,
+        action: 'open',
+        filter: { eventId: opened.eventId, type: opened.type },
+        outcome: redacted > 0 ? `opened; ${redacted} personal fields redacted` : 'opened',
+      });
+      return opened;
     }),
 
   /**

@@ -67,8 +67,9 @@ export const GoogleAccountLinked = defineEvent({
 });
 
 /**
- * A compliance officer looked at the audit trail: browsed the event log (with the filter used) or ran the
- * log's verification (with its outcome). Stream `audittrail-<consultationId>`.
+ * A compliance officer looked at the audit trail: browsed the event log (with the filter used), ran the
+ * log's verification (with its outcome), exported it, or opened one event (`open`: the filter names the
+ * event id, never the values shown). Stream `audittrail-<consultationId>`.
  */
 export const AuditTrailConsulted = defineEvent({
   type: 'AuditTrailConsulted',
@@ -76,7 +77,7 @@ export const AuditTrailConsulted = defineEvent({
   schema: z.object({
     consultationId: id,
     officerId: id,
-    action: z.enum(['browse', 'verify', 'export']),
+    action: z.enum(['browse', 'verify', 'export', 'open']),
     filter: z.record(z.string().max(50), z.union([z.string().max(200), z.number()])),
     outcome: z.string().max(500).nullable(),
     consultedAt: isoTime,

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { AccessNeeded } from '../../../components/auth/access-needed';
 import { api } from '../../../components/auth/api';
@@ -194,7 +195,12 @@ export function AuditTrail({ types }: { types: string[] }) {
                 {rows.map((e) => (
                   <tr key={e.globalPosition}>
                     <th scope="row" className="num">
-                      {e.globalPosition}
+                      <Link
+                        href={`/compliance/trail/${e.eventId}`}
+                        aria-label={`Open event ${e.globalPosition}`}
+                      >
+                        {e.globalPosition}
+                      </Link>
                     </th>
                     <td data-label="Recorded" className="num">
                       {when(e.recordedAt)}

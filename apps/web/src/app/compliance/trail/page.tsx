@@ -12,7 +12,8 @@ export default function TrailPage() {
       <h1>Audit trail</h1>
       <p className="lead">
         Every recorded action, newest first. Only what happened, when, and who did it is shown here: personal
-        values stay encrypted and appear by field name only. Each search you run here is itself recorded.
+        values stay encrypted and appear by field name only. Open an event (its number) to see it in full.
+        Each search and each event you open is itself recorded.
       </p>
       <AuditTrail types={types} />
     </div>
