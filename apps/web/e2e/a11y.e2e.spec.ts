@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { recordCapability } from '@tia/db';
 import { createTestDatabase } from '@tia/db/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,8 @@ beforeAll(async () => {
   axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   db = await createTestDatabase();
   mailbox = await startMailbox();
+  // The practice pages as a candidate sees them when transcription is up (no worker runs here).
+  await recordCapability(db.sql, { capability: 'transcription', available: true });
   await createStaffAccount(db, { ...OFFICER, role: 'compliance_officer' });
   await ensureBuild(['/practice', '/practice/history', '/account/privacy', '/compliance/requests']);
   const port = await freePort();
@@ -139,6 +142,14 @@ describe('accessibility (axe-core, serious and critical)', () => {
     const found: string[] = [];
     for (const p of ['/account', '/account/password', '/practice', '/practice/history', '/account/privacy'])
       found.push(...(await visit(page, p)));
+    // A practice session's page (the recorder before the camera is turned on).
+    await page.goto(`${base}/practice`, { waitUntil: 'load' });
+    await page.getByLabel(/Competency-based/).check();
+    await page.getByLabel('Number of questions').selectOption('1');
+    await page.getByRole('button', { name: 'Start practising' }).click();
+    await page.waitForURL(/\/practice\/[^/?]+$/, { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Turn on camera and microphone' }).waitFor({ timeout: 15_000 });
+    found.push(...(await serious(page)));
     expect(found).toEqual([]);
   }, 180_000);
 
