@@ -17,6 +17,7 @@ import {
 import type { AuthServices } from '../identity/services.js';
 import { authorize } from '../trpc.js';
 import { POLICIES } from '../auth/rate-limit.js';
+import { measureDuration } from './duration.js';
 import { sniffAudio } from './sniff.js';
 import {
   CANDIDATE,
@@ -94,6 +95,13 @@ export const readLimited = async (
     chunks.push(value);
   }
   return Buffer.concat(chunks, total);
+};
+
+/** The decoded audio may run this much longer than declared (plus the grace) — the worker's own tolerance. */
+const DURATION_MISMATCH_FACTOR = 1.1;
+
+const refuseBody = (message: string): never => {
+  throw new ValidationFailed([{ path: '', message }], message);
 };
 
 const DEFAULT_MIME: Record<AudioContainer, string> = {
@@ -184,6 +192,18 @@ export const handleRecordingUpload = async (a: AuthServices, req: UploadRequest)
       `This ${sniffed.container} file contains video (${sniffed.codecs.join(', ') || 'unknown codec'}). Only audio is accepted: video never leaves your browser.`,
     );
   if (!sniffed.hasAudio) throw new UnsupportedMediaType(`This ${sniffed.container} file has no audio track.`);
+  // The declared length is the browser's claim; the container's own timing is checked before anything is stored.
+  const measured = measureDuration(data, sniffed.container);
+  if (measured.kind === 'truncated')
+    refuseBody('The recording is cut short (the file ends too early). Record your answer again.');
+  if (measured.kind === 'seconds') {
+    if (measured.seconds > maxSeconds)
+      refuseBody(`The recording is longer than the ${session.time_limit_s} s time limit.`);
+    if (measured.seconds > q.durationSeconds * DURATION_MISMATCH_FACTOR + DURATION_GRACE_SECONDS)
+      refuseBody(
+        `The recording lasts ${Math.round(measured.seconds)} s but was sent as ${Math.round(q.durationSeconds)} s. Record your answer again.`,
+      );
+  }
 
   const uploaded = await uploadAnswer(
     a,

@@ -1,0 +1,215 @@
+/**
+ * End-to-end (issue 14, front end): axe-core in Chromium on every page a person can reach — the public pages,
+ * sign-up, sign-in, the candidate's practice, history and privacy pages, and the staff pages (signed in as a
+ * compliance officer with two-factor) — must report no serious or critical violation. Then a keyboard-only
+ * walk through sign-up (Tab, typing, Space, Enter; no clicks). Run alone from the repo root:
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+ *     npx vitest run --project e2e apps/web/e2e/a11y.e2e.spec.ts
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { recordCapability } from '@tia/db';
+import { createTestDatabase } from '@tia/db/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureBuild,
+  freePort,
+  launchChromium,
+  openWatched,
+  signUpAndVerify,
+  startApp,
+  startMailbox,
+  TEST_SERVER_SECRETS,
+  type App,
+  type Mailbox,
+} from './harness';
+import { createStaffAccount, signInEnrollingTotp } from './staff';
+
+const OFFICER = {
+  name: 'Ada Access',
+  email: 'e2e.a11y.officer@example.com',
+  password: 'every page for every person',
+};
+const CANDIDATE = {
+  name: 'Kim Keys',
+  email: 'e2e.a11y.candidate@example.com',
+  password: 'correct horse battery staple 7',
+};
+
+let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+let app: App | undefined;
+let browser: Browser | undefined;
+let mailbox: Mailbox | undefined;
+let base = '';
+let axeSource = '';
+
+beforeAll(async () => {
+  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  db = await createTestDatabase();
+  mailbox = await startMailbox();
+  // The practice pages as a candidate sees them when transcription is up (no worker runs here).
+  await recordCapability(db.sql, { capability: 'transcription', available: true });
+  await createStaffAccount(db, { ...OFFICER, role: 'compliance_officer' });
+  await ensureBuild(['/practice', '/practice/history', '/account/privacy', '/compliance/requests']);
+  const port = await freePort();
+  app = await startApp(
+    {
+      DATABASE_URL: db.url,
+      SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
+      ...TEST_SERVER_SECRETS,
+      PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+    },
+    port,
+  );
+  base = app.base;
+  browser = await launchChromium();
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await app?.stop();
+  await mailbox?.close();
+  await db?.drop();
+});
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** Runs axe on the page as it is now; the source is evaluated (not a <script>: the CSP allows only nonces). */
+async function serious(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: unknown[] }> } }
+    ).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  });
+  const path = new URL(page.url()).pathname;
+  return (violations as Violation[])
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${path}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n.target))
+          .join(', ')}`,
+    );
+}
+
+async function visit(page: Page, path: string): Promise<string[]> {
+  await page.goto(`${base}${path}`, { waitUntil: 'load' });
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  // The page itself was checked, not a sign-in redirect.
+  expect(new URL(page.url()).pathname).toBe(path.split('?')[0]);
+  return serious(page);
+}
+
+describe('accessibility (axe-core, serious and critical)', () => {
+  it('public pages, sign-up and sign-in', async () => {
+    const { page } = await openWatched(browser!, `${base}/`);
+    const found: string[] = [];
+    for (const p of [
+      '/',
+      '/privacy',
+      '/status',
+      '/signup',
+      '/signin',
+      '/reset',
+      '/verify?email=a%40example.com',
+    ])
+      found.push(...(await visit(page, p)));
+    expect(found).toEqual([]);
+    // The check can fail: an image without a text alternative and an unlabelled field are reported.
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.src = '/favicon.ico';
+      const input = document.createElement('input');
+      document.querySelector('main')!.append(img, input);
+    });
+    const planted = await serious(page);
+    expect(planted.join('\n')).toMatch(/critical image-alt/);
+    expect(planted.join('\n')).toMatch(/critical label/);
+  }, 180_000);
+
+  it("a candidate's pages: account, practice, history, privacy", async () => {
+    const { page } = await openWatched(browser!, `${base}/signup`);
+    await signUpAndVerify(page, base, mailbox!, CANDIDATE);
+    const found: string[] = [];
+    for (const p of ['/account', '/account/password', '/practice', '/practice/history', '/account/privacy'])
+      found.push(...(await visit(page, p)));
+    // A practice session's page (the recorder before the camera is turned on).
+    await page.goto(`${base}/practice`, { waitUntil: 'load' });
+    await page.getByLabel(/Competency-based/).check();
+    await page.getByLabel('Number of questions').selectOption('1');
+    await page.getByRole('button', { name: 'Start practising' }).click();
+    await page.waitForURL(/\/practice\/[^/?]+$/, { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Turn on camera and microphone' }).waitFor({ timeout: 15_000 });
+    found.push(...(await serious(page)));
+    expect(found).toEqual([]);
+  }, 180_000);
+
+  it('staff pages (compliance officer with two-factor)', async () => {
+    const { page } = await openWatched(browser!, `${base}/signin`);
+    await signInEnrollingTotp(page, OFFICER.email, OFFICER.password);
+    const found: string[] = [];
+    for (const p of [
+      '/compliance/requests',
+      '/compliance/alerts',
+      '/compliance/breaches',
+      '/compliance/registers',
+      '/compliance/recordings',
+      '/compliance/dependencies',
+      '/compliance/trail',
+    ])
+      found.push(...(await visit(page, p)));
+    expect(found).toEqual([]);
+  }, 240_000);
+
+  it('keyboard only: sign-up with Tab, typing, Space and Enter', async () => {
+    const { page } = await openWatched(browser!, `${base}/signup`);
+    /** Presses Tab until the focused element matches (its id, label or text), at most 40 times. */
+    const tabTo = async (what: RegExp) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement as HTMLInputElement | null;
+          if (!el) return '';
+          const labels = el.labels ? [...el.labels].map((l) => l.innerText).join(' ') : '';
+          return `${el.id} ${labels} ${el.getAttribute('aria-label') ?? ''} ${el.tagName === 'BUTTON' ? el.innerText : ''}`;
+        });
+        if (what.test(focused)) return;
+      }
+      throw new Error(`Tab never reached ${what}`);
+    };
+    const who = {
+      name: 'Kai Keyboard',
+      email: 'e2e.a11y.keyboard@example.com',
+      password: 'tab tab enter 2026',
+    };
+    await tabTo(/Your name/);
+    await page.keyboard.type(who.name);
+    await tabTo(/Email address/);
+    await page.keyboard.type(who.email);
+    await tabTo(/Password/);
+    await page.keyboard.type(who.password);
+    await tabTo(/Date of birth/);
+    await page.keyboard.type('04011990');
+    await tabTo(/^consent-recording /);
+    await page.keyboard.press('Space');
+    expect(await page.locator('#consent-recording').isChecked()).toBe(true);
+    await tabTo(/Create account/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/verify\?email=/, { timeout: 20_000 });
+    const code = await mailbox!.codeFor(who.email);
+    await tabTo(/Confirmation code/);
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/account`, { timeout: 20_000 });
+    await page.getByRole('heading', { name: /Hello, Kai Keyboard/ }).waitFor({ timeout: 15_000 });
+  }, 120_000);
+});
