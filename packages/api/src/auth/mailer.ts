@@ -80,7 +80,8 @@ export const createMailer = (opts: {
   mailboxDir: string;
 }): Mailer => (opts.smtpUrl ? smtpMailer(opts.smtpUrl, opts.from) : fileMailer(opts.mailboxDir, opts.from));
 
-const escapeHtml = (s: string) =>
+/** Text for an HTML mail body (every mail builder uses this one). */
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const page = (paragraphs: string[], code?: string, after: string[] = []) =>

@@ -1,8 +1,5 @@
 import type { breach } from '@tia/domain';
-import type { MailMessage } from '../auth/mailer.js';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml, type MailMessage } from '../auth/mailer.js';
 
 /**
  * The email to a person affected by a breach (GDPR Art. 34(2)): plain language, in a fixed order — what

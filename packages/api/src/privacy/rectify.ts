@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { AuthServices } from '../identity/services.js';
 import { CODE_TTL_SECONDS } from '../auth/codes.js';
 import { POLICIES } from '../auth/rate-limit.js';
-import type { MailMessage } from '../auth/mailer.js';
+import { escapeHtml, type MailMessage } from '../auth/mailer.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors.js';
 import { closePrivacyRequest, recordCompletedRequest, recordPrivacyRequest } from './requests.js';
 
@@ -99,8 +99,6 @@ export const correctName = async (
   return { name };
 };
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /** The same message as plain text and as simple HTML (one paragraph per blank-line block). */
 const withHtml = (m: { subject: string; text: string }) => ({
   ...m,

@@ -50,14 +50,10 @@ export const privacyRouter = router({
   /** A complaint about how we handle personal data: reaches compliance's request queue (P29). */
   complain: procedure(CANDIDATE)
     .input(complaintInput)
-    .mutation(({ ctx, input }) =>
-      lodgeComplaint(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
-    ),
+    .mutation(({ ctx, input }) => lodgeComplaint(authOf(ctx), ctx.actor, input)),
 
   /** Asks for a copy of everything held about the caller (ZIP of JSON + CSV, built by the worker). */
-  requestExport: procedure(CANDIDATE).mutation(({ ctx }) =>
-    requestExport(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }),
-  ),
+  requestExport: procedure(CANDIDATE).mutation(({ ctx }) => requestExport(authOf(ctx), ctx.actor)),
 
   /** The caller's exports with their progress; a ready one downloads once at /api/exports/<exportId>. */
   exports: procedure(CANDIDATE).query(({ ctx }) => listExports(authOf(ctx), ctx.session.userId)),
@@ -65,36 +61,26 @@ export const privacyRouter = router({
   /** Deletes one answer of the caller's (transcript, scores, feedback), at any time once analysed. */
   deleteAnswer: procedure(CANDIDATE)
     .input(deleteAnswerInput)
-    .mutation(({ ctx, input }) =>
-      deleteAnswer(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
-    ),
+    .mutation(({ ctx, input }) => deleteAnswer(authOf(ctx), ctx.actor, input)),
 
   /** Deletes one whole practice session of the caller's with every answer in it. */
   deleteSession: procedure(CANDIDATE)
     .input(deleteSessionInput)
-    .mutation(({ ctx, input }) =>
-      deleteSession(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
-    ),
+    .mutation(({ ctx, input }) => deleteSession(authOf(ctx), ctx.actor, input)),
 
   /** Corrects the caller's name (rectification, P27). */
   correctName: procedure(CANDIDATE)
     .input(correctNameInput)
-    .mutation(({ ctx, input }) =>
-      correctName(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
-    ),
+    .mutation(({ ctx, input }) => correctName(authOf(ctx), ctx.actor, input)),
 
   /** Sends a code to the new address; the email changes only once it is confirmed. */
   changeEmail: procedure(CANDIDATE)
     .input(changeEmailInput)
-    .mutation(({ ctx, input }) =>
-      requestEmailChange(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
-    ),
+    .mutation(({ ctx, input }) => requestEmailChange(authOf(ctx), ctx.actor, input)),
 
   confirmEmailChange: procedure(CANDIDATE)
     .input(confirmEmailInput)
-    .mutation(({ ctx, input }) =>
-      confirmEmailChange(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
-    ),
+    .mutation(({ ctx, input }) => confirmEmailChange(authOf(ctx), ctx.actor, input)),
   /** Erases the caller's account for good (P19, P20, P28): current password or a fresh Google sign-in. */
   erase: procedure(CANDIDATE)
     .input(eraseAccountInput)
