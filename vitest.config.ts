@@ -1,11 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const exclude = ['**/node_modules/**', '**/.next/**', '**/dist/**'];
+// The web app's `@/` import alias (apps/web/tsconfig.json paths), for its unit specs.
+const resolve = { alias: { '@/': fileURLToPath(new URL('./apps/web/src/', import.meta.url)) } };
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve,
         test: {
           name: 'unit',
           include: ['{apps,packages,scripts}/**/*.unit.spec.ts'],
@@ -13,6 +17,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'int',
           include: ['{apps,packages,scripts}/**/*.int.spec.ts'],
@@ -25,6 +30,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'e2e',
           include: ['{apps,packages,scripts}/**/*.e2e.spec.ts'],

@@ -2,20 +2,11 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ROLE_LABEL, STAFF_ROLES } from '../../components/auth/access-needed';
-import { api } from '../../components/auth/api';
-import {
-  ErrorSummary,
-  NO_PROBLEMS,
-  PasswordField,
-  problemsOf,
-  RetryNotice,
-  Submit,
-  summaryItems,
-  useCountdown,
-  type Problems,
-} from '../../components/forms';
+import { useEffect, useRef, useState } from 'react';
+import { ROLE_LABEL, STAFF_ROLES } from '@/components/auth/access-needed';
+import { api } from '@/components/auth/api';
+import { FormShell, useFormProblems } from '@/components/form-shell';
+import { PasswordField, problemsOf } from '@/components/forms';
 
 export function AccountView() {
   const router = useRouter();
@@ -223,10 +214,8 @@ export function ChangePassword({
 }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
-  const [attempt, setAttempt] = useState(0);
+  const form = useFormProblems();
   const [done, setDone] = useState(false);
-  const wait = useCountdown(problems.retryAfter, attempt);
   const change = api.auth.changePassword.useMutation({
     onSuccess: async () => {
       setDone(true);
@@ -234,34 +223,29 @@ export function ChangePassword({
       setNext('');
       await onChanged?.();
     },
-    onError: (err) => {
-      setProblems(problemsOf(err));
-      setAttempt((a) => a + 1);
-    },
+    onError: form.fail,
   });
 
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    setDone(false);
-    const fields: Record<string, string> = {};
-    if (!current) fields.currentPassword = 'Enter your current password.';
-    if (next.length < 8) fields.newPassword = 'Your new password needs at least 8 characters.';
-    if (Object.keys(fields).length) {
-      setProblems({ ...NO_PROBLEMS, fields });
-      setAttempt((a) => a + 1);
-      return;
-    }
-    setProblems(NO_PROBLEMS);
-    change.mutate({ currentPassword: current, newPassword: next });
-  }
-
   return (
-    <section className="card form-card" aria-labelledby="cp-title">
+    <section className="card" aria-labelledby="cp-title">
       <h2 id="cp-title">{title}</h2>
       <p className="muted">{intro}</p>
-      <form noValidate onSubmit={onSubmit} className="form">
-        <ErrorSummary items={summaryItems(problems, PW_IDS)} version={attempt} />
-        <RetryNotice seconds={wait} />
+      <FormShell
+        label={title}
+        layout="narrow"
+        form={form}
+        fieldIds={PW_IDS}
+        pending={change.isPending}
+        submitLabel="Change password"
+        onSubmit={() => {
+          setDone(false);
+          const ok = form.check({
+            currentPassword: !current && 'Enter your current password.',
+            newPassword: next.length < 8 && 'Your new password needs at least 8 characters.',
+          });
+          if (ok) change.mutate({ currentPassword: current, newPassword: next });
+        }}
+      >
         {done ? (
           <p className="notice ok" role="status">
             Your password has been changed.
@@ -274,7 +258,7 @@ export function ChangePassword({
           autoComplete="current-password"
           value={current}
           onChange={setCurrent}
-          error={problems.fields.currentPassword}
+          error={form.fieldError('currentPassword')}
         />
         <PasswordField
           id={PW_IDS.newPassword}
@@ -284,14 +268,9 @@ export function ChangePassword({
           showStrength
           value={next}
           onChange={setNext}
-          error={problems.fields.newPassword}
+          error={form.fieldError('newPassword')}
         />
-        <div className="form-actions">
-          <Submit pending={change.isPending} disabled={wait > 0}>
-            Change password
-          </Submit>
-        </div>
-      </form>
+      </FormShell>
     </section>
   );
 }

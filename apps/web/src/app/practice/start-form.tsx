@@ -2,28 +2,18 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CompetencyId } from '@tia/domain';
-import { practiceApi } from '../../components/practice/api';
+import { FormShell, useFormProblems } from '@/components/form-shell';
+import { Field } from '@/components/forms';
+import { practiceApi } from '@/components/practice/api';
 import {
   MediaPromise,
   SignedIn,
   SpeechUnavailableNotice,
   TrialCounter,
   useSpeechAvailable,
-} from '../../components/practice/signed-in';
-import {
-  ErrorSummary,
-  Field,
-  NO_PROBLEMS,
-  problemsOf,
-  RetryNotice,
-  Submit,
-  summaryItems,
-  useCountdown,
-  type Problems,
-} from '../../components/forms';
-
+} from '@/components/practice/signed-in';
 type TrackId = 'competency' | 'ypp' | 'job';
 
 const IDS: Record<string, string> = {
@@ -81,11 +71,6 @@ export function StartForm() {
   );
 }
 
-function withoutJobFields(p: Problems): Problems {
-  const { jobTitle: _t, jobDescription: _d, ...fields } = p.fields;
-  return Object.keys(fields).length === Object.keys(p.fields).length ? p : { ...p, fields };
-}
-
 function StartFormInner() {
   const router = useRouter();
   const tracks = practiceApi.tracks.useQuery(undefined, { staleTime: 60_000 });
@@ -97,16 +82,11 @@ function StartFormInner() {
   const [jobDescription, setJobDescription] = useState('');
   const [count, setCount] = useState(3);
   const [limit, setLimit] = useState(120);
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
-  const [attempt, setAttempt] = useState(0);
-  const wait = useCountdown(problems.retryAfter, attempt);
+  const form = useFormProblems();
 
   const start = practiceApi.start.useMutation({
     onSuccess: (res) => router.push(`/practice/${encodeURIComponent(res.sessionId)}`),
-    onError: (err) => {
-      setProblems(problemsOf(err));
-      setAttempt((a) => a + 1);
-    },
+    onError: form.fail,
   });
 
   const trackList = tracks.data?.tracks ?? FALLBACK_TRACKS.map((t) => ({ ...t, competencies: [] }));
@@ -114,24 +94,19 @@ function StartFormInner() {
   const competencyTrack = trackList.find((t) => t.id === 'competency');
   const yppTrack = trackList.find((t) => t.id === 'ypp');
 
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const fields: Record<string, string> = {};
-    if (track === 'job') {
-      if (!jobTitle.trim()) fields.jobTitle = 'Enter the job title.';
-      const jd = jobDescription.trim().length;
-      if (jd < JD_MIN)
-        fields.jobDescription = `Paste the job description (at least ${JD_MIN} characters; ${jd} so far).`;
-      else if (jd > JD_MAX)
-        fields.jobDescription = `The job description is too long (at most ${JD_MAX} characters).`;
-    }
-    if (!(count >= 1 && count <= 10)) fields.count = 'Choose between 1 and 10 questions.';
-    if (Object.keys(fields).length) {
-      setProblems({ ...NO_PROBLEMS, fields });
-      setAttempt((a) => a + 1);
-      return;
-    }
-    setProblems(NO_PROBLEMS);
+  function onSubmit() {
+    const jd = jobDescription.trim().length;
+    const job = track === 'job';
+    const ok = form.check({
+      jobTitle: job && !jobTitle.trim() && 'Enter the job title.',
+      jobDescription:
+        job &&
+        (jd < JD_MIN
+          ? `Paste the job description (at least ${JD_MIN} characters; ${jd} so far).`
+          : jd > JD_MAX && `The job description is too long (at most ${JD_MAX} characters).`),
+      count: !(count >= 1 && count <= 10) && 'Choose between 1 and 10 questions.',
+    });
+    if (!ok) return;
     start.mutate({
       track,
       count,
@@ -141,7 +116,7 @@ function StartFormInner() {
     });
   }
 
-  const f = problems.fields;
+  const f = form.problems.fields;
   const noneLeft = trial.data ? trial.data.remaining <= 0 : false;
   const jdLength = jobDescription.trim().length;
 
@@ -171,10 +146,16 @@ function StartFormInner() {
 
       <section className="card form-card" aria-labelledby="start-title">
         <h2 id="start-title">Set up your practice</h2>
-        <form noValidate onSubmit={onSubmit} className="form start-form">
-          <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
-          <RetryNotice seconds={wait} />
-
+        <FormShell
+          label="Set up your practice"
+          layout="stack"
+          className="start-form"
+          form={form}
+          fieldIds={IDS}
+          pending={start.isPending}
+          submitLabel="Start practising"
+          onSubmit={onSubmit}
+        >
           <fieldset className={`tracks${f.track ? ' has-error' : ''}`}>
             <legend>What kind of interview?</legend>
             {f.track ? (
@@ -195,7 +176,7 @@ function StartFormInner() {
                     onChange={() => {
                       setTrack(t.id);
                       // Errors about the job's title and description mean nothing on another track.
-                      if (t.id !== 'job') setProblems((p) => withoutJobFields(p));
+                      if (t.id !== 'job') form.dropFields(['jobTitle', 'jobDescription']);
                     }}
                     aria-describedby={`ps-track-${t.id}-hint`}
                   />
@@ -381,13 +362,7 @@ function StartFormInner() {
             {count} question{count === 1 ? '' : 's'}, up to {limitLabel(limit)} each. Recording stops by
             itself at the limit.
           </p>
-
-          <div className="form-actions">
-            <Submit pending={start.isPending} disabled={wait > 0}>
-              Start practising
-            </Submit>
-          </div>
-        </form>
+        </FormShell>
       </section>
     </>
   );

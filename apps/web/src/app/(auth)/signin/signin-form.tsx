@@ -2,21 +2,11 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { api } from '../../../components/auth/api';
-import { nextStepAfterSignIn } from '../../../components/auth/next-step';
-import {
-  ErrorSummary,
-  Field,
-  NO_PROBLEMS,
-  PasswordField,
-  problemsOf,
-  RetryNotice,
-  Submit,
-  summaryItems,
-  useCountdown,
-  type Problems,
-} from '../../../components/forms';
+import { useState } from 'react';
+import { api } from '@/components/auth/api';
+import { nextStepAfterSignIn } from '@/components/auth/next-step';
+import { FormShell, formAside, useFormProblems } from '@/components/form-shell';
+import { Field, PasswordField } from '@/components/forms';
 
 const IDS = { email: 'signin-email', password: 'signin-password' };
 
@@ -25,11 +15,7 @@ export function SignInForm({ googleError }: { googleError: string | null }) {
   const utils = api.useUtils();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [problems, setProblems] = useState<Problems>(
-    googleError ? { ...NO_PROBLEMS, message: googleError } : NO_PROBLEMS,
-  );
-  const [attempt, setAttempt] = useState(googleError ? 1 : 0);
-  const wait = useCountdown(problems.retryAfter, attempt);
+  const form = useFormProblems({ initialMessage: googleError });
 
   const signIn = api.auth.signIn.useMutation({
     onSuccess: async (res) => {
@@ -42,30 +28,27 @@ export function SignInForm({ googleError }: { googleError: string | null }) {
       const me = await utils.auth.me.fetch();
       router.push(me ? nextStepAfterSignIn(me) : res.mfaRequired ? '/mfa' : '/account');
     },
-    onError: (err) => {
-      setProblems(problemsOf(err));
-      setAttempt((a) => a + 1);
-    },
+    onError: form.fail,
   });
 
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const fields: Record<string, string> = {};
-    if (!email.trim()) fields.email = 'Enter your email address.';
-    if (!password) fields.password = 'Enter your password.';
-    if (Object.keys(fields).length) {
-      setProblems({ ...NO_PROBLEMS, fields });
-      setAttempt((a) => a + 1);
-      return;
-    }
-    setProblems(NO_PROBLEMS);
-    signIn.mutate({ email: email.trim(), password });
-  }
-
   return (
-    <form noValidate onSubmit={onSubmit} className="form">
-      <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
-      <RetryNotice seconds={wait} />
+    <FormShell
+      label="Sign in"
+      layout="stack"
+      form={form}
+      fieldIds={IDS}
+      pending={signIn.isPending}
+      submitLabel="Sign in"
+      onSubmit={() => {
+        if (
+          form.check({
+            email: !email.trim() && 'Enter your email address.',
+            password: !password && 'Enter your password.',
+          })
+        )
+          signIn.mutate({ email: email.trim(), password });
+      }}
+    >
       <Field
         id={IDS.email}
         name="email"
@@ -78,7 +61,7 @@ export function SignInForm({ googleError }: { googleError: string | null }) {
         required
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={problems.fields.email}
+        error={form.fieldError('email')}
       />
       <PasswordField
         id={IDS.password}
@@ -87,16 +70,11 @@ export function SignInForm({ googleError }: { googleError: string | null }) {
         autoComplete="current-password"
         value={password}
         onChange={setPassword}
-        error={problems.fields.password}
+        error={form.fieldError('password')}
       />
-      <p className="form-link">
+      <p className={formAside}>
         <Link href="/reset">Forgot your password?</Link>
       </p>
-      <div className="form-actions">
-        <Submit pending={signIn.isPending} disabled={wait > 0}>
-          Sign in
-        </Submit>
-      </div>
-    </form>
+    </FormShell>
   );
 }

@@ -1,27 +1,16 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { api } from '../../../components/auth/api';
+import { useState } from 'react';
+import { api } from '@/components/auth/api';
 import {
   CONSENT_FIELD_IDS,
   ConsentFieldset,
   NO_CONSENTS,
   type Consents,
-} from '../../../components/auth/consent-fieldset';
-import {
-  ErrorSummary,
-  Field,
-  NO_PROBLEMS,
-  PasswordField,
-  problemsOf,
-  RetryNotice,
-  Submit,
-  summaryItems,
-  useCountdown,
-  type Problems,
-  DateOfBirthField,
-} from '../../../components/forms';
+} from '@/components/auth/consent-fieldset';
+import { FormShell, useFormProblems } from '@/components/form-shell';
+import { DateOfBirthField, Field, PasswordField } from '@/components/forms';
 
 /** Server field path → input id. */
 const IDS: Record<string, string> = {
@@ -32,26 +21,6 @@ const IDS: Record<string, string> = {
   ...CONSENT_FIELD_IDS,
 };
 
-function check(v: {
-  name: string;
-  email: string;
-  password: string;
-  dob: string;
-  recording: boolean;
-}): Problems {
-  const fields: Record<string, string> = {};
-  if (!v.name.trim()) fields.name = 'Enter your name.';
-  if (!v.email.trim()) fields.email = 'Enter your email address.';
-  else if (!/^[^\s@]+@[^\s@]+$/.test(v.email.trim()))
-    fields.email = 'Enter an email address like name@example.com.';
-  if (v.password.length < 8) fields.password = 'Your password needs at least 8 characters.';
-  if (!v.dob) fields.dateOfBirth = 'Enter your date of birth.';
-  if (!v.recording)
-    fields['consents.recordingFeedback'] =
-      'To give you feedback we have to process your recorded answers. Tick the box to agree, or do not create an account.';
-  return { ...NO_PROBLEMS, fields };
-}
-
 export function SignUpForm({ policyVersion }: { policyVersion: string }) {
   const router = useRouter();
   const [name, setName] = useState('');
@@ -59,43 +28,41 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
   const [password, setPassword] = useState('');
   const [dob, setDob] = useState('');
   const [consents, setConsents] = useState<Consents>(NO_CONSENTS);
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
-  const [attempt, setAttempt] = useState(0);
-  const wait = useCountdown(problems.retryAfter, attempt);
+  const form = useFormProblems();
 
   const signUp = api.auth.signUp.useMutation({
     onSuccess: (res) => router.push(`/verify?email=${encodeURIComponent(res.email || email.trim())}`),
-    onError: (err) => {
-      setProblems(problemsOf(err));
-      setAttempt((a) => a + 1);
-    },
+    onError: form.fail,
   });
 
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const local = check({ name, email, password, dob, recording: consents.recordingFeedback });
-    if (Object.keys(local.fields).length > 0) {
-      setProblems(local);
-      setAttempt((a) => a + 1);
-      return;
-    }
-    setProblems(NO_PROBLEMS);
-    signUp.mutate({
-      name: name.trim(),
-      email: email.trim(),
-      password,
-      dateOfBirth: dob,
-      consents,
-      policyVersion,
+  function onSubmit() {
+    const mail = email.trim();
+    const ok = form.check({
+      name: !name.trim() && 'Enter your name.',
+      email: !mail
+        ? 'Enter your email address.'
+        : !/^[^\s@]+@[^\s@]+$/.test(mail) && 'Enter an email address like name@example.com.',
+      password: password.length < 8 && 'Your password needs at least 8 characters.',
+      dateOfBirth: !dob && 'Enter your date of birth.',
+      'consents.recordingFeedback':
+        !consents.recordingFeedback &&
+        'To give you feedback we have to process your recorded answers. Tick the box to agree, or do not create an account.',
     });
+    if (!ok) return;
+    signUp.mutate({ name: name.trim(), email: mail, password, dateOfBirth: dob, consents, policyVersion });
   }
 
-  const f = problems.fields;
-  const consentError = f['consents.recordingFeedback'] ?? f.consents;
   return (
-    <form noValidate onSubmit={onSubmit} className="form" aria-describedby="signup-privacy">
-      <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
-      <RetryNotice seconds={wait} />
+    <FormShell
+      label="Create an account"
+      layout="stack"
+      describedBy="signup-privacy"
+      form={form}
+      fieldIds={IDS}
+      pending={signUp.isPending}
+      submitLabel="Create account"
+      onSubmit={onSubmit}
+    >
       <Field
         id={IDS.name!}
         name="name"
@@ -104,7 +71,7 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
         required
         value={name}
         onChange={(e) => setName(e.target.value)}
-        error={f.name}
+        error={form.fieldError('name')}
       />
       <Field
         id={IDS.email!}
@@ -119,7 +86,7 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
         required
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={f.email}
+        error={form.fieldError('email')}
       />
       <PasswordField
         id={IDS.password!}
@@ -129,29 +96,22 @@ export function SignUpForm({ policyVersion }: { policyVersion: string }) {
         showStrength
         value={password}
         onChange={setPassword}
-        error={f.password}
+        error={form.fieldError('password')}
       />
       <DateOfBirthField
         id={IDS.dateOfBirth!}
         hint="You must be at least 16 to use TrueInterviewAI."
         value={dob}
         onChange={setDob}
-        error={f.dateOfBirth}
+        error={form.fieldError('dateOfBirth')}
       />
-
       <ConsentFieldset
         policyVersion={policyVersion}
         value={consents}
         onChange={setConsents}
-        error={consentError}
+        error={form.fieldError('consents.recordingFeedback') ?? form.fieldError('consents')}
         hintId="signup-privacy"
       />
-
-      <div className="form-actions">
-        <Submit pending={signUp.isPending} disabled={wait > 0}>
-          Create account
-        </Submit>
-      </div>
-    </form>
+    </FormShell>
   );
 }

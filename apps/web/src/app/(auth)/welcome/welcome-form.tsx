@@ -2,23 +2,16 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { api } from '../../../components/auth/api';
+import { useState } from 'react';
+import { api } from '@/components/auth/api';
 import {
   CONSENT_FIELD_IDS,
   ConsentFieldset,
   NO_CONSENTS,
   type Consents,
-} from '../../../components/auth/consent-fieldset';
-import {
-  ErrorSummary,
-  NO_PROBLEMS,
-  problemsOf,
-  Submit,
-  summaryItems,
-  type Problems,
-  DateOfBirthField,
-} from '../../../components/forms';
+} from '@/components/auth/consent-fieldset';
+import { FormShell, useFormProblems } from '@/components/form-shell';
+import { DateOfBirthField, problemsOf } from '@/components/forms';
 
 /** Server field path → input id. */
 const IDS: Record<string, string> = {
@@ -33,8 +26,7 @@ export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
   const me = api.auth.me.useQuery(undefined, { retry: false });
   const [dob, setDob] = useState('');
   const [consents, setConsents] = useState<Consents>(NO_CONSENTS);
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
-  const [attempt, setAttempt] = useState(0);
+  const form = useFormProblems();
   const [erased, setErased] = useState<string | null>(null);
 
   const complete = api.auth.completeProfile.useMutation({
@@ -50,8 +42,7 @@ export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
         setErased(p.fields.dateOfBirth ?? p.message ?? '');
         return;
       }
-      setProblems(p);
-      setAttempt((a) => a + 1);
+      form.fail(err);
       await utils.auth.me.invalidate();
     },
   });
@@ -81,50 +72,39 @@ export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
       </p>
     );
 
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const fields: Record<string, string> = {};
-    if (!dob) fields.dateOfBirth = 'Enter your date of birth.';
-    if (!consents.recordingFeedback)
-      fields['consents.recordingFeedback'] =
-        'To give you feedback we have to process your recorded answers. Tick the box to agree, or do not use TrueInterviewAI.';
-    if (Object.keys(fields).length > 0) {
-      setProblems({ ...NO_PROBLEMS, fields });
-      setAttempt((a) => a + 1);
-      return;
-    }
-    setProblems(NO_PROBLEMS);
-    complete.mutate({
-      dateOfBirth: dob,
-      consents,
-      policyVersion,
-    });
-  }
-
-  const f = problems.fields;
-  const consentError = f['consents.recordingFeedback'] ?? f.consents;
   return (
-    <form noValidate onSubmit={onSubmit} className="form" aria-describedby="welcome-privacy">
-      <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
+    <FormShell
+      label="Finish your profile"
+      layout="stack"
+      describedBy="welcome-privacy"
+      form={form}
+      fieldIds={IDS}
+      pending={complete.isPending}
+      submitLabel="Continue"
+      onSubmit={() => {
+        const ok = form.check({
+          dateOfBirth: !dob && 'Enter your date of birth.',
+          'consents.recordingFeedback':
+            !consents.recordingFeedback &&
+            'To give you feedback we have to process your recorded answers. Tick the box to agree, or do not use TrueInterviewAI.',
+        });
+        if (ok) complete.mutate({ dateOfBirth: dob, consents, policyVersion });
+      }}
+    >
       <DateOfBirthField
         id={IDS.dateOfBirth!}
         hint="You must be at least 16 to use TrueInterviewAI. If you are younger, we erase the account."
         value={dob}
         onChange={setDob}
-        error={f.dateOfBirth}
+        error={form.fieldError('dateOfBirth')}
       />
-
       <ConsentFieldset
         policyVersion={policyVersion}
         value={consents}
         onChange={setConsents}
-        error={consentError}
+        error={form.fieldError('consents.recordingFeedback') ?? form.fieldError('consents')}
         hintId="welcome-privacy"
       />
-
-      <div className="form-actions">
-        <Submit pending={complete.isPending}>Continue</Submit>
-      </div>
-    </form>
+    </FormShell>
   );
 }

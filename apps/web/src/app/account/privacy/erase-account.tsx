@@ -1,8 +1,9 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { api } from '../../../components/auth/api';
-import { Field, problemsOf, Submit } from '../../../components/forms';
+import { useState } from 'react';
+import { api } from '@/components/auth/api';
+import { FormShell, useFormProblems } from '@/components/form-shell';
+import { Field } from '@/components/forms';
 
 const CONFIRM_WORD = 'ERASE';
 
@@ -14,13 +15,8 @@ export function EraseAccount() {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const erase = api.privacy.erase.useMutation();
-  const problems = erase.error ? problemsOf(erase.error) : null;
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    if (confirm.trim() !== CONFIRM_WORD) return;
-    erase.mutate(password === '' ? {} : { currentPassword: password });
-  };
+  const form = useFormProblems();
+  const erase = api.privacy.erase.useMutation({ onError: form.fail });
   if (erase.isSuccess)
     return (
       <section className="card" aria-labelledby="erase-title">
@@ -45,12 +41,22 @@ export function EraseAccount() {
           Erase my account…
         </button>
       ) : (
-        <form onSubmit={onSubmit} noValidate>
-          {problems?.message ? (
-            <p className="notice bad" role="alert">
-              {problems.message}
+        <FormShell
+          label="Erase my account"
+          form={form}
+          fieldIds={{ currentPassword: 'erase-password', confirm: 'erase-confirm' }}
+          pending={erase.isPending}
+          disabled={confirm.trim() !== CONFIRM_WORD}
+          submitLabel="Erase my account for good"
+          onSubmit={() => erase.mutate(password === '' ? {} : { currentPassword: password })}
+          after={
+            <p className="button-row tight">
+              <button type="button" className="button secondary" onClick={() => setOpen(false)}>
+                Keep my account
+              </button>
             </p>
-          ) : null}
+          }
+        >
           <Field
             id="erase-password"
             name="currentPassword"
@@ -60,7 +66,7 @@ export function EraseAccount() {
             hint="Signed up with Google and never set a password? Leave this empty: it works within 10 minutes of signing in with Google."
             maxLength={1024}
             value={password}
-            error={problems?.fields.currentPassword}
+            error={form.fieldError('currentPassword')}
             onChange={(e) => setPassword(e.target.value)}
           />
           <Field
@@ -72,15 +78,7 @@ export function EraseAccount() {
             value={confirm}
             onChange={(e) => setConfirm(e.target.value)}
           />
-          <p className="button-row tight">
-            <Submit pending={erase.isPending} disabled={confirm.trim() !== CONFIRM_WORD}>
-              Erase my account for good
-            </Submit>
-            <button type="button" className="button secondary" onClick={() => setOpen(false)}>
-              Keep my account
-            </button>
-          </p>
-        </form>
+        </FormShell>
       )}
     </section>
   );

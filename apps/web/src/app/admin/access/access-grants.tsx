@@ -1,17 +1,10 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { AccessNeeded, ROLE_LABEL } from '../../../components/auth/access-needed';
-import { api } from '../../../components/auth/api';
-import {
-  ErrorSummary,
-  Field,
-  NO_PROBLEMS,
-  problemsOf,
-  Submit,
-  summaryItems,
-  type Problems,
-} from '../../../components/forms';
+import { useState } from 'react';
+import { AccessNeeded, ROLE_LABEL } from '@/components/auth/access-needed';
+import { api } from '@/components/auth/api';
+import { FormShell, useFormProblems } from '@/components/form-shell';
+import { Field, problemsOf } from '@/components/forms';
 
 const GRANTABLE = ['compliance_officer', 'analyst', 'admin'] as const;
 type StaffRole = (typeof GRANTABLE)[number];
@@ -157,41 +150,31 @@ export function AccessGrants() {
 function GrantForm({ onDone }: { onDone: () => Promise<void> }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<StaffRole>('analyst');
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
-  const [attempt, setAttempt] = useState(0);
+  const form = useFormProblems();
   const grant = api.admin.grantRole.useMutation({
     onSuccess: async () => {
       setEmail('');
       await onDone();
     },
-    onError: (err) => {
-      setProblems(problemsOf(err));
-      setAttempt((a) => a + 1);
-    },
+    onError: form.fail,
   });
-
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (!email.trim()) {
-      setProblems({
-        ...NO_PROBLEMS,
-        fields: { email: 'Enter the email address the person signed up with.' },
-      });
-      setAttempt((a) => a + 1);
-      return;
-    }
-    setProblems(NO_PROBLEMS);
-    grant.mutate({ email: email.trim(), role });
-  }
+  const roleError = form.fieldError('role');
 
   return (
-    <section className="card form-card" aria-labelledby="grant-title">
+    <section className="card" aria-labelledby="grant-title">
       <h2 id="grant-title">Grant a role</h2>
-      <form noValidate onSubmit={onSubmit} className="form">
-        <ErrorSummary
-          items={summaryItems(problems, { email: 'grant-email', role: 'grant-role' })}
-          version={attempt}
-        />
+      <FormShell
+        label="Grant a role"
+        layout="narrow"
+        form={form}
+        fieldIds={{ email: 'grant-email', role: 'grant-role' }}
+        pending={grant.isPending}
+        submitLabel="Grant role"
+        onSubmit={() => {
+          if (form.check({ email: !email.trim() && 'Enter the email address the person signed up with.' }))
+            grant.mutate({ email: email.trim(), role });
+        }}
+      >
         {grant.isSuccess ? (
           <p className="notice ok" role="status">
             Role granted.
@@ -207,13 +190,13 @@ function GrantForm({ onDone }: { onDone: () => Promise<void> }) {
           autoComplete="off"
           value={email}
           onChange={(e) => setEmail(e.target.value)}
-          error={problems.fields.email}
+          error={form.fieldError('email')}
         />
-        <div className={`field${problems.fields.role ? ' has-error' : ''}`}>
+        <div className={`field${roleError ? ' has-error' : ''}`}>
           <label htmlFor="grant-role">Role</label>
-          {problems.fields.role ? (
+          {roleError ? (
             <p className="field-error" id="grant-role-error">
-              {problems.fields.role}
+              {roleError}
             </p>
           ) : null}
           <select
@@ -222,7 +205,7 @@ function GrantForm({ onDone }: { onDone: () => Promise<void> }) {
             className="input narrow"
             value={role}
             onChange={(e) => setRole(e.target.value as StaffRole)}
-            aria-describedby={problems.fields.role ? 'grant-role-error' : undefined}
+            aria-describedby={roleError ? 'grant-role-error' : undefined}
           >
             {GRANTABLE.map((r) => (
               <option key={r} value={r}>
@@ -231,10 +214,7 @@ function GrantForm({ onDone }: { onDone: () => Promise<void> }) {
             ))}
           </select>
         </div>
-        <div className="form-actions">
-          <Submit pending={grant.isPending}>Grant role</Submit>
-        </div>
-      </form>
+      </FormShell>
     </section>
   );
 }

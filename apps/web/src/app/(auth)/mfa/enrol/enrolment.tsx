@@ -2,20 +2,15 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api } from '../../../../components/auth/api';
-import { QrCode } from '../../../../components/auth/qr-code';
-import {
-  ErrorSummary,
-  NO_PROBLEMS,
-  problemsOf,
-  RetryNotice,
-  Submit,
-  summaryItems,
-  useCountdown,
-  type Problems,
-  CodeField,
-} from '../../../../components/forms';
+import { useEffect, useRef, useState } from 'react';
+import { api } from '@/components/auth/api';
+import { QrCode } from '@/components/auth/qr-code';
+import { FormShell, formMessageOnField, useFormProblems } from '@/components/form-shell';
+import { CodeField } from '@/components/forms';
+
+/** A wrong code comes back as a form-level message: show it on the input. */
+const onCodeField = formMessageOnField('code');
+const IDS = { code: 'enrol-code' };
 
 function groups(secret: string): string {
   return secret
@@ -29,63 +24,35 @@ export function Enrolment() {
   const utils = api.useUtils();
   const [code, setCode] = useState('');
   const [saved, setSaved] = useState(false);
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
-  const [attempt, setAttempt] = useState(0);
-  const wait = useCountdown(problems.retryAfter, attempt);
+  const form = useFormProblems({ shape: onCodeField });
   const stepHeading = useRef<HTMLHeadingElement>(null);
-  const fail = (err: unknown) => {
-    const p = problemsOf(err);
-    setProblems(
-      p.message && p.code === 'BAD_REQUEST' && !p.fields.code
-        ? { ...p, message: null, fields: { ...p.fields, code: p.message } }
-        : p,
-    );
-    setAttempt((a) => a + 1);
-  };
-  const begin = api.mfa.beginEnrolment.useMutation({ onError: fail });
-  const confirm = api.mfa.confirmEnrolment.useMutation({ onError: fail });
+  const begin = api.mfa.beginEnrolment.useMutation({ onError: form.fail });
+  const confirm = api.mfa.confirmEnrolment.useMutation({ onError: form.fail });
   const step = confirm.data ? 3 : begin.data ? 2 : 1;
 
   useEffect(() => {
     if (step > 1) stepHeading.current?.focus();
   }, [step]);
 
-  function onConfirm(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    if (!/^\d{6}$/.test(code)) {
-      setProblems({ ...NO_PROBLEMS, fields: { code: 'Enter the 6-digit code your app shows.' } });
-      setAttempt((a) => a + 1);
-      return;
-    }
-    setProblems(NO_PROBLEMS);
-    confirm.mutate({ code });
-  }
-
-  const summary = <ErrorSummary items={summaryItems(problems, { code: 'enrol-code' })} version={attempt} />;
-
   if (step === 1) {
     return (
-      <div className="form">
-        <p>
-          Staff accounts need a second factor. You will need an authenticator app on your phone, such as one
-          from your password manager, Google Authenticator or Microsoft Authenticator.
-        </p>
-        {summary}
-        <RetryNotice seconds={wait} />
-        <div className="form-actions">
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setProblems(NO_PROBLEMS);
-              begin.mutate();
-            }}
-            disabled={begin.isPending || wait > 0}
-          >
-            {begin.isPending ? 'Please wait…' : 'Start set-up'}
-          </button>
-        </div>
-      </div>
+      <FormShell
+        label="Start two-factor set-up"
+        layout="stack"
+        intro={
+          <p>
+            Staff accounts need a second factor. You will need an authenticator app on your phone, such as one
+            from your password manager, Google Authenticator or Microsoft Authenticator.
+          </p>
+        }
+        form={form}
+        fieldIds={IDS}
+        pending={begin.isPending}
+        submitLabel="Start set-up"
+        onSubmit={() => begin.mutate()}
+      >
+        {null}
+      </FormShell>
     );
   }
 
@@ -107,23 +74,27 @@ export function Enrolment() {
             </p>
           </div>
         </div>
-        <form noValidate onSubmit={onConfirm} className="form">
-          {summary}
-          <RetryNotice seconds={wait} />
+        <FormShell
+          label="Confirm two-factor set-up"
+          layout="stack"
+          form={form}
+          fieldIds={IDS}
+          pending={confirm.isPending}
+          submitLabel="Turn on two-factor"
+          onSubmit={() => {
+            if (form.check({ code: !/^\d{6}$/.test(code) && 'Enter the 6-digit code your app shows.' }))
+              confirm.mutate({ code });
+          }}
+        >
           <CodeField
-            id="enrol-code"
+            id={IDS.code}
             name="code"
             label="Enter the 6-digit code your app now shows"
             value={code}
             onChange={setCode}
-            error={problems.fields.code}
+            error={form.fieldError('code')}
           />
-          <div className="form-actions">
-            <Submit pending={confirm.isPending} disabled={wait > 0}>
-              Turn on two-factor
-            </Submit>
-          </div>
-        </form>
+        </FormShell>
       </>
     );
   }
@@ -157,7 +128,7 @@ export function Enrolment() {
         />
         <label htmlFor="codes-saved">I have saved my recovery codes somewhere safe.</label>
       </div>
-      <div className="form-actions">
+      <div className="button-row tight">
         <button
           type="button"
           className="button"

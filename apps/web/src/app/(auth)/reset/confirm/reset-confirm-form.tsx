@@ -1,21 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { useState, type FormEvent } from 'react';
-import { api } from '../../../../components/auth/api';
-import {
-  ErrorSummary,
-  Field,
-  NO_PROBLEMS,
-  PasswordField,
-  problemsOf,
-  RetryNotice,
-  Submit,
-  summaryItems,
-  useCountdown,
-  type Problems,
-  CodeField,
-} from '../../../../components/forms';
+import { useState } from 'react';
+import { api } from '@/components/auth/api';
+import { FormShell, formAside, useFormProblems } from '@/components/form-shell';
+import { CodeField, Field, PasswordField } from '@/components/forms';
 
 const IDS = { email: 'rc-email', code: 'rc-code', newPassword: 'rc-password' };
 
@@ -23,30 +12,8 @@ export function ResetConfirmForm({ initialEmail }: { initialEmail: string }) {
   const [email, setEmail] = useState(initialEmail);
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
-  const [problems, setProblems] = useState<Problems>(NO_PROBLEMS);
-  const [attempt, setAttempt] = useState(0);
-  const wait = useCountdown(problems.retryAfter, attempt);
-  const reset = api.auth.resetPassword.useMutation({
-    onError: (err) => {
-      setProblems(problemsOf(err));
-      setAttempt((a) => a + 1);
-    },
-  });
-
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const fields: Record<string, string> = {};
-    if (!email.trim()) fields.email = 'Enter your email address.';
-    if (!/^\d{6}$/.test(code)) fields.code = 'Enter the 6-digit code from the email.';
-    if (password.length < 8) fields.newPassword = 'Your new password needs at least 8 characters.';
-    if (Object.keys(fields).length) {
-      setProblems({ ...NO_PROBLEMS, fields });
-      setAttempt((a) => a + 1);
-      return;
-    }
-    setProblems(NO_PROBLEMS);
-    reset.mutate({ email: email.trim(), code, newPassword: password });
-  }
+  const form = useFormProblems();
+  const reset = api.auth.resetPassword.useMutation({ onError: form.fail });
 
   if (reset.isSuccess) {
     return (
@@ -62,9 +29,29 @@ export function ResetConfirmForm({ initialEmail }: { initialEmail: string }) {
   }
 
   return (
-    <form noValidate onSubmit={onSubmit} className="form">
-      <ErrorSummary items={summaryItems(problems, IDS)} version={attempt} />
-      <RetryNotice seconds={wait} />
+    <FormShell
+      label="Choose a new password"
+      layout="stack"
+      form={form}
+      fieldIds={IDS}
+      pending={reset.isPending}
+      submitLabel="Change password"
+      onSubmit={() => {
+        if (
+          form.check({
+            email: !email.trim() && 'Enter your email address.',
+            code: !/^\d{6}$/.test(code) && 'Enter the 6-digit code from the email.',
+            newPassword: password.length < 8 && 'Your new password needs at least 8 characters.',
+          })
+        )
+          reset.mutate({ email: email.trim(), code, newPassword: password });
+      }}
+      after={
+        <p className={formAside}>
+          No code? <Link href="/reset">Ask for a new one</Link>.
+        </p>
+      }
+    >
       <Field
         id={IDS.email}
         name="email"
@@ -74,7 +61,7 @@ export function ResetConfirmForm({ initialEmail }: { initialEmail: string }) {
         required
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={problems.fields.email}
+        error={form.fieldError('email')}
       />
       <CodeField
         id={IDS.code}
@@ -83,7 +70,7 @@ export function ResetConfirmForm({ initialEmail }: { initialEmail: string }) {
         required
         value={code}
         onChange={setCode}
-        error={problems.fields.code}
+        error={form.fieldError('code')}
       />
       <PasswordField
         id={IDS.newPassword}
@@ -93,16 +80,8 @@ export function ResetConfirmForm({ initialEmail }: { initialEmail: string }) {
         showStrength
         value={password}
         onChange={setPassword}
-        error={problems.fields.newPassword}
+        error={form.fieldError('newPassword')}
       />
-      <div className="form-actions">
-        <Submit pending={reset.isPending} disabled={wait > 0}>
-          Change password
-        </Submit>
-      </div>
-      <p className="form-link">
-        No code? <Link href="/reset">Ask for a new one</Link>.
-      </p>
-    </form>
+    </FormShell>
   );
 }
