@@ -2,12 +2,15 @@
  * End-to-end (issue 14, front end): axe-core in Chromium on every page a person can reach — the public pages,
  * sign-up, sign-in, the candidate's practice, history and privacy pages, and the staff pages (signed in as a
  * compliance officer with two-factor) — must report no serious or critical violation. Then a keyboard-only
- * walk through sign-up (Tab, typing, Space, Enter; no clicks). Run alone from the repo root:
+ * walk through sign-up (Tab, typing, Space, Enter; no clicks). On every page it also checks what the page leaves
+ * behind (P34, P38, P39): no cookie outside the essential ones of the inventory, no local or session storage,
+ * no request (or CSP-blocked attempt) to another origin. Run alone from the repo root:
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
  *     npx vitest run --project e2e apps/web/e2e/a11y.e2e.spec.ts
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { COOKIE_INVENTORY } from '@tia/api';
 import { recordCapability } from '@tia/db';
 import { createTestDatabase } from '@tia/db/testing';
 import type { Browser, Page } from 'playwright-core';
@@ -101,12 +104,47 @@ async function serious(page: Page): Promise<string[]> {
     );
 }
 
+const ESSENTIAL = new Set(COOKIE_INVENTORY.filter((c) => c.category === 'essential').map((c) => c.name));
+/** Requests a watched page made to another origin (P38, P39: no social plug-in, ad or analytics script). */
+const foreignRequests = new Map<Page, string[]>();
+
+function watchRequests(page: Page): void {
+  if (foreignRequests.has(page)) return;
+  const seen: string[] = [];
+  foreignRequests.set(page, seen);
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:') return;
+    if (url.origin !== base) seen.push(`${new URL(page.url()).pathname} → ${url.origin}${url.pathname}`);
+  });
+}
+
+/**
+ * What the page leaves in the browser beyond the essential cookies (P34, P38): any other cookie, any
+ * local or session storage key, and every request it made to another origin so far.
+ */
+async function footprint(page: Page): Promise<string[]> {
+  const path = new URL(page.url()).pathname;
+  const cookies = (await page.context().cookies())
+    .filter((c) => !ESSENTIAL.has(c.name))
+    .map((c) => `${path}: cookie ${c.name} is not an essential cookie of the inventory`);
+  const storage = await page.evaluate(() => [
+    ...Object.keys(window.localStorage).map((k) => `localStorage ${k}`),
+    ...Object.keys(window.sessionStorage).map((k) => `sessionStorage ${k}`),
+    // Attempts the Content-Security-Policy stopped before they reached the network (openWatched records them).
+    ...((window as unknown as { __csp?: string[] }).__csp ?? []).map((v) => `blocked by CSP: ${v}`),
+  ]);
+  const foreign = foreignRequests.get(page) ?? [];
+  return [...cookies, ...storage.map((s) => `${path}: ${s}`), ...foreign.splice(0)];
+}
+
 async function visit(page: Page, path: string): Promise<string[]> {
+  watchRequests(page);
   await page.goto(`${base}${path}`, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle').catch(() => undefined);
   // The page itself was checked, not a sign-in redirect.
   expect(new URL(page.url()).pathname).toBe(path.split('?')[0]);
-  return serious(page);
+  return [...(await serious(page)), ...(await footprint(page))];
 }
 
 describe('accessibility (axe-core, serious and critical)', () => {
@@ -134,6 +172,20 @@ describe('accessibility (axe-core, serious and critical)', () => {
     const planted = await serious(page);
     expect(planted.join('\n')).toMatch(/critical image-alt/);
     expect(planted.join('\n')).toMatch(/critical label/);
+    // The footprint check can fail too: a stored key, a tracking cookie and a request to another origin.
+    await page.evaluate(() => {
+      window.localStorage.setItem('planted', '1');
+      document.cookie = 'planted_tracker=1; path=/';
+      void fetch('http://127.0.0.2:9/pixel.gif', { mode: 'no-cors' }).catch(() => undefined);
+    });
+    await page.waitForTimeout(300);
+    const left = (await footprint(page)).join('\n');
+    expect(left).toMatch(/localStorage planted/);
+    expect(left).toMatch(/cookie planted_tracker/);
+    // Stopped by the CSP (connect-src) or, were it allowed, seen on the wire: reported either way.
+    expect(left).toMatch(/127\.0\.0\.2:9/);
+    await page.evaluate(() => window.localStorage.clear());
+    await page.context().clearCookies({ name: 'planted_tracker' });
   }, 180_000);
 
   it("a candidate's pages: account, practice, history, privacy", async () => {
