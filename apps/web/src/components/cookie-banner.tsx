@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { api } from './auth/api';
 import { problemsOf } from './forms';
+import styles from './cookie-banner.module.css';
 
 /** The one essential cookie that remembers the choice: `<consentId>.<performance><functional><targeting>`. */
 export const COOKIE_CONSENT_COOKIE = 'tia_cookie_consent';
@@ -76,7 +77,7 @@ export function CookieBanner() {
   const save = (c: Omit<Choice, 'consentId'>) =>
     record.mutate({ ...(choice.consentId ? { consentId: choice.consentId } : {}), ...c });
   return (
-    <section className="cookie-banner" aria-labelledby="cookie-banner-title">
+    <section className={styles.banner} aria-labelledby="cookie-banner-title">
       <div className="container">
         <h2 id="cookie-banner-title">Your cookie choice</h2>
         <p>
@@ -89,7 +90,7 @@ export function CookieBanner() {
           </p>
         ) : null}
         {details ? (
-          <fieldset className="cookie-choices">
+          <fieldset className={styles.choices}>
             <legend>Choose which cookies to allow</legend>
             <label>
               <input type="checkbox" checked disabled /> Essential (always on)

@@ -6,6 +6,7 @@ import { problemsOf } from '../../../components/forms';
 import { Complaint, DataExport, MyRequests, Rectification } from './rights';
 import { EraseAccount } from './erase-account';
 import { ReportMinor } from '../../../components/report-minor';
+import styles from './privacy-view.module.css';
 
 const PURPOSES: Record<string, { title: string; about: string }> = {
   recording_feedback: {
@@ -76,7 +77,7 @@ function Consents() {
           {problemsOf(set.error).message}
         </p>
       ) : null}
-      <ul className="consent-list">
+      <ul className={styles.consents}>
         {current.data.map((c) => {
           const label = PURPOSES[c.purpose] ?? { title: c.purpose, about: '' };
           const given = c.status === 'given';
