@@ -16,7 +16,7 @@ export const PolicyRevisionId = z
 export const POLICY_TEXT_MAX = 60_000;
 
 /**
- * Policy revisions (P35). A compliance officer published revision `revision` (1, 2, … on the stream `policy`)
+ * Policy revisions (P35). A compliance officer published revision `revision` (1, 2, … on the stream `policy-revisions`)
  * of the privacy notice: its label, what changed in plain language, whether the change is significant (people
  * are then asked to acknowledge it and emailed), the day it takes effect, and the full text as published so
  * that what a person acknowledged can be shown later. No personal data beyond the officer's id.

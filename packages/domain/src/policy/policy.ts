@@ -1,12 +1,12 @@
 /**
- * Policy revisions (P35): a decider over the one stream `policy` (officers publish numbered revisions of the
+ * Policy revisions (P35): a decider over the one stream `policy-revisions` (officers publish numbered revisions of the
  * privacy notice) and one over each person's acknowledgements (`policy-acceptance-<userId>`). Pure: the time
  * comes in with the command; what the acknowledgement refers to is read by the use case and passed in.
  */
 import { eventSlice, type EventOf } from '../events/domain-event.js';
 import { DomainRuleViolated, type Decider } from '../decider.js';
 
-export const POLICY_STREAM = 'policy';
+export const POLICY_STREAM = 'policy-revisions';
 export const acceptanceStream = (userId: string) => `policy-acceptance-${userId}`;
 export const noticeStream = (revision: number, userId: string) => `policy-notice-${revision}-${userId}`;
 
