@@ -26,15 +26,18 @@ export function PolicyRevisionLine({ prefix = 'Privacy notice' }: { prefix?: str
  */
 export function PolicyChangeNotice() {
   const me = api.auth.me.useQuery(undefined, { retry: false, staleTime: 30_000 });
-  const signedIn = Boolean(me.data);
+  // Not while a second factor or a new password is still due: those pages come first (and refuse other calls).
+  const signedIn = Boolean(
+    me.data && !(me.data.mfaEnrolled && !me.data.mfaPassed) && !me.data.passwordChangeRequired,
+  );
   const status = api.policy.status.useQuery(undefined, { enabled: signedIn, retry: false });
   const utils = api.useUtils();
   const accept = api.policy.accept.useMutation({ onSuccess: () => utils.policy.status.invalidate() });
   const pending = signedIn ? status.data?.acknowledge : null;
   if (!pending) return null;
   return (
-    <section className="container" aria-labelledby="policy-change-title">
-      <div className="callout" role="region" aria-labelledby="policy-change-title">
+    <div className="container">
+      <section className="callout" aria-labelledby="policy-change-title">
         <h2 id="policy-change-title">We changed our privacy notice</h2>
         <p>
           Revision {pending.revision} ({pending.revisionId}) applies from {pending.effectiveOn}. What changed:
@@ -56,7 +59,7 @@ export function PolicyChangeNotice() {
             {problemsOf(accept.error).message}
           </p>
         ) : null}
-      </div>
-    </section>
+      </section>
+    </div>
   );
 }
