@@ -34,6 +34,21 @@ const Env = z
     AUDIO_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
     AUDIO_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** Mail (policy-change notices): the web app's settings. Unset SMTP_URL → .eml files in MAILBOX_DIR. */
+    SMTP_URL: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+        .optional(),
+    ),
+    MAIL_FROM: z.string().min(3).default('TrueInterviewAI <no-reply@trueinterview.local>'),
+    MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
+    /** Links in emails point here. */
+    PUBLIC_ORIGIN: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    /** Emails about a significant policy revision: at most this many per run, one run every N seconds. */
+    POLICY_NOTICE_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
+    POLICY_NOTICE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   })
   .extend(speechEnvSchema.shape)
   .extend(llmEnvSchema.shape)

@@ -24,6 +24,7 @@ import { KafkaTransport } from './transport/kafka.js';
 import type { Handler, Transport } from './transport/port.js';
 import { diagnosticsHandler } from './handlers/diagnostics.js';
 import { privacyExportHandler } from './handlers/privacy-export.js';
+import { createMailer, mailPolicyNotices } from '@tia/api/policy-notices';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
 import {
   assertEngineReady,
@@ -208,6 +209,37 @@ export const startWorker = async (
           log.error('export sweep failed', { error: e });
         }
         await sleep(60_000, ac.signal);
+      }
+    })(),
+  );
+
+  // Emails about a significant revision of the privacy notice, in bounded batches (claimed before sending, so
+  // nobody is mailed twice about the same revision, whatever crashes).
+  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, mailboxDir: env.MAILBOX_DIR });
+  loops.push(
+    (async () => {
+      while (!ac.signal.aborted) {
+        let more = false;
+        try {
+          const run = await mailPolicyNotices(
+            {
+              sql,
+              store,
+              keys,
+              inline,
+              mailer,
+              clock: () => new Date(),
+              newId: randomUUID,
+              origin: env.PUBLIC_ORIGIN,
+            },
+            env.POLICY_NOTICE_BATCH,
+          );
+          if (run.sent > 0) log.info('policy-change notices sent', { ...run });
+          more = run.claimed === env.POLICY_NOTICE_BATCH;
+        } catch (e) {
+          log.error('policy-change notices stopped for now', { error: e });
+        }
+        if (!more) await sleep(env.POLICY_NOTICE_SECONDS * 1000, ac.signal);
       }
     })(),
   );

@@ -2,6 +2,7 @@ import { adminRouter } from './routers/admin.js';
 import { analyticsRouter } from './routers/analytics.js';
 import { breachesRouter } from './routers/breaches.js';
 import { registersRouter } from './routers/registers.js';
+import { policyRouter } from './routers/policy.js';
 import { lifecycleRouter } from './routers/lifecycle.js';
 import { dependenciesRouter } from './routers/dependencies.js';
 import { privacyRouter } from './routers/privacy.js';
@@ -23,6 +24,7 @@ export const appRouter = router({
   analytics: analyticsRouter,
   breaches: breachesRouter,
   registers: registersRouter,
+  policy: policyRouter,
   lifecycle: lifecycleRouter,
   dependencies: dependenciesRouter,
 });

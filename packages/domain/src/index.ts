@@ -16,6 +16,8 @@ export * as breach from './compliance/breach.js';
 export * from './events/registers.js';
 export * as registers from './compliance/registers.js';
 export * from './events/cookies.js';
+export * from './events/policy.js';
+export * as policy from './policy/policy.js';
 export * as analytics from './analytics/index.js';
 export * as objection from './privacy/objection.js';
 export * as privacy from './privacy/privacy.js';

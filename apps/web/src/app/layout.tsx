@@ -2,9 +2,9 @@ import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
-import { POLICY_VERSION } from '@tia/api/version';
 import { CookieBanner, CookieSettingsLink } from '../components/cookie-banner';
 import { LogoMark } from '../components/logo';
+import { PolicyChangeNotice, PolicyRevisionLine } from '../components/policy-notice';
 import { SiteNav } from '../components/nav';
 import { SITE } from '../site';
 import { TRPCProvider } from '../trpc/provider';
@@ -46,36 +46,37 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </div>
           </header>
           <CookieBanner />
+          <PolicyChangeNotice />
           <main id="main" tabIndex={-1}>
             {children}
           </main>
+          <footer className="site-footer">
+            <div className="container">
+              <p>
+                © {new Date().getFullYear()} {SITE.name}. <PolicyRevisionLine />.
+              </p>
+              <nav aria-label="Footer">
+                <ul>
+                  <li>
+                    <Link href="/privacy">Privacy notice</Link>
+                  </li>
+                  <li>
+                    <Link href="/privacy#cookies">Cookies</Link>
+                  </li>
+                  <li>
+                    <CookieSettingsLink />
+                  </li>
+                  <li>
+                    <Link href="/privacy#rights">Your rights</Link>
+                  </li>
+                  <li>
+                    <Link href="/status">System status</Link>
+                  </li>
+                </ul>
+              </nav>
+            </div>
+          </footer>
         </TRPCProvider>
-        <footer className="site-footer">
-          <div className="container">
-            <p>
-              © {new Date().getFullYear()} {SITE.name}. Privacy notice version {POLICY_VERSION}.
-            </p>
-            <nav aria-label="Footer">
-              <ul>
-                <li>
-                  <Link href="/privacy">Privacy notice</Link>
-                </li>
-                <li>
-                  <Link href="/privacy#cookies">Cookies</Link>
-                </li>
-                <li>
-                  <CookieSettingsLink />
-                </li>
-                <li>
-                  <Link href="/privacy#rights">Your rights</Link>
-                </li>
-                <li>
-                  <Link href="/status">System status</Link>
-                </li>
-              </ul>
-            </nav>
-          </div>
-        </footer>
       </body>
     </html>
   );

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import { POLICIES } from '../auth/rate-limit.js';
 import { authOf, technical } from '../identity/common.js';
-import { POLICY_VERSION } from '../version.js';
+import { policyVersionInForce } from '../policy/revisions.js';
 
 export const COOKIE_CONSENT_COOKIE = 'tia_cookie_consent';
 const MAX_AGE_SECONDS = 180 * 24 * 3600;
@@ -58,7 +58,8 @@ export const recordCookieConsent = async (
       functional: input.functional,
       targeting: input.targeting,
     },
-    policyVersion: POLICY_VERSION,
+    // The revision of the notice in force when the choice was made (P35).
+    policyVersion: await policyVersionInForce(a),
     recordedAt: now.toISOString(),
   };
   // 'any' on purpose: each choice is a new record of its own; nothing is decided on the earlier ones.

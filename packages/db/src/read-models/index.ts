@@ -15,6 +15,7 @@ import { analyticsProjection } from './analytics.js';
 import { privacyRequestsProjection } from './privacy-requests.js';
 import { breachesProjection } from './breaches.js';
 import { registersProjection } from './registers.js';
+import { policyProjection } from './policy.js';
 
 /** Needs the server's email-lookup HMAC, so it is built by the API (not in the lists below). */
 export { accountsProjection, emailLookupFor, openAccountFields, sealAccountField, type SealedAccountRow };
@@ -27,10 +28,19 @@ export {
   privacyRequestsProjection,
   breachesProjection,
   registersProjection,
+  policyProjection,
 };
 export { ANALYTICS_CONSENT_PURPOSE, recomputeAnalytics } from './analytics.js';
 export { processingBlock, restrictionOf, trialOf, type Trial } from './practice.js';
 export { loadRegisters, loadProcessors, type RegisterView } from './registers.js';
+export {
+  acceptedPolicyRevisions,
+  currentPolicyRevision,
+  listPolicyRevisions,
+  loadPolicyRevision,
+  policyNoticeCounts,
+  type PolicyRevisionRow,
+} from './policy.js';
 /** Projections kept up to date inside each append's transaction. */
 export const INLINE_PROJECTIONS = [
   consentsProjection,
@@ -39,6 +49,7 @@ export const INLINE_PROJECTIONS = [
   privacyRequestsProjection,
   breachesProjection,
   registersProjection,
+  policyProjection,
 ] as const;
 /** Projections kept up to date asynchronously by the worker. */
 export const ASYNC_PROJECTIONS = [activityProjection, analyticsProjection] as const;

@@ -37,6 +37,11 @@ export const USAGE_RECORD = {
   'restrict processing of my data': ['ProcessingRestricted', 'ProcessingRestrictionLifted'],
   'object to analytics and service improvement': ['ProcessingObjected', 'ObjectionWithdrawn'],
   'choose which cookies to allow': ['CookieConsentRecorded'],
+  'publish privacy notice revisions, acknowledge and announce significant changes': [
+    'PolicyRevisionPublished',
+    'PolicyRevisionAccepted',
+    'PolicyChangeNoticeSent',
+  ],
   'analyst queries of anonymised aggregates': ['AnalyticsQueried'],
   'privacy requests and their due dates': [
     'PrivacyRequestReceived',

@@ -7,6 +7,7 @@ export function ConsoleLinks() {
       <Link href="/compliance/trail">Audit trail</Link>
       <Link href="/compliance/breaches">Breaches</Link>
       <Link href="/compliance/registers">Registers</Link>
+      <Link href="/compliance/policy">Privacy notice</Link>
       <Link href="/compliance/recordings">Recording lifecycle</Link>
       <Link href="/compliance/dependencies">Dependencies</Link>
       <Link href="/compliance/alerts">Security alerts</Link>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { POLICY_VERSION } from '@tia/api/version';
 import { DataTable } from '../../components/data-table';
+import { PolicyRevisionLine } from '../../components/policy-notice';
 import { SITE } from '../../site';
 import { DataCategories, Purposes } from './processing-tables';
 
@@ -49,7 +49,8 @@ export default function PrivacyPage() {
           <span className="eyebrow">Privacy notice</span>
           <h1 id="privacy-title">How we handle your data</h1>
           <p className="doc-meta">
-            Version {POLICY_VERSION} · in force from {POLICY_VERSION}
+            <PolicyRevisionLine prefix="This notice:" /> ·{' '}
+            <Link href="/privacy/revisions">earlier revisions</Link>
           </p>
         </header>
 
@@ -333,9 +334,11 @@ export default function PrivacyPage() {
         <section id="changes" aria-labelledby="changes-h">
           <h2 id="changes-h">Changes to this notice</h2>
           <p>
-            Each version of this notice has a version date, shown at the top. When we make a material change
-            we tell signed-in users before it takes effect, and where a change needs your consent we ask for
-            it again. Earlier versions are available on request.
+            Each revision of this notice has a number and a date, shown at the top, and every earlier revision
+            stays readable with its full text on <Link href="/privacy/revisions">Revisions</Link>. When we
+            make a significant change we email everyone with an account and, the next time you are signed in,
+            show you what changed and ask you to confirm you have seen it; we record that confirmation. Where
+            a change needs your consent we ask for it again.
           </p>
         </section>
 

@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PolicyRevisionLine } from '../../../components/policy-notice';
 import { ConsoleLinks } from '../console-links';
 import { RegistersView } from './registers-view';
 
@@ -14,6 +16,10 @@ export default function RegistersPage() {
         Records of processing, impact assessments, processors and disclosures: one source, kept here. The
         worker sends data to a remote service only while an active processor entry lists its address. Every
         change is recorded.
+      </p>
+      <p className="fine-print">
+        <PolicyRevisionLine prefix="Privacy notice in force:" /> (
+        <Link href="/compliance/policy">revisions</Link>)
       </p>
       <RegistersView />
     </div>

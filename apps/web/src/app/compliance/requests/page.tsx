@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PolicyRevisionLine } from '../../../components/policy-notice';
 import { RequestQueue } from './request-queue';
 
 export const metadata: Metadata = { title: 'Privacy requests', robots: { index: false } };
@@ -12,6 +14,10 @@ export default function RequestsPage() {
         Every right a person exercised, with the date we received it and the date it is due (one calendar
         month later). Most are carried out at once by the product; the rest, such as complaints, wait here
         until you mark them handled. Open requests past their due date are highlighted.
+      </p>
+      <p className="fine-print">
+        <PolicyRevisionLine prefix="Privacy notice in force:" /> (
+        <Link href="/compliance/policy">revisions</Link>)
       </p>
       <RequestQueue />
     </div>

@@ -1,0 +1,40 @@
+import { authOf } from '../identity/common.js';
+import {
+  acceptRevision,
+  getRevision,
+  listRevisions,
+  policyOverview,
+  policyStatus,
+  publishRevision,
+  publishRevisionInput,
+  revisionInput,
+  revisionsForOfficers,
+} from '../policy/revisions.js';
+import { AUTHENTICATED, PUBLIC, procedure, router, type RoleAccess } from '../trpc.js';
+
+/** The access rule of every compliance procedure: compliance officers who passed their second factor. */
+const OFFICERS: RoleAccess = { kind: 'role', roles: ['compliance_officer'], mfa: true };
+
+/** Revisions of the privacy notice (P35). */
+export const policyRouter = router({
+  /** The revision in force and the latest published (public: what /privacy and the footer show). */
+  current: procedure(PUBLIC).query(({ ctx }) => policyOverview(authOf(ctx))),
+  /** Every revision, newest first, without texts. */
+  revisions: procedure(PUBLIC).query(({ ctx }) => listRevisions(authOf(ctx))),
+  /** One revision with its full text, as published. */
+  revision: procedure(PUBLIC)
+    .input(revisionInput)
+    .query(({ ctx, input }) => getRevision(authOf(ctx), input.revision)),
+  /** For the signed-in notice: a significant revision still to acknowledge, if any. */
+  status: procedure(AUTHENTICATED).query(({ ctx }) => policyStatus(authOf(ctx), ctx.actor.userId)),
+  /** Acknowledges a revision (`PolicyRevisionAccepted`). */
+  accept: procedure(AUTHENTICATED)
+    .input(revisionInput)
+    .mutation(({ ctx, input }) => acceptRevision(authOf(ctx), ctx.actor, input)),
+  /** The console: revisions with how many people were emailed about each. */
+  overview: procedure(OFFICERS).query(({ ctx }) => revisionsForOfficers(authOf(ctx))),
+  /** Publishes a new revision (`PolicyRevisionPublished`). */
+  publish: procedure(OFFICERS)
+    .input(publishRevisionInput)
+    .mutation(({ ctx, input }) => publishRevision(authOf(ctx), ctx.actor, input)),
+});
