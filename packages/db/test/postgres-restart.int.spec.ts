@@ -22,7 +22,7 @@ import { createPersistence } from '../src/factory.js';
 import { migrate } from '../src/migrate.js';
 import { runPollingConsumer } from '../src/consumer.js';
 import { silentLogger } from '../src/log.js';
-import type { Sql } from '../src/sql.js';
+import { createSql, type Sql } from '../src/sql.js';
 import { ping, TEST_MASTER_KEY } from '../src/testing/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -100,13 +100,8 @@ describe('PostgreSQL restart under load', () => {
     const setup = postgres(url, { max: 1, onnotice: () => undefined }) as unknown as Sql;
     await migrate(setup);
     await setup.end();
-    // as the worker's and the web's pools: a few connections, short connect timeout
-    const sql = postgres(url, {
-      max: 4,
-      connect_timeout: 3,
-      idle_timeout: 5,
-      onnotice: () => undefined,
-    }) as unknown as Sql;
+    // the worker's and the web's pool (their reconnect backoff and connect timeout), smaller
+    const sql = createSql(url, { max: 4, applicationName: 'tia-restart-test' });
     const p = createPersistence(sql, TEST_MASTER_KEY);
     const ac = new AbortController();
     const handled = new Set<string>();
@@ -194,7 +189,7 @@ describe('PostgreSQL restart under load', () => {
       ]);
       expect(settled, slow.join('\n')).toBe(true);
       console.log(
-        `postgres-restart test: acked=${acked.size} after_restart=${ackedAfterRestart} failures=${JSON.stringify(Object.fromEntries(failures))} slowest_tx_ms=${slowest}`,
+        `postgres-restart test: acked=${acked.size} after_restart=${ackedAfterRestart} failures=${JSON.stringify(Object.fromEntries(failures))} slowest_tx_ms=${slowest} (${slow.join('; ')})`,
       );
       const catchUpBy = Date.now() + 30_000;
       while ([...acked.keys()].some((id) => !handled.has(id)) && Date.now() < catchUpBy) await sleep(200);
