@@ -186,6 +186,7 @@ const runActive = async (
 ) => {
   let lastBeat = 0;
   let failures = 0;
+  let lookAgain = false;
   while (!o.signal.aborted && !lock.lost()) {
     // Read before the batch: a commit heard while it runs ends the sleep after it at once.
     const seen = wake?.seq() ?? 0;
@@ -218,7 +219,12 @@ const runActive = async (
       }
       if (handled.events.length < (o.batchSize ?? 200)) {
         if (!wake || heardAhead(wake, handled.next)) await sleep(o.pollMs ?? 25, o.signal);
-        else await wake.wait(seen, o.fallbackMs ?? 1000, o.signal);
+        else {
+          // After a wake-up, one more look `pollMs` later: transactions committing alongside the one heard
+          // may not have notified (migration 0018: one notifier at a time). Then sleep until the next one.
+          await wake.wait(seen, lookAgain ? (o.pollMs ?? 25) : (o.fallbackMs ?? 1000), o.signal);
+          lookAgain = wake.seq() !== seen;
+        }
       }
     } catch (e) {
       failures++;
