@@ -28,8 +28,12 @@ import {
   type Transport,
 } from '@tia/worker';
 import { givenCandidate, givenUpload, inline, ScriptedEngine } from '@tia/worker/testing';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** `BENCH_ONLY=pipeline,practice` runs only those sections (names in the comments below). */
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
@@ -502,6 +506,87 @@ try {
       pct(overhead, 50) / Math.max(0.01, pct(polled.overhead, 50)),
       '<=50ms',
     );
+  }
+  // 6. (trpc) A DB-backed tRPC query (`privacy.processing`, public) through the Next.js route of the production
+  //    build behind `server.ts`, vs a bare `node:http` server running the same SQL (`scripts/lib/
+  //    bare-query-server.ts`); each in a process of its own, 16 keep-alive clients. Needs `next build` (made
+  //    here when apps/web has none).
+  if (want('trpc')) {
+    const fresh = await createTestDatabase();
+    const webDir = path.join(ROOT, 'apps/web');
+    if (!existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
+      console.log('# trpc_query: building apps/web (next build) first');
+      const built = spawnSync('npx', ['next', 'build', '--webpack'], {
+        cwd: webDir,
+        stdio: 'inherit',
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      });
+      if (built.status !== 0) throw new Error('next build failed');
+    }
+    /** Starts a server process; resolves with its port once it printed it (or answered on it). */
+    const startServer = async (cmd: string[], cwd: string, env: NodeJS.ProcessEnv, port?: number) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', ...cmd], {
+        cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`server exited: ${out.slice(-2000)}`);
+        if (Date.now() > deadline) throw new Error(`server did not start: ${out.slice(-2000)}`);
+        const m = /listening (\d+)/.exec(out);
+        if (port === undefined && m) return { child, port: Number(m[1]) };
+        if (port !== undefined && out.includes('web server listening')) return { child, port };
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const webPort = 20_000 + Math.floor(Math.random() * 20_000);
+    const web = await startServer(
+      ['server.ts', '-p', String(webPort), '-H', '127.0.0.1'],
+      webDir,
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        ALLOW_DEV_MAILBOX: '1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: fresh.url,
+        MASTER_KEY: TEST_MASTER_KEY.toString('base64'),
+        AUTH_SECRET: Buffer.alloc(32, 9).toString('base64'),
+      },
+      webPort,
+    );
+    const bare = await startServer(['scripts/lib/bare-query-server.ts', fresh.url], ROOT, process.env);
+    try {
+      const load = (url: string) => async () => {
+        for (let i = 0; i < 50; i++) {
+          const r = await fetch(url);
+          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status} ${await r.text()}`);
+          await r.arrayBuffer();
+        } // warm-up
+        return rate(16, SECONDS, async () => {
+          const r = await fetch(url);
+          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+          await r.arrayBuffer();
+        });
+      };
+      const { b, s } = await abab(
+        load(`http://127.0.0.1:${bare.port}/`),
+        load(`http://127.0.0.1:${web.port}/api/trpc/privacy.processing`),
+      );
+      console.log(
+        `# trpc_query: bare node:http ${b.toFixed(0)} requests/s, tRPC through Next.js ${s.toFixed(0)} requests/s`,
+      );
+      line('trpc_query', s, 'requests/s', s / b, '>=0.5');
+    } finally {
+      web.child.kill('SIGTERM');
+      bare.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 1000));
+      await fresh.drop();
+    }
   }
 } finally {
   await db.drop();
