@@ -25,7 +25,7 @@ const WOKEN = 5000;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A consumer of DiagnosticPinged recording when each event was handled. */
-const consumer = (fallbackMs: number) => {
+const consumer = (fallbackMs: number, pollMs = 20) => {
   const ac = new AbortController();
   const handled = new Map<string, number>();
   const done = runPollingConsumer({
@@ -36,7 +36,7 @@ const consumer = (fallbackMs: number) => {
     signal: ac.signal,
     types: ['DiagnosticPinged'],
     // short polls only while a transaction heard committing is still above the horizon
-    pollMs: 20,
+    pollMs,
     fallbackMs,
     handleBatch: async (_tx, events) => {
       for (const e of events) handled.set(e.eventId, performance.now());
@@ -90,6 +90,32 @@ describe('wake-ups on commit', () => {
       await eventually(() => Promise.resolve(expect(c.handled.has(after.id)).toBe(true)), 6000);
       expect(c.handled.get(after.id)! - after.at).toBeLessThan(WOKEN);
     } finally {
+      await c.stop();
+    }
+  });
+
+  it('looks again shortly after a wake-up for commits that did not notify (another notifier held the lock)', async () => {
+    const c = consumer(30_000, 600);
+    // The notifier's lock held elsewhere: every commit now skips its notification (migration 0018).
+    const other = await db.sql.reserve();
+    try {
+      await other`select pg_advisory_lock(1952541, 18)`;
+      await eventually(async () => expect((await listeners()).length).toBe(1));
+      await pause(300);
+      // A notification as the lock holder's commit would send, then a commit that could not notify.
+      await db.sql`select pg_notify('tia_events', '1')`;
+      await pause(150);
+      const { id, at } = await appendOne();
+      await eventually(() => Promise.resolve(expect(c.handled.has(id)).toBe(true)), 6000);
+      expect(c.handled.get(id)! - at).toBeLessThan(WOKEN);
+      // And without a wake-up before it, such a commit waits for the fallback: nothing within 1.5 s.
+      await pause(1500); // the second look is over
+      const late = await appendOne();
+      await pause(1500);
+      expect(c.handled.has(late.id)).toBe(false);
+    } finally {
+      await other`select pg_advisory_unlock_all()`;
+      other.release();
       await c.stop();
     }
   });
