@@ -8,10 +8,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
+import postgres from 'postgres';
 import {
   activityProjection,
+  ASYNC_PROJECTIONS,
   createPersistence,
   rebuildProjection,
+  runProjection,
   silentLogger,
   type NewEvent,
 } from '@tia/db';
@@ -25,9 +28,16 @@ import {
   type Transport,
 } from '@tia/worker';
 import { givenCandidate, givenUpload, inline, ScriptedEngine } from '@tia/worker/testing';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+/** `BENCH_ONLY=pipeline,practice` runs only those sections (names in the comments below). */
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+const want = (section: string) => !ONLY || ONLY.includes(section);
 const T = new Date().toISOString();
 const PAYLOAD = 'x'.repeat(200);
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -94,8 +104,8 @@ try {
   const { store } = createPersistence(sql, TEST_MASTER_KEY);
   await sql`create table raw_events (id bigint generated always as identity primary key, stream_id text not null, type text not null, data jsonb not null, metadata jsonb not null)`;
 
-  // 1. Single-event appends, 8 concurrent writers on distinct streams, vs raw single-row INSERT.
-  {
+  // 1. (append) Single-event appends, 8 concurrent writers on distinct streams, vs raw single-row INSERT.
+  if (want('append')) {
     const streams = Array.from({ length: 8 }, () => `diag-${randomUUID()}`);
     const { b, s } = await abab(
       () =>
@@ -108,8 +118,8 @@ try {
     line('append_single_8writers', s, 'events/s', s / b, '>=0.6');
   }
 
-  // 2. 100-event batch appends vs raw multi-row INSERT of 100 rows.
-  {
+  // 2. (append) 100-event batch appends vs raw multi-row INSERT of 100 rows.
+  if (want('append')) {
     const streams = Array.from({ length: 4 }, () => `diag-${randomUUID()}`);
     const { b, s } = await abab(
       async () =>
@@ -137,8 +147,77 @@ try {
     line('append_batch100', s, 'events/s', s / b, '>=0.5');
   }
 
-  // 3. Projection rebuild vs a raw SELECT scan of the same events (in the same consumer order).
-  {
+  // 2b. (notify) What waking consumers on commit costs writers: NOTIFY serialises committing transactions
+  //     that notified (a global lock at commit). Single-event appends, 8 writers, with the `events_notify`
+  //     trigger vs with it disabled, same database.
+  if (want('notify')) {
+    const streams = Array.from({ length: 8 }, () => `diag-${randomUUID()}`);
+    const appendRate = () =>
+      rate(8, SECONDS, async (w) => void (await store.append(streams[w]!, 'any', [ping()])));
+    const { b, s } = await abab(async () => {
+      await sql`alter table events disable trigger events_notify`;
+      try {
+        return await appendRate();
+      } finally {
+        await sql`alter table events enable trigger events_notify`;
+      }
+    }, appendRate);
+    line('append_single_notify_vs_none', s, 'events/s', s / b, '>=0.9');
+  }
+
+  // 2c. (idle) Idle load of a worker: queries per second its pool sends with nothing to do (handlers of the
+  //     worker's four event families on the embedded transport plus the asynchronous projections), woken on
+  //     commit vs polling every 25 ms as before. Counted by the client (postgres.js `debug`).
+  if (want('idle')) {
+    const fresh = await createTestDatabase();
+    const idleQps = async (wake: boolean) => {
+      let queries = 0;
+      const pool = postgres(fresh.url, { max: 10, onnotice: () => undefined, debug: () => void queries++ });
+      const p = createPersistence(pool, TEST_MASTER_KEY);
+      const noop = (name: string, types: Handler['types']): Handler => ({
+        name,
+        types,
+        handle: async () => Promise.resolve(),
+      });
+      const t = new EmbeddedTransport({
+        sql: pool,
+        store: p.store,
+        log: silentLogger,
+        wake,
+        handlers: [
+          noop('diagnostics', ['DiagnosticPinged']),
+          noop('privacy-export', ['DataExportRequested']),
+          noop('transcription', ['RecordingUploaded']),
+          noop('feedback', ['TranscriptProduced']),
+        ],
+      });
+      const ac = new AbortController();
+      await t.start();
+      const loops = ASYNC_PROJECTIONS.map((pr) =>
+        runProjection(pr, { sql: pool, store: p.store, log: silentLogger, signal: ac.signal, wake }),
+      );
+      await new Promise((r) => setTimeout(r, 3000)); // started, first polls done
+      const q0 = queries;
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, Math.max(5, SECONDS * 2) * 1000));
+      const qps = (queries - q0) / ((performance.now() - t0) / 1000);
+      ac.abort();
+      await t.stop();
+      await Promise.allSettled(loops);
+      await pool.end({ timeout: 5 });
+      return qps;
+    };
+    const polling = await idleQps(false);
+    const woken = await idleQps(true);
+    console.log(
+      `# idle worker: ${polling.toFixed(1)} queries/s polling every 25 ms, ${woken.toFixed(1)} woken on commit`,
+    );
+    line('idle_worker_queries', woken, 'queries/s', woken / Math.max(0.01, polling), '<=1');
+    await fresh.drop();
+  }
+
+  // 3. (rebuild) Projection rebuild vs a raw SELECT scan of the same events (in the same consumer order).
+  if (want('rebuild')) {
     const [{ n }] = (await sql<{ n: string }[]>`select count(*) as n from events`) as unknown as [
       { n: string },
     ];
@@ -166,8 +245,9 @@ try {
     line(`projection_rebuild_${total}events`, s, 'events/s', s / b, '>=0.5');
   }
 
-  // 4. Pipeline latency: append commit → handler completion, no-op handler, via relay + Kafka + worker.
-  {
+  // 4. (pipeline) Pipeline latency: append commit → handler completion, no-op handler, via relay + Kafka +
+  //    worker; woken on commit, and (the `wake_vs_poll` line) against the same pipeline polling as before.
+  if (want('pipeline')) {
     const kafkaUp = await reachable(brokers[0]!);
     const prefix = `bench${randomBytes(3).toString('hex')}.`;
     // A fresh database: the relay must not first drain the events the phases above wrote.
@@ -232,16 +312,32 @@ try {
       await consumer.disconnect();
       await producer.disconnect();
 
-      const lat = await measure(
-        (h, done) =>
-          new KafkaTransport({
-            sql: fresh.sql,
-            store: p2.store,
-            log: silentLogger,
-            handlers: [h],
-            cfg: { brokers, clientId: 'bench', topicPrefix: prefix },
-            onOutcome: (_n, id) => done(id),
-          }),
+      const viaKafka = (wake: boolean, tag: string) =>
+        measure(
+          (h, done) =>
+            new KafkaTransport({
+              sql: fresh.sql,
+              store: p2.store,
+              log: silentLogger,
+              handlers: [h],
+              wake,
+              cfg: { brokers, clientId: 'bench', topicPrefix: prefix + tag },
+              onOutcome: (_n, id) => done(id),
+            }),
+        );
+      const polled = await viaKafka(false, 'p.');
+      const lat = await viaKafka(true, 'w.');
+      console.log(
+        `# one hop via Kafka p50/p99: raw kafkajs ${pct(raw, 50).toFixed(1)}/${pct(raw, 99).toFixed(1)} ms, ` +
+          `relay polling every 20 ms ${pct(polled, 50).toFixed(1)}/${pct(polled, 99).toFixed(1)} ms, ` +
+          `woken on commit ${pct(lat, 50).toFixed(1)}/${pct(lat, 99).toFixed(1)} ms`,
+      );
+      line(
+        'pipeline_kafka_wake_vs_poll_p50',
+        pct(lat, 50),
+        'ms',
+        pct(lat, 50) / Math.max(0.01, pct(polled, 50)),
+        '<=10ms',
       );
       line(
         'pipeline_kafka_latency_p50',
@@ -262,15 +358,26 @@ try {
         `# Kafka not reachable at ${brokers.join(',')}: pipeline latency measured on the embedded transport instead`,
       );
       // Without a broker the same handlers run on the embedded transport; the ratio is against the target.
-      const elat = await measure(
-        (h, done) =>
-          new EmbeddedTransport({
-            sql: fresh.sql,
-            store: p2.store,
-            log: silentLogger,
-            handlers: [h],
-            onOutcome: (_n, id) => done(id),
-          }),
+      const viaEmbedded = (wake: boolean) =>
+        measure(
+          (h, done) =>
+            new EmbeddedTransport({
+              sql: fresh.sql,
+              store: p2.store,
+              log: silentLogger,
+              handlers: [h],
+              wake,
+              onOutcome: (_n, id) => done(id),
+            }),
+        );
+      const polled = await viaEmbedded(false);
+      const elat = await viaEmbedded(true);
+      line(
+        'pipeline_embedded_wake_vs_poll_p50',
+        pct(elat, 50),
+        'ms',
+        pct(elat, 50) / Math.max(0.01, pct(polled, 50)),
+        '<=10ms',
       );
       line('pipeline_embedded_latency_p50', pct(elat, 50), 'ms', pct(elat, 50) / 100, '<=100ms');
       line('pipeline_embedded_latency_p99', pct(elat, 99), 'ms', pct(elat, 99) / 500, '<=500ms');
@@ -278,95 +385,105 @@ try {
     await fresh.drop();
   }
 
-  // 5. Practice pipeline overhead: upload committed → FeedbackScored committed, minus the speech engine's time
-  //    (a scripted engine answers at once; ffmpeg decoding, the consent checks, both handlers, the blob deletion
-  //    and the relay hops are what is measured). Baseline: the no-op one-hop pipeline of the same transport.
-  {
+  // 5. (practice) Practice pipeline overhead: upload committed → FeedbackScored committed, minus the speech
+  //    engine's time (a scripted engine answers at once; ffmpeg decoding, the consent checks, both handlers,
+  //    the blob deletion and the relay hops are what is measured). Baseline: the no-op one-hop pipeline of the
+  //    same transport; and (the `wake_vs_poll` line) the same pipeline polling as before, same run.
+  if (want('practice')) {
     const kafkaUp = await reachable(brokers[0]!);
-    const prefix = `benchp${randomBytes(3).toString('hex')}.`;
     const audio = readFileSync(speechFixture());
-    const fresh = await createTestDatabase();
-    const p3 = createPersistence(fresh.sql, TEST_MASTER_KEY);
     const engine = new ScriptedEngine({
       text: 'when i was leading a team of five i rebuilt the report and we cut the time by forty percent',
       words: [],
     });
-    const mkTransport = (handlers: Handler[], onOutcome: (h: string, id: string) => void): Transport =>
-      kafkaUp
-        ? new KafkaTransport({
-            sql: fresh.sql,
-            store: p3.store,
-            log: silentLogger,
-            handlers,
-            cfg: { brokers, clientId: 'bench', topicPrefix: prefix },
-            onOutcome: (h, id) => onOutcome(h, id),
-          })
-        : new EmbeddedTransport({
-            sql: fresh.sql,
-            store: p3.store,
-            log: silentLogger,
-            handlers,
-            onOutcome: (h, id) => onOutcome(h, id),
-          });
-    // Baseline: append → no-op handler, one hop, same transport and database.
-    const base: number[] = [];
-    {
-      const sent = new Map<string, number>();
+    const practiceRun = async (wake: boolean) => {
+      const prefix = `benchp${randomBytes(3).toString('hex')}.`;
+      const fresh = await createTestDatabase();
+      const p3 = createPersistence(fresh.sql, TEST_MASTER_KEY);
+      const mkTransport = (handlers: Handler[], onOutcome: (h: string, id: string) => void): Transport =>
+        kafkaUp
+          ? new KafkaTransport({
+              sql: fresh.sql,
+              store: p3.store,
+              log: silentLogger,
+              handlers,
+              wake,
+              cfg: { brokers, clientId: 'bench', topicPrefix: prefix },
+              onOutcome: (h, id) => onOutcome(h, id),
+            })
+          : new EmbeddedTransport({
+              sql: fresh.sql,
+              store: p3.store,
+              log: silentLogger,
+              handlers,
+              wake,
+              onOutcome: (h, id) => onOutcome(h, id),
+            });
+      // Baseline: append → no-op handler, one hop, same transport and database.
+      const base: number[] = [];
+      {
+        const sent = new Map<string, number>();
+        const t = mkTransport(
+          [{ name: 'noop', types: ['DiagnosticPinged'], handle: async () => Promise.resolve() }],
+          (_h, id) => {
+            const s0 = sent.get(id);
+            if (s0 !== undefined) base.push(performance.now() - s0);
+          },
+        );
+        await t.start();
+        await new Promise((r) => setTimeout(r, 2000));
+        for (let i = 0; i < 60; i++) {
+          const e = ping();
+          await p3.store.append(`diag-${randomUUID()}`, 0, [e]);
+          sent.set(e.eventId, performance.now());
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const end = Date.now() + 30_000;
+        while (base.length < 60 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+        await t.stop();
+      }
+      const n = 40;
+      const done = new Map<string, number>(); // TranscriptProduced event id → when its feedback committed
       const t = mkTransport(
-        [{ name: 'noop', types: ['DiagnosticPinged'], handle: async () => Promise.resolve() }],
-        (_h, id) => {
-          const s0 = sent.get(id);
-          if (s0 !== undefined) base.push(performance.now() - s0);
+        [
+          transcriptionHandler({ blobs: p3.blobs, inline, engine }),
+          feedbackHandler({ blobs: p3.blobs, inline, enricher: null }),
+        ],
+        (h, id) => {
+          if (h === 'feedback') done.set(id, performance.now());
         },
       );
       await t.start();
       await new Promise((r) => setTimeout(r, 2000));
-      for (let i = 0; i < 60; i++) {
-        const e = ping();
-        await p3.store.append(`diag-${randomUUID()}`, 0, [e]);
-        sent.set(e.eventId, performance.now());
-        await new Promise((r) => setTimeout(r, 20));
+      const who = await givenCandidate(p3);
+      const started = new Map<string, number>();
+      for (let i = 0; i < n; i++) {
+        const s0 = performance.now();
+        const id = await givenUpload(p3, who, audio);
+        started.set(id, s0);
+        await new Promise((r) => setTimeout(r, 150));
       }
-      const end = Date.now() + 30_000;
-      while (base.length < 60 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      const end = Date.now() + 120_000;
+      while (done.size < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
       await t.stop();
-    }
-    const n = 40;
-    const done = new Map<string, number>(); // TranscriptProduced event id → when its feedback committed
-    const t = mkTransport(
-      [
-        transcriptionHandler({ blobs: p3.blobs, inline, engine }),
-        feedbackHandler({ blobs: p3.blobs, inline, enricher: null }),
-      ],
-      (h, id) => {
-        if (h === 'feedback') done.set(id, performance.now());
-      },
-    );
-    await t.start();
-    await new Promise((r) => setTimeout(r, 2000));
-    const who = await givenCandidate(p3);
-    const started = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      const s0 = performance.now();
-      const id = await givenUpload(p3, who, audio);
-      started.set(id, s0);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    const end = Date.now() + 120_000;
-    while (done.size < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    await t.stop();
-    const rows = await fresh.sql<{ event_id: string; recording_id: string; engine_ms: number }[]>`
-      select event_id::text, data->>'recordingId' as recording_id, (data->>'engineMs')::int as engine_ms
-        from events where type = 'TranscriptProduced'`;
-    const overhead: number[] = [];
-    for (const r of rows) {
-      const s0 = started.get(r.recording_id);
-      const f = done.get(r.event_id);
-      if (s0 !== undefined && f !== undefined) overhead.push(f - s0 - r.engine_ms);
-    }
+      const rows = await fresh.sql<{ event_id: string; recording_id: string; engine_ms: number }[]>`
+        select event_id::text, data->>'recordingId' as recording_id, (data->>'engineMs')::int as engine_ms
+          from events where type = 'TranscriptProduced'`;
+      const overhead: number[] = [];
+      for (const r of rows) {
+        const s0 = started.get(r.recording_id);
+        const f = done.get(r.event_id);
+        if (s0 !== undefined && f !== undefined) overhead.push(f - s0 - r.engine_ms);
+      }
+      await fresh.drop();
+      return { overhead, base };
+    };
+    const polled = await practiceRun(false);
+    const { overhead, base } = await practiceRun(true);
     const via = kafkaUp ? 'kafka' : 'embedded';
     console.log(
-      `# practice pipeline: ${overhead.length}/${n} answers scored via ${via}; 11 s clip, scripted engine`,
+      `# practice pipeline: ${overhead.length}/40 answers scored via ${via}; 11 s clip, scripted engine; ` +
+        `overhead p50 polling ${pct(polled.overhead, 50).toFixed(1)} ms, woken ${pct(overhead, 50).toFixed(1)} ms`,
     );
     line(
       `practice_overhead_${via}_p50`,
@@ -382,7 +499,94 @@ try {
       pct(overhead, 99) / Math.max(0.01, pct(base, 99)),
       '<=3000ms',
     );
-    await fresh.drop();
+    line(
+      `practice_overhead_${via}_wake_vs_poll_p50`,
+      pct(overhead, 50),
+      'ms',
+      pct(overhead, 50) / Math.max(0.01, pct(polled.overhead, 50)),
+      '<=50ms',
+    );
+  }
+  // 6. (trpc) A DB-backed tRPC query (`privacy.processing`, public) through the Next.js route of the production
+  //    build behind `server.ts`, vs a bare `node:http` server running the same SQL (`scripts/lib/
+  //    bare-query-server.ts`); each in a process of its own, 16 keep-alive clients. Needs `next build` (made
+  //    here when apps/web has none).
+  if (want('trpc')) {
+    const fresh = await createTestDatabase();
+    const webDir = path.join(ROOT, 'apps/web');
+    if (!existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
+      console.log('# trpc_query: building apps/web (next build) first');
+      const built = spawnSync('npx', ['next', 'build', '--webpack'], {
+        cwd: webDir,
+        stdio: 'inherit',
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      });
+      if (built.status !== 0) throw new Error('next build failed');
+    }
+    /** Starts a server process; resolves with its port once it printed it (or answered on it). */
+    const startServer = async (cmd: string[], cwd: string, env: NodeJS.ProcessEnv, port?: number) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', ...cmd], {
+        cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`server exited: ${out.slice(-2000)}`);
+        if (Date.now() > deadline) throw new Error(`server did not start: ${out.slice(-2000)}`);
+        const m = /listening (\d+)/.exec(out);
+        if (port === undefined && m) return { child, port: Number(m[1]) };
+        if (port !== undefined && out.includes('web server listening')) return { child, port };
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const webPort = 20_000 + Math.floor(Math.random() * 20_000);
+    const web = await startServer(
+      ['server.ts', '-p', String(webPort), '-H', '127.0.0.1'],
+      webDir,
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        ALLOW_DEV_MAILBOX: '1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: fresh.url,
+        MASTER_KEY: TEST_MASTER_KEY.toString('base64'),
+        AUTH_SECRET: Buffer.alloc(32, 9).toString('base64'),
+      },
+      webPort,
+    );
+    const bare = await startServer(['scripts/lib/bare-query-server.ts', fresh.url], ROOT, process.env);
+    try {
+      const load = (url: string) => async () => {
+        for (let i = 0; i < 50; i++) {
+          const r = await fetch(url);
+          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status} ${await r.text()}`);
+          await r.arrayBuffer();
+        } // warm-up
+        return rate(16, SECONDS, async () => {
+          const r = await fetch(url);
+          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+          await r.arrayBuffer();
+        });
+      };
+      const { b, s } = await abab(
+        load(`http://127.0.0.1:${bare.port}/`),
+        load(`http://127.0.0.1:${web.port}/api/trpc/privacy.processing`),
+      );
+      console.log(
+        `# trpc_query: bare node:http ${b.toFixed(0)} requests/s, tRPC through Next.js ${s.toFixed(0)} requests/s`,
+      );
+      line('trpc_query', s, 'requests/s', s / b, '>=0.5');
+    } finally {
+      web.child.kill('SIGTERM');
+      bare.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 1000));
+      await fresh.drop();
+    }
   }
 } finally {
   await db.drop();

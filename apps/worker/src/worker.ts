@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import {
+  acquireWakeup,
   asInline,
   ASYNC_PROJECTIONS,
   INLINE_PROJECTIONS,
@@ -131,16 +132,25 @@ export const startWorker = async (
   const loops = ASYNC_PROJECTIONS.map((p) =>
     runProjection(p, { sql, store, log: log.child({ projection: p.name }), signal: ac.signal }),
   );
+  // The sealer runs after appends commit (woken like the consumers, at most twice a second), and every
+  // 2 s without them (a commit still above the horizon when it ran is sealed by then at the latest).
+  const sealerWake = acquireWakeup(sql, log);
   loops.push(
     (async () => {
-      while (!ac.signal.aborted) {
-        try {
-          const n = await sealChain(sql);
-          if (n === 5000) continue;
-        } catch (e) {
-          log.error('sealing the hash chain failed', { error: e });
+      try {
+        while (!ac.signal.aborted) {
+          const seen = sealerWake.wake.seq();
+          try {
+            const n = await sealChain(sql);
+            if (n === 5000) continue;
+          } catch (e) {
+            log.error('sealing the hash chain failed', { error: e });
+          }
+          await sleep(500, ac.signal);
+          await sealerWake.wake.wait(seen, 2000, ac.signal);
         }
-        await sleep(500, ac.signal);
+      } finally {
+        await sealerWake.release();
       }
     })(),
   );

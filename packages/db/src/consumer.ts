@@ -4,6 +4,7 @@ import { START } from './event-store.js';
 import type { Logger } from './log.js';
 import type { Queryable, Sql, TxSql } from './sql.js';
 import { createLeaderLock, type LeaderLock } from './leader-lock.js';
+import { acquireWakeup, heardAhead, type Wakeup } from './wake.js';
 
 export const readCheckpoint = async (db: Queryable, consumer: string, lock = false): Promise<Checkpoint> => {
   const rows = lock
@@ -87,7 +88,18 @@ export interface PollingConsumerOptions {
   handleBatchOutsideTx?: (events: StoredEvent[]) => Promise<void>;
   types?: readonly string[];
   batchSize?: number;
+  /**
+   * Short poll (default 25 ms): the sleep between batches without wake-ups, and while a transaction heard
+   * committing is still above this consumer's horizon (an older transaction is open).
+   */
   pollMs?: number;
+  /**
+   * Woken on commit (default true): between batches the consumer sleeps until an appending transaction
+   * commits (`wake.ts`, LISTEN/NOTIFY), or `fallbackMs` at most. False: polls every `pollMs`.
+   */
+  wake?: boolean;
+  /** The longest sleep when woken on commit (default 1000 ms): what a lost notification costs. */
+  fallbackMs?: number;
   mode?: string;
   log: Logger;
   signal: AbortSignal;
@@ -145,6 +157,7 @@ export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<voi
   const instance = randomUUID();
   const log = o.log.child({ consumer: o.name, instance });
   const lock = createLeaderLock(o.sql, 'tia:consumer:' + o.name, `tia-lock:${o.name}`.slice(0, 60));
+  const wakeup = o.wake === false ? null : acquireWakeup(o.sql, o.log);
   try {
     // Standby until the lock is ours; back to standby whenever its session closes (database restart).
     while (!o.signal.aborted) {
@@ -153,20 +166,30 @@ export const runPollingConsumer = async (o: PollingConsumerOptions): Promise<voi
         continue;
       }
       log.info('consumer active');
-      await runActive(o, log, instance, lock);
+      await runActive(o, log, instance, lock, wakeup?.wake ?? null);
       if (!o.signal.aborted) log.warn('consumer lock lost (its database session closed); taking it again');
     }
   } finally {
     await lock.close();
+    await wakeup?.release();
     log.info('consumer stopped');
   }
 };
 
 /** Batches while this instance holds the lock; returns when it is lost or the signal aborts. */
-const runActive = async (o: PollingConsumerOptions, log: Logger, instance: string, lock: LeaderLock) => {
+const runActive = async (
+  o: PollingConsumerOptions,
+  log: Logger,
+  instance: string,
+  lock: LeaderLock,
+  wake: Wakeup | null,
+) => {
   let lastBeat = 0;
   let failures = 0;
+  let lookAgain = false;
   while (!o.signal.aborted && !lock.lost()) {
+    // Read before the batch: a commit heard while it runs ends the sleep after it at once.
+    const seen = wake?.seq() ?? 0;
     try {
       const handled = o.handleBatchOutsideTx
         ? await outsideTx(o, () => Promise.resolve(), o.handleBatchOutsideTx)
@@ -194,7 +217,15 @@ const runActive = async (o: PollingConsumerOptions, log: Logger, instance: strin
         await heartbeat(o.sql, o.name, o.mode ?? 'embedded', instance);
         lastBeat = Date.now();
       }
-      if (handled.events.length < (o.batchSize ?? 200)) await sleep(o.pollMs ?? 25, o.signal);
+      if (handled.events.length < (o.batchSize ?? 200)) {
+        if (!wake || heardAhead(wake, handled.next)) await sleep(o.pollMs ?? 25, o.signal);
+        else {
+          // After a wake-up, one more look `pollMs` later: transactions committing alongside the one heard
+          // may not have notified (migration 0018: one notifier at a time). Then sleep until the next one.
+          await wake.wait(seen, lookAgain ? (o.pollMs ?? 25) : (o.fallbackMs ?? 1000), o.signal);
+          lookAgain = wake.seq() !== seen;
+        }
+      }
     } catch (e) {
       failures++;
       const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));

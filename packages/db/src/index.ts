@@ -9,6 +9,7 @@ export * from './command-handler.js';
 export * from './chain.js';
 export * from './consumer.js';
 export * from './leader-lock.js';
+export * from './wake.js';
 export * from './projections.js';
 export * from './quarantine.js';
 export * from './dead-letters.js';

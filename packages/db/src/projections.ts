@@ -88,6 +88,8 @@ export const runProjection = (
     signal: AbortSignal;
     batchSize?: number;
     pollMs?: number;
+    /** Woken on commit (default true); false: polls every `pollMs`. */
+    wake?: boolean;
   },
 ) =>
   runPollingConsumer({
@@ -99,6 +101,7 @@ export const runProjection = (
     ...(p.types ? { types: p.types } : {}),
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+    ...(deps.wake === false ? { wake: false } : {}),
     handleBatch: async (tx, events) => applyStored(p, deps, tx, events, live),
   });
 

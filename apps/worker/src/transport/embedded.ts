@@ -26,6 +26,8 @@ export class EmbeddedTransport implements Transport {
       log: Logger;
       handlers: readonly Handler[];
       pollMs?: number;
+      /** Consumers are woken on commit (default true); false: they poll every `pollMs`. */
+      wake?: boolean;
       baseDelayMs?: number;
       /** How often requested dead-letter re-drives are looked for (default 2 s). */
       redrivePollMs?: number;
@@ -48,6 +50,7 @@ export class EmbeddedTransport implements Transport {
           types: h.types,
           batchSize: h.prepare ? 5 : 20,
           pollMs: this.deps.pollMs ?? 25,
+          ...(this.deps.wake === false ? { wake: false } : {}),
           mode: this.mode,
           ...(h.prepare
             ? { handleEach: (e: StoredEvent) => this.processAlone(h, e, log, signal) }

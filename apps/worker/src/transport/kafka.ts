@@ -118,6 +118,8 @@ export const runRelay = async (deps: {
   log: Logger;
   signal: AbortSignal;
   pollMs?: number;
+  /** Woken on commit (default true); false: polls every `pollMs` (the benchmark's baseline). */
+  wake?: boolean;
   name?: string;
 }) =>
   runPollingConsumer({
@@ -129,6 +131,7 @@ export const runRelay = async (deps: {
     mode: 'kafka',
     batchSize: 500,
     pollMs: deps.pollMs ?? 20,
+    ...(deps.wake === false ? { wake: false } : {}),
     handleBatchOutsideTx: async (events) => {
       const consumer = deps.name ?? 'relay:kafka';
       const routable: StoredEvent[] = [];
@@ -203,6 +206,8 @@ export class KafkaTransport implements Transport {
       handlers: readonly Handler[];
       /** Run the outbox relay in this process (default true). */
       relay?: boolean;
+      /** The relay is woken on commit (default true); false: it polls every 20 ms. */
+      wake?: boolean;
       baseDelayMs?: number;
       /** How often requested dead-letter re-drives are looked for (default 2 s). */
       redrivePollMs?: number;
