@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import type { Logger } from './log.js';
-import type { AuthServices } from './identity/services.js';
+import type { AuthServices } from './services.js';
 
 export const ROLES = ['candidate', 'compliance_officer', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

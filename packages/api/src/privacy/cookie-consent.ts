@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Context } from '../context.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { authOf, technical } from '../identity/common.js';
+import { POLICIES } from '../rate-limit.js';
+import { authOf, technical } from '../accounts/common.js';
 import { POLICY_VERSION } from '../version.js';
 
 export const COOKIE_CONSENT_COOKIE = 'tia_cookie_consent';

@@ -12,11 +12,11 @@ import { eraseSubject } from '@tia/db';
 import { recordCompletedRequest } from './requests.js';
 import type { Context, Session } from '../context.js';
 import { Forbidden, Unauthenticated, ValidationFailed } from '../errors.js';
-import { MESSAGES } from '../auth/mailer.js';
-import { verifyPassword } from '../auth/passwords.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { authOf, clearSessionCookie, findAccountById, sendQuietly } from '../identity/common.js';
-import { CURRENT_PASSWORD_WRONG } from '../identity/passwords.js';
+import { MESSAGES } from '../mail/mailer.js';
+import { verifyPassword } from '../accounts/password-hashing.js';
+import { POLICIES } from '../rate-limit.js';
+import { authOf, clearSessionCookie, findAccountById, sendQuietly } from '../accounts/common.js';
+import { CURRENT_PASSWORD_WRONG } from '../accounts/reset-or-change-password.js';
 
 export const eraseAccountInput = z.object({
   /** Required when the account has a password. */

@@ -10,10 +10,10 @@
 import { z } from 'zod';
 import { eraseSubject } from '@tia/db';
 import type { Context } from '../context.js';
-import { POLICIES } from '../auth/rate-limit.js';
+import { POLICIES } from '../rate-limit.js';
 import { Conflict, NotFound } from '../errors.js';
-import { authOf, technical } from '../identity/common.js';
-import type { AuthServices } from '../identity/services.js';
+import { authOf, technical } from '../accounts/common.js';
+import type { AuthServices } from '../services.js';
 import { closePrivacyRequest, recordPrivacyRequest, type RequestActor } from './requests.js';
 
 export const minorReportInput = z.object({

@@ -7,7 +7,7 @@
  */
 import type { TxSql } from '@tia/db';
 import { recording } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 
 export const deletePendingAudio = async (
   a: AuthServices,

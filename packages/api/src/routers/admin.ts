@@ -1,8 +1,8 @@
 import { StaffRole } from '@tia/domain';
 import { z } from 'zod';
-import { changeStaffAccess, DEFAULT_ACCESS_REVIEW_DAYS, listGrants } from '../auth/staff.js';
+import { changeStaffAccess, DEFAULT_ACCESS_REVIEW_DAYS, listGrants } from '../staff/grants.js';
 import { procedure, router, type RoleAccess } from '../trpc.js';
-import { authOf, findAccountByEmail } from '../identity/common.js';
+import { authOf, findAccountByEmail } from '../accounts/common.js';
 import { NotFound } from '../errors.js';
 
 const ADMIN: RoleAccess = { kind: 'role', roles: ['admin'], mfa: true };

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { authOf } from '../identity/common.js';
+import { authOf } from '../accounts/common.js';
 import { ANALYST, catalog, DEFAULT_ANALYTICS, figureInput, runFigure } from '../analytics/service.js';
 import { procedure, router } from '../trpc.js';
 

@@ -18,7 +18,7 @@ import {
   ReportInput,
   sendNotices,
 } from '../compliance/breaches.js';
-import { authOf } from '../identity/common.js';
+import { authOf } from '../accounts/common.js';
 import { procedure, router } from '../trpc.js';
 import type { Context, Session } from '../context.js';
 

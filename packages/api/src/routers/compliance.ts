@@ -1,9 +1,9 @@
-import { securityAlerts } from '../auth/alerts.js';
+import { securityAlerts } from '../compliance/security-alerts.js';
 import { browseTrail, TrailPage } from '../compliance/trail.js';
 import { recordConsultation } from '../compliance/consulted.js';
 import { verificationSummary, verifyLog } from '../compliance/verify.js';
 import { procedure, router } from '../trpc.js';
-import { authOf } from '../identity/common.js';
+import { authOf } from '../accounts/common.js';
 import { ServiceUnavailable } from '../errors.js';
 import { HandleRequestInput, handleRequest, RequestQueueInput, requestQueue } from '../privacy/requests.js';
 import { complaintText, complaintTextInput } from '../privacy/complaint.js';

@@ -1,5 +1,5 @@
 import { latestDependencyAudit, readSbom, SbomQuery } from '../compliance/dependencies.js';
-import { authOf } from '../identity/common.js';
+import { authOf } from '../accounts/common.js';
 import { procedure, router } from '../trpc.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });

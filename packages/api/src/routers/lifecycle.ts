@@ -1,5 +1,5 @@
 import { overdueAudio, RecordingId, recordingLifecycle } from '../compliance/lifecycle.js';
-import { authOf } from '../identity/common.js';
+import { authOf } from '../accounts/common.js';
 import { procedure, router } from '../trpc.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer'], mfa: true });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Context, Session } from '../context.js';
-import { sessionCookieName } from '../auth/sessions.js';
+import { sessionCookieName } from '../sessions/sessions.js';
 import { Conflict, ValidationFailed } from '../errors.js';
-import { authOf, findAccountById, runAccountCommand } from '../identity/common.js';
-import type { AuthServices } from '../identity/services.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { TotpFactors } from '../auth/totp.js';
+import { authOf, findAccountById, runAccountCommand } from '../accounts/common.js';
+import type { AuthServices } from '../services.js';
+import { POLICIES } from '../rate-limit.js';
+import { TotpFactors } from '../second-factor/totp.js';
 import { AUTHENTICATED, procedure, router } from '../trpc.js';
 
 const totpOf = (auth: AuthServices) => new TotpFactors(auth.sql, auth.keys);

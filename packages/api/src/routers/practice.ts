@@ -1,4 +1,4 @@
-import { authOf } from '../identity/common.js';
+import { authOf } from '../accounts/common.js';
 import {
   CANDIDATE,
   getHistory,

@@ -1,4 +1,4 @@
-import { authOf } from '../identity/common.js';
+import { authOf } from '../accounts/common.js';
 import { CANDIDATE } from '../practice/access.js';
 import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js';
 import { cookieConsentInput, recordCookieConsent } from '../privacy/cookie-consent.js';

@@ -2,7 +2,7 @@ import { loadRegisters } from '@tia/db';
 import { registers } from '@tia/domain';
 import { registersOverview, removeEntry, RemoveEntryInput, saveEntry } from '../compliance/registers.js';
 import type { Context, Session } from '../context.js';
-import { authOf } from '../identity/common.js';
+import { authOf } from '../accounts/common.js';
 import { PUBLIC, procedure, router } from '../trpc.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer'], mfa: true });

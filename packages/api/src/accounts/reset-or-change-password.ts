@@ -1,11 +1,11 @@
 import { identity } from '@tia/domain';
 import type { Context, Session } from '../context.js';
 import { ValidationFailed } from '../errors.js';
-import { CODE_TTL_SECONDS } from '../auth/codes.js';
-import { MESSAGES } from '../auth/mailer.js';
-import { hashPassword, ONE_TIME_PASSWORD_HOURS, verifyPassword } from '../auth/passwords.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { CODE_WRONG_MESSAGE, passwordIssue } from './accounts.js';
+import { CODE_TTL_SECONDS } from './email-codes.js';
+import { MESSAGES } from '../mail/mailer.js';
+import { hashPassword, ONE_TIME_PASSWORD_HOURS, verifyPassword } from './password-hashing.js';
+import { POLICIES } from '../rate-limit.js';
+import { CODE_WRONG_MESSAGE, passwordIssue } from './sign-up.js';
 import {
   authOf,
   clearSessionCookie,

@@ -2,11 +2,11 @@ import type { Queryable } from '@tia/db';
 import { identity } from '@tia/domain';
 import { STAFF_ROLES, type Context, type Role, type Session } from '../context.js';
 import { Unauthenticated } from '../errors.js';
-import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { rolesFor } from '../auth/roles.js';
-import { sessionCookieName } from '../auth/sessions.js';
-import { raiseSecurityAlert } from './alerts.js';
+import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from './password-hashing.js';
+import { POLICIES } from '../rate-limit.js';
+import { rolesFor } from '../sessions/roles.js';
+import { sessionCookieName } from '../sessions/sessions.js';
+import { raiseSecurityAlert } from './raise-security-alert.js';
 import { isSuspended } from '../compliance/suspension.js';
 import {
   accessOf,
@@ -20,7 +20,7 @@ import {
   technical,
   withConcurrencyRetry,
 } from './common.js';
-import type { AuthServices } from './services.js';
+import type { AuthServices } from '../services.js';
 
 /** The sign-in limiter's key for one account from one network. */
 export const signInPairKey = (a: AuthServices, email: string, ipPrefix: string | null): string =>

@@ -8,10 +8,10 @@ import {
 import { identity } from '@tia/domain';
 import type { Context } from '../context.js';
 import { STAFF_ROLES } from '../context.js';
-import { rolesFor } from '../auth/roles.js';
-import { sessionCookieName } from '../auth/sessions.js';
-import { truncateIp, uaFamily } from '../auth/technical.js';
-import type { AuthServices } from './services.js';
+import { rolesFor } from '../sessions/roles.js';
+import { sessionCookieName } from '../sessions/sessions.js';
+import { truncateIp, uaFamily } from './technical-data.js';
+import type { AuthServices } from '../services.js';
 import { isSuspended, SUSPENDED_MESSAGE } from '../compliance/suspension.js';
 import { Forbidden } from '../errors.js';
 

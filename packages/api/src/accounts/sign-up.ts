@@ -2,10 +2,10 @@ import { consent, identity, type ConsentPurpose } from '@tia/domain';
 import { eraseSubject } from '@tia/db';
 import type { Context, Session } from '../context.js';
 import { Conflict, Unauthenticated, ValidationFailed } from '../errors.js';
-import { CODE_TTL_SECONDS } from '../auth/codes.js';
-import { MESSAGES } from '../auth/mailer.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { hashPassword } from '../auth/passwords.js';
+import { CODE_TTL_SECONDS } from './email-codes.js';
+import { MESSAGES } from '../mail/mailer.js';
+import { POLICIES } from '../rate-limit.js';
+import { hashPassword } from './password-hashing.js';
 import {
   authOf,
   clearSessionCookie,
@@ -19,7 +19,7 @@ import {
   withConcurrencyRetry,
 } from './common.js';
 import { privacyStream } from '../privacy/stream.js';
-import type { AuthServices } from './services.js';
+import type { AuthServices } from '../services.js';
 import type { TxSql } from '@tia/db';
 
 export const UNDER_16_MESSAGE =
