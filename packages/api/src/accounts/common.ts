@@ -17,12 +17,6 @@ import { Forbidden } from '../errors.js';
 
 export const userStream = (userId: string) => `user-${userId}`;
 
-/** The identity services of a request; a wiring error (not the caller's fault) when missing. */
-export const authOf = (ctx: Context): AuthServices => {
-  if (!ctx.auth) throw new Error('Identity services are not configured in this context');
-  return ctx.auth;
-};
-
 export const technical = (ctx: Pick<Context, 'ip' | 'userAgent'>) => ({
   ipPrefix: truncateIp(ctx.ip),
   uaFamily: uaFamily(ctx.userAgent),
