@@ -182,6 +182,28 @@ describe('admin procedures (role admin + MFA)', () => {
     );
   });
 
+  it('two admins revoking each other at once: one wins and one admin is left (decided through the command handler under the lock)', async () => {
+    const other = await createTestAccount(a, { name: 'Ada Second', email: 'ada.second@example.org' });
+    const now = clock().toISOString();
+    await changeStaffAccess(a, { type: 'GrantRole', actorId: admin, userId: other, role: 'admin', now });
+    const outcomes = await Promise.allSettled([
+      changeStaffAccess(a, { type: 'RevokeRole', actorId: admin, userId: other, role: 'admin', now }),
+      changeStaffAccess(a, { type: 'RevokeRole', actorId: other, userId: admin, role: 'admin', now }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const admins = await a.sql<
+      { user_id: string }[]
+    >`select user_id from rm_role_grants where role = 'admin'`;
+    expect(admins).toHaveLength(1);
+    // The revocation is the last event of its target's stream, appended at the version that was loaded.
+    const loser = admins[0]!.user_id === admin ? other : admin;
+    const stream = await a.store.readStream(`user-${loser}`);
+    expect(stream.at(-1)!.type).toBe('RoleRevoked');
+    expect(stream.map((e) => e.streamVersion)).toEqual(stream.map((_, i) => i + 1));
+    if (loser === admin)
+      await changeStaffAccess(a, { type: 'GrantRole', actorId: other, userId: admin, role: 'admin', now });
+  });
+
   it('listGrants shows name, email, who granted, and overdue once the review period has passed', async () => {
     const t = await createTestAccount(a, { name: 'Ann Analyst', email: 'ann@example.org' });
     await call(adminCtx).admin.grantRole({ userId: t, role: 'analyst' });
