@@ -31,9 +31,9 @@ const where = (re: RegExp) =>
 describe('cookie and storage inventory', () => {
   it('lists only the places we know set cookies', () => {
     expect(where(/cookies\.set\(|append\('set-cookie'/)).toEqual([
-      'packages/api/src/auth/google-sign-in.ts', // the Google flow cookies (names from auth/google.ts)
+      'packages/api/src/accounts/common.ts', // the session cookie
       'packages/api/src/context.ts', // the Set-Cookie writer behind ctx.cookies
-      'packages/api/src/identity/common.ts', // the session cookie
+      'packages/api/src/google-sign-in/flow.ts', // the Google flow cookies (names from google-sign-in/oidc.ts)
       'packages/api/src/privacy/cookie-consent.ts', // the cookie choice
       'packages/api/src/routers/mfa.ts', // the session cookie, rotated when the second factor passes
     ]);

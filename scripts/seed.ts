@@ -21,8 +21,8 @@ import {
   startPracticeSession,
   verifyEmail,
   type AuthServices,
-  type Context,
   type MailMessage,
+  type ServiceContext,
 } from '@tia/api';
 import {
   createLogger,
@@ -197,7 +197,7 @@ export const seed = async (opts: {
   for (let i = 0; i < opts.candidates; i++) {
     now += step * (0.5 + rng());
     const email = `candidate-${runId}-${i}@${SEED_EMAIL_DOMAIN}`;
-    const ctx: Context = {
+    const ctx: ServiceContext = {
       sql: opts.sql,
       requestId: `seed-${i}`,
       session: null,
@@ -206,6 +206,7 @@ export const seed = async (opts: {
       log: silentLogger,
       cookies: memoryCookies(),
       auth: a,
+      services: a,
     };
     const { userId } = await signUp(ctx, {
       name: `Synthetic Candidate ${i + 1}`,

@@ -63,6 +63,7 @@ async function createCandidate(d: TestDatabase, name: string, email: string): Pr
     log: silentLogger,
     cookies: memoryCookies(),
     auth: a,
+    services: a,
   };
   await signUp(ctx, {
     name,

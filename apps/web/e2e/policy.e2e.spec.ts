@@ -60,6 +60,7 @@ async function createCandidate(database: NonNullable<typeof db>): Promise<string
     log: silentLogger,
     cookies: memoryCookies(),
     auth: a,
+    services: a,
   };
   const { userId } = await signUp(ctx, {
     name: CANDIDATE.name,

@@ -47,6 +47,7 @@ export async function createStaffAccount(
     log: silentLogger,
     cookies: memoryCookies(),
     auth: a,
+    services: a,
   };
   const { userId } = await signUp(ctx, {
     name: p.name,

@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import type { Logger } from './log.js';
-import type { AuthServices } from './identity/services.js';
+import type { AuthServices } from './services.js';
 
 export const ROLES = ['candidate', 'compliance_officer', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -44,6 +44,32 @@ export interface Context {
   /** Where `npm run sbom` wrote the CycloneDX bill of materials (`<DATA_DIR>/sbom/sbom.cdx.json`). */
   sbomPath?: string;
 }
+
+/**
+ * What a procedure's use case receives: the request context plus its services, set by the `provideServices`
+ * middleware of every procedure builder (`trpc.ts`). Code outside tRPC (scripts, browser-test set-up) builds
+ * one with `withServices(ctx)`.
+ */
+export interface ServiceContext extends Context {
+  services: AuthServices;
+}
+
+/** Stands in when a context has no services (tests that need none): any use is a wiring error, not a 500 waiting to happen unseen. */
+const NO_SERVICES = new Proxy({} as AuthServices, {
+  get(_target, prop) {
+    if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON') return undefined;
+    throw new Error(`Services are not configured in this context (asked for "${prop}")`);
+  },
+});
+
+/** The context's services (a throwing stand-in when it has none). Used once, by the middleware. */
+export const servicesOf = (ctx: Pick<Context, 'auth'>): AuthServices => ctx.auth ?? NO_SERVICES;
+
+/** `ctx` with its `services`, as the middleware gives them to procedures. */
+export const withServices = <C extends Context>(ctx: C): C & { services: AuthServices } => ({
+  ...ctx,
+  services: servicesOf(ctx),
+});
 
 export interface CookieJar {
   /** Whether this request came over HTTPS (cookies then get `Secure` and the `__Host-` prefix). */

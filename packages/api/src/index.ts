@@ -17,12 +17,14 @@ export {
   STAFF_ROLES,
   headerCookies,
   memoryCookies,
+  withServices,
   type Role,
+  type ServiceContext,
   type Session,
   type Context,
   type CookieJar,
 } from './context.js';
-export { createAuthServices, resolveSession, type AuthServices } from './identity/index.js';
+export { createAuthServices, resolveSession, type AuthServices } from './accounts/index.js';
 export {
   assertMailConfigured,
   createMailer,
@@ -32,20 +34,20 @@ export {
   smtpMailer,
   type Mailer,
   type MailMessage,
-} from './auth/mailer.js';
+} from './mail/mailer.js';
 export { eraseMyAccount, RECENT_SIGN_IN_SECONDS } from './privacy/erase-account.js';
 export { COOKIE_INVENTORY, STORAGE_INVENTORY, type CookieEntry } from './privacy/cookie-inventory.js';
-export { sessionCookieName } from './auth/sessions.js';
-export { rolesFor } from './auth/roles.js';
-export { DEFAULT_ACCESS_REVIEW_DAYS } from './auth/staff.js';
+export { sessionCookieName } from './sessions/sessions.js';
+export { rolesFor } from './sessions/roles.js';
+export { DEFAULT_ACCESS_REVIEW_DAYS } from './staff/grants.js';
 export { DEFAULT_ANALYTICS, type AnalyticsSettings } from './analytics/service.js';
-export { GoogleSignIn, type GoogleConfig } from './auth/google.js';
+export { GoogleSignIn, type GoogleConfig } from './google-sign-in/oidc.js';
 export {
   googleSubLookup,
   handleGoogleCallback,
   handleGoogleStart,
   type GoogleDeps,
-} from './auth/google-sign-in.js';
+} from './google-sign-in/flow.js';
 export * from './errors.js';
 export { downloadExport } from './privacy/export-data.js';
 export {
@@ -73,8 +75,8 @@ export { APP_VERSION, POLICY_VERSION } from './version.js';
 export { tRPCResponseMeta } from './http.js';
 export { publicHealth, redactHealth, type HealthReport } from './health.js';
 /** Command-path entry points used by `npm run db:seed` (synthetic candidates). */
-export { signUp, verifyEmail } from './identity/accounts.js';
+export { signUp, verifyEmail } from './accounts/sign-up.js';
 export { startSession as startPracticeSession } from './practice/start-session.js';
-export { changeStaffAccess } from './auth/staff.js';
-export { totpCode, stepAt } from './auth/totp.js';
+export { changeStaffAccess } from './staff/grants.js';
+export { totpCode, stepAt } from './second-factor/totp.js';
 export { browseTrail, TrailPage } from './compliance/trail.js';

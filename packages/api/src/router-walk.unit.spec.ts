@@ -1,7 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import type { AnyRouter } from '@trpc/server';
 import type { Sql } from 'postgres';
-import { describe, expect, it, vi } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { Context, Session } from './context.js';
 import { memoryCookies } from './context.js';
 import { ROLES, STAFF_ROLES } from './context.js';
@@ -10,6 +13,7 @@ import type { Access } from './trpc.js';
 import { AUTHENTICATED, createCallerFactory, PUBLIC, procedure, router } from './trpc.js';
 import type { Logger } from './log.js';
 import { silentLogger } from './log.js';
+import type { AuthServices } from './services.js';
 
 interface ProcedureLike {
   _def: { meta?: { access?: Access }; type?: string };
@@ -166,5 +170,60 @@ describe('access guard', () => {
     expect(await codeOf(createCallerFactory(r)(ctx(null, log)).secret(42 as unknown as string))).toBe(
       'UNAUTHORIZED',
     );
+  });
+});
+
+// ---- services and actor come from the middleware, never from a lookup in a procedure ----
+
+describe('services middleware', () => {
+  const services = { clock: () => new Date('2026-12-07T00:00:00Z') } as unknown as AuthServices;
+  const r = router({
+    open: procedure(PUBLIC).query(({ ctx }) => {
+      expectTypeOf(ctx.services).toEqualTypeOf<AuthServices>();
+      return ctx.services === services;
+    }),
+    mine: procedure(AUTHENTICATED).query(({ ctx }) => ({
+      same: ctx.services === services,
+      actor: ctx.actor,
+    })),
+    staff: procedure({ kind: 'role', roles: ['admin'], mfa: true }).query(({ ctx }) =>
+      ctx.services.clock().toISOString(),
+    ),
+  });
+  const withAuth = (session: Session | null): Context => ({ ...ctx(session), auth: services });
+  const admin: Session = { userId: 'u-adm', roles: ['admin'], mfaPassed: true };
+
+  it('gives public, signed-in and staff procedures the same typed services, and signed-in ones their actor', async () => {
+    await expect(createCallerFactory(r)(withAuth(null)).open()).resolves.toBe(true);
+    await expect(createCallerFactory(r)(withAuth(admin)).mine()).resolves.toEqual({
+      same: true,
+      actor: { userId: 'u-adm', requestId: 'req-test', ip: '127.0.0.1' },
+    });
+    await expect(createCallerFactory(r)(withAuth(admin)).staff()).resolves.toBe('2026-12-07T00:00:00.000Z');
+  });
+
+  it('a context without services serves procedures that need none; using them is a hidden wiring error', async () => {
+    await expect(caller(null).open()).resolves.toBe('open');
+    const log = { ...silentLogger, error: vi.fn() };
+    const call = createCallerFactory(r)(ctx(admin, log));
+    await expect(call.open()).resolves.toBe(false);
+    const e = await call.staff().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TRPCError);
+    expect((e as TRPCError).code).toBe('INTERNAL_SERVER_ERROR');
+    expect(log.error).toHaveBeenCalled();
+  });
+
+  it('no procedure or use case looks its services up itself (no authOf, no ctx.auth)', () => {
+    const src = path.dirname(fileURLToPath(import.meta.url));
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.startsWith('testing'),
+    );
+    expect(files.length).toBeGreaterThan(50);
+    const offenders = files.filter((f) => {
+      if (f === 'context.ts') return false; // servicesOf: the one place that reads ctx.auth
+      const text = readFileSync(path.join(src, f), 'utf8');
+      return /\bauthOf\(|\bctx\.auth\b/.test(text);
+    });
+    expect(offenders).toEqual([]);
   });
 });

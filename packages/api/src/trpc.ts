@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context, Role } from './context.js';
-import { STAFF_ROLES } from './context.js';
+import { servicesOf, STAFF_ROLES } from './context.js';
 import {
   fieldIssuesOf,
   Forbidden,
@@ -95,6 +95,12 @@ const accessGuard = t.middleware(({ ctx, meta, path, next }) => {
   return next();
 });
 
+/**
+ * Gives every procedure its services as a typed `ctx.services` (event store, command handler, sessions, mail,
+ * limits, clock): procedures and their use cases never look them up themselves.
+ */
+const provideServices = t.middleware(({ ctx, next }) => next({ ctx: { services: servicesOf(ctx) } }));
+
 const requireSession = t.middleware(({ ctx, next }) => {
   if (!ctx.session) throw new Unauthenticated(); // already enforced by accessGuard; narrows the type
   // Who is acting, built in one place for every signed-in procedure (use cases take it as their `Actor`).
@@ -106,7 +112,7 @@ const requireSession = t.middleware(({ ctx, next }) => {
   });
 });
 
-const guarded = t.procedure.use(errorMapping).use(accessGuard);
+const guarded = t.procedure.use(errorMapping).use(accessGuard).use(provideServices);
 const withSession = guarded.use(requireSession);
 
 function checkRule(access: Access): void {

@@ -388,6 +388,7 @@ export const storeExportArchive = async (
              ready_at = ${now}, expires_at = ${expiresAt}
            where export_id = ${exportId}`;
   const at = now.toISOString();
+  // 'any': decided under the export row's lock (see appendExportEvents).
   await appendExportEvents(deps, tx, exportStream(exportId), 'any', at, [
     {
       type: 'DataExportPrepared',
@@ -402,6 +403,7 @@ export const storeExportArchive = async (
       },
     },
   ]);
+  // 'any': decided under the export row's lock (see appendExportEvents).
   await appendExportEvents(deps, tx, privacyRequests.requestStream(row.request_id), 'any', at, [
     {
       type: 'PrivacyRequestCompleted',
@@ -451,6 +453,7 @@ export const takeExportArchive = async (
     await tx`update privacy_exports set status = 'downloaded', ciphertext = null, closed_at = ${now}
              where export_id = ${exportId}`;
     const at = now.toISOString();
+    // 'any': decided under the export row's lock (see appendExportEvents).
     await appendExportEvents(deps, tx, exportStream(exportId), 'any', at, [
       { type: 'DataExportDownloaded', data: { exportId, subjectId: owner, downloadedAt: at } },
       {
@@ -465,6 +468,7 @@ const expireOne = async (deps: ExportDeps, tx: TxSql, row: ExportRow, now: Date)
   await tx`update privacy_exports set status = 'expired', ciphertext = null, closed_at = ${now}
            where export_id = ${row.export_id}`;
   const at = now.toISOString();
+  // 'any': decided under the export row's lock (see appendExportEvents).
   await appendExportEvents(deps, tx, exportStream(row.export_id), 'any', at, [
     {
       type: 'DataExportDeleted',

@@ -3,7 +3,7 @@ import type { EventOf, EventType } from './events/domain-event.js';
 
 /**
  * Given/When/Then for deciders (as Emmett's `DeciderSpecification`): `given(events).when(command).then(events)`
- * or `.thenThrows(ErrorClass | pattern)`. Pure: `then` throws on a mismatch, so any runner reports it. Every
+ * or `.thenThrows(ErrorClass | pattern, rule?)` (`rule`: the `DomainRuleViolated` rule it must name). Pure: `then` throws on a mismatch, so any runner reports it. Every
  * decider spec uses this one helper.
  *
  *   const spec = specFor(consent.consentDecider);
@@ -23,7 +23,10 @@ export const specFor = <S, C, T extends EventType>(decider: Decider<S, C, T>) =>
             const e = JSON.stringify(expected);
             if (a !== e) throw new Error(`Expected events\n  ${e}\nbut the decider decided\n  ${a}`);
           },
-          thenThrows: (expected: (abstract new (...args: never[]) => Error) | RegExp): void => {
+          thenThrows: (
+            expected: (abstract new (...args: never[]) => Error) | RegExp,
+            rule?: string,
+          ): void => {
             let thrown: unknown = null;
             try {
               run();
@@ -39,6 +42,9 @@ export const specFor = <S, C, T extends EventType>(decider: Decider<S, C, T>) =>
               throw new Error(
                 `The command was refused with an unexpected error: ${thrown instanceof Error ? thrown.message : 'not an Error'}`,
               );
+            const named = (thrown as { rule?: unknown }).rule;
+            if (rule !== undefined && named !== rule)
+              throw new Error(`The command was refused under rule ${String(named)}, not ${rule}`);
           },
           /** The events decided (for assertions the helper does not cover). */
           events: run,

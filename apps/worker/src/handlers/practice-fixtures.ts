@@ -18,6 +18,7 @@ const givenPrivacyEvent = async (
   data: Record<string, unknown>,
 ) => {
   const now = new Date().toISOString();
+  // 'any' on purpose: a test fixture setting a subject's state directly; nothing is decided on the stream.
   await p.store.append(
     `privacy-${userId}`,
     'any',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CommandHandler,
   processingBlock,
   type BlobStore,
   type EventStore,
@@ -29,7 +30,6 @@ import type { FeedbackEnricher } from '../feedback/llm.js';
 import type { ModelGrader } from '../feedback/grader.js';
 import type { Handler } from '../transport/port.js';
 
-type RecordingEvent = recording.RecordingEvent;
 type SkipReason = recording.SkipReason;
 
 export interface PracticeDeps {
@@ -39,48 +39,51 @@ export interface PracticeDeps {
   clock?: () => Date;
 }
 
-const nowIso = (d: PracticeDeps) => (d.clock ?? (() => new Date()))().toISOString();
-
 /** The one "may we process this person's audio" check, shared with the upload (`@tia/db` read models). */
 export { processingBlock };
 
-/** The recording's state and stream version, read in `db` (the handler's transaction). */
-export const loadRecording = async (store: EventStore, db: Queryable, recordingId: string) => {
-  const events = await store.readStream(recording.recordingStream(recordingId), { db });
-  return {
-    state: recording.fold(recording.recordingEventsOf(events)),
-    version: events.length === 0 ? 0 : events[events.length - 1]!.streamVersion,
-  };
-};
+const WORKER = { kind: 'system' as const, id: 'worker' };
 
-/** Appends what the decider decided, deleting the blob (and its key) in the same transaction when it ends. */
-export const commitDecision = async (
+/**
+ * Decides one recording command through the command handler, in the handler's transaction `tx`: the recording's
+ * stream is loaded and folded, `command(state, now)` decided, the events appended at the loaded version with the
+ * worker as actor and the causing event as causation. When the decision deletes the audio (`AudioDeleted`), the
+ * blob and its key go in the same transaction.
+ */
+export const decideRecording = (
   deps: PracticeDeps,
   store: EventStore,
   tx: TxSql,
   recordingId: string,
-  version: number,
-  events: readonly RecordingEvent[],
-  meta: { causationId?: string },
-): Promise<void> => {
-  if (events.some((e) => e.type === 'AudioDeleted')) await deps.blobs.delete(tx, recordingId);
-  if (events.length === 0) return;
-  const occurredAt = nowIso(deps);
-  await store.append(
+  command: (
+    state: recording.RecordingState,
+    now: string,
+  ) => recording.RecordingCommand | readonly recording.RecordingCommand[],
+  meta: { causationId?: string; expectedVersion?: number } = {},
+) =>
+  new CommandHandler({
+    sql: store.sql,
+    store,
+    clock: deps.clock ?? (() => new Date()),
+    newId: randomUUID,
+    inline: deps.inline,
+  }).handle(
+    recording.recordingDecider,
     recording.recordingStream(recordingId),
-    version,
-    events.map((e) => ({
-      ...e,
-      eventId: randomUUID(),
-      metadata: {
-        occurredAt,
-        actor: { kind: 'system' as const, id: 'worker' },
-        ...(meta.causationId ? { causationId: meta.causationId } : {}),
+    command,
+    { actor: WORKER, ...(meta.causationId ? { causationId: meta.causationId } : {}) },
+    {
+      tx,
+      ...(meta.expectedVersion !== undefined ? { expectedVersion: meta.expectedVersion } : {}),
+      after: async (t, { events }) => {
+        if (events.some((e) => e.type === 'AudioDeleted')) await deps.blobs.delete(t, recordingId);
       },
-    })),
-    { tx, inline: deps.inline },
+    },
   );
-};
+
+/** The recording's state and stream version, read in `tx` (for checks before slow or costly work). */
+const loadRecording = (store: EventStore, tx: TxSql, recordingId: string) =>
+  store.load(recording.recordingStream(recordingId), recording.recordingDecider, tx);
 
 /** How much longer than declared an upload's audio may be (recorder start-up, container padding). */
 export const DURATION_TOLERANCE_SECONDS = 5;
@@ -164,30 +167,37 @@ export const transcriptionHandler = (
   handle: async (event, ctx) => {
     const { userId, recordingId } = event.data;
     const prepared = ctx.prepared ?? { kind: 'gone' as const };
-    const { state, version } = await loadRecording(ctx.store, ctx.tx, recordingId);
-    const now = nowIso(deps);
     const blobExisted = await deps.blobs.exists(ctx.tx, recordingId);
     const blocked = await processingBlock(ctx.tx, userId);
-    let cmd: recording.RecordingCommand;
-    if (blocked) cmd = { type: 'SkipProcessing', reason: blocked, blobExisted, now };
-    else if (prepared.kind === 'blocked')
-      cmd = { type: 'SkipProcessing', reason: prepared.reason, blobExisted, now };
-    else if (prepared.kind === 'transcript')
-      cmd = { type: 'CompleteTranscription', transcript: prepared.transcript, blobExisted, now };
-    else if (prepared.kind === 'failed')
-      cmd = { type: 'FailTranscription', engine: deps.engine.name, code: prepared.code, blobExisted, now };
-    else
-      cmd = {
-        type: 'FailTranscription',
-        engine: deps.engine.name,
-        code: 'audio_unavailable',
-        blobExisted,
-        now,
-      };
-    const events = recording.decide(cmd, state);
-    await commitDecision(deps, ctx.store, ctx.tx, recordingId, version, events, {
-      causationId: event.eventId,
-    });
+    const { events } = await decideRecording(
+      deps,
+      ctx.store,
+      ctx.tx,
+      recordingId,
+      (_state, now): recording.RecordingCommand => {
+        if (blocked) return { type: 'SkipProcessing', reason: blocked, blobExisted, now };
+        if (prepared.kind === 'blocked')
+          return { type: 'SkipProcessing', reason: prepared.reason, blobExisted, now };
+        if (prepared.kind === 'transcript')
+          return { type: 'CompleteTranscription', transcript: prepared.transcript, blobExisted, now };
+        if (prepared.kind === 'failed')
+          return {
+            type: 'FailTranscription',
+            engine: deps.engine.name,
+            code: prepared.code,
+            blobExisted,
+            now,
+          };
+        return {
+          type: 'FailTranscription',
+          engine: deps.engine.name,
+          code: 'audio_unavailable',
+          blobExisted,
+          now,
+        };
+      },
+      { causationId: event.eventId },
+    );
     if (events.length > 0)
       ctx.log.info('recording processed', { recordingId, decided: events.map((e) => e.type) });
   },
@@ -358,10 +368,14 @@ export const feedbackHandler = (
     const blocked = await processingBlock(ctx.tx, event.data.userId);
     if (blocked !== null) {
       // Consent withdrawn (or processing paused, or erased) since the transcript: not analysed, and it says why.
-      const events = recording.decide({ type: 'SkipFeedback', reason: blocked, now: nowIso(deps) }, state);
-      await commitDecision(deps, ctx.store, ctx.tx, recordingId, version, events, {
-        causationId: event.eventId,
-      });
+      await decideRecording(
+        deps,
+        ctx.store,
+        ctx.tx,
+        recordingId,
+        (_state, now) => ({ type: 'SkipFeedback', reason: blocked, now }),
+        { causationId: event.eventId, expectedVersion: version },
+      );
       ctx.log.info('feedback not scored: processing is blocked for this subject', {
         recordingId,
         reason: blocked,
@@ -376,22 +390,21 @@ export const feedbackHandler = (
     const competency = COMPETENCY_IDS.includes(scored.question.competency)
       ? scored.question.competency
       : COMPETENCY_IDS[0];
-    const events = recording.decide(
-      {
-        type: 'ScoreFeedback',
-        feedback: toFeedback(
-          scored.score,
-          competency,
-          ctx.prepared?.llm ?? null,
-          ctx.prepared?.graded ?? null,
-        ),
-        now: nowIso(deps),
-      },
-      state,
+    const feedback = toFeedback(
+      scored.score,
+      competency,
+      ctx.prepared?.llm ?? null,
+      ctx.prepared?.graded ?? null,
     );
-    await commitDecision(deps, ctx.store, ctx.tx, recordingId, version, events, {
-      causationId: event.eventId,
-    });
+    // Decided on the state checked above (same transaction): the version cannot have moved.
+    await decideRecording(
+      deps,
+      ctx.store,
+      ctx.tx,
+      recordingId,
+      (_state, now) => ({ type: 'ScoreFeedback', feedback, now }),
+      { causationId: event.eventId, expectedVersion: version },
+    );
   },
 });
 
@@ -407,17 +420,14 @@ export const sweepAudio = async (
   let swept = 0;
   for (const b of old) {
     await deps.store.sql.begin(async (tx) => {
-      const { state, version } = await loadRecording(deps.store, tx, b.recordingId);
       const blobExisted = await deps.blobs.exists(tx, b.recordingId);
       if (!blobExisted) return;
-      const events =
-        state.kind === 'none'
-          ? []
-          : recording.decide({ type: 'ExpireAudio', blobExisted, now: now.toISOString() }, state);
-      // commitDecision deletes the blob with its AudioDeleted; orphans and already-ended recordings decide
+      const { events } = await decideRecording(deps, deps.store, tx, b.recordingId, (state) =>
+        state.kind === 'none' ? [] : { type: 'ExpireAudio', blobExisted, now: now.toISOString() },
+      );
+      // decideRecording deletes the blob with its AudioDeleted; orphans and already-ended recordings decide
       // nothing, so their blob goes here.
       if (events.length === 0) await deps.blobs.delete(tx, b.recordingId);
-      await commitDecision(deps, deps.store, tx, b.recordingId, version, events, {});
       swept++;
     });
   }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Sql } from '@tia/db';
 import { analytics } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { Forbidden } from '../errors.js';
 import type { RoleAccess } from '../trpc.js';
 

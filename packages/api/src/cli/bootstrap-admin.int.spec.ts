@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createPersistence, KeyStore, openAccountFields, type SealedAccountRow } from '@tia/db';
 import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../auth/passwords.js';
-import { rolesFor } from '../auth/roles.js';
+import { verifyPassword } from '../accounts/password-hashing.js';
+import { rolesFor } from '../sessions/roles.js';
 import { TEST_AUTH_SECRET } from '../testing/identity.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createSql, parseMasterKey, parseSecret32 } from '@tia/db';
 import { identity } from '@tia/domain';
-import { bootstrapAdmin } from '../auth/bootstrap.js';
+import { bootstrapAdmin } from '../staff/first-admin.js';
 import { loadCliEnv } from './env.js';
 
 const main = async () => {

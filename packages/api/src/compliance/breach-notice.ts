@@ -1,5 +1,5 @@
 import type { breach } from '@tia/domain';
-import { escapeHtml, type MailMessage } from '../auth/mailer.js';
+import { escapeHtml, type MailMessage } from '../mail/mailer.js';
 
 /**
  * The email to a person affected by a breach (GDPR Art. 34(2)): plain language, in a fixed order — what

@@ -1,11 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smtpMailer } from '../auth/mailer.js';
-import { changeStaffAccess } from '../auth/staff.js';
+import { smtpMailer } from '../mail/mailer.js';
+import { changeStaffAccess } from '../staff/grants.js';
 import type { Context } from '../context.js';
-import { resolveSession } from '../identity/sign-in.js';
-import { createAuthServices, type AuthServices } from '../identity/services.js';
+import { resolveSession } from '../accounts/sign-in.js';
+import { createAuthServices, type AuthServices } from '../services.js';
 import { appRouter } from '../root.js';
 import { startSmtp } from '../testing/identity-harness.js';
 import { createTestAccount, sessionContext, TEST_AUTH_SECRET, testClock } from '../testing/identity.js';

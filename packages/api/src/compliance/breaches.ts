@@ -3,8 +3,8 @@ import { breach, eventRegistry, type DomainEvent } from '@tia/domain';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { Conflict, NotFound, ServiceUnavailable } from '../errors.js';
-import { findAccountById } from '../identity/common.js';
-import type { AuthServices } from '../identity/services.js';
+import { findAccountById } from '../accounts/common.js';
+import type { AuthServices } from '../services.js';
 import { breachNotice } from './breach-notice.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 
 /** Appends `AuditTrailConsulted` on its own stream: who looked at the audit trail, how, and what came out. */
 export const recordConsultation = async (

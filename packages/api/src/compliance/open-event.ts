@@ -2,7 +2,7 @@ import { eventRegistry, isRedacted } from '@tia/domain';
 import type { EventMetadata, StoredEvent } from '@tia/db';
 import { z } from 'zod';
 import { NotFound } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 
 export const OpenEventInput = z.object({ eventId: z.uuid().max(36) }).strict();
 export type OpenEventInput = z.infer<typeof OpenEventInput>;

@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { createTestDatabase, type TestDatabase } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeStaffAccess } from '../auth/staff.js';
+import { changeStaffAccess } from '../staff/grants.js';
 import type { Context } from '../context.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { appRouter } from '../root.js';
 import { createTestAccount, sessionContext, testAuthServices, testClock } from '../testing/identity.js';
 import { createCallerFactory } from '../trpc.js';

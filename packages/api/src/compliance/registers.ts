@@ -3,7 +3,7 @@ import { registers, type DomainEvent } from '@tia/domain';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { NotFound } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 
 /** Saving and removing register entries (P09, P10, P23, P40–P42): each change is one event, read back from `rm_register_entries`. */
 

@@ -1,5 +1,5 @@
 import type { policy } from '@tia/domain';
-import { escapeHtml, type MailMessage } from '../auth/mailer.js';
+import { escapeHtml, type MailMessage } from '../mail/mailer.js';
 
 /** The email about a significant revision of the privacy notice (P07, P35), in plain language. */
 export const policyChangeNotice = (

@@ -21,10 +21,10 @@ import {
   type Sql,
 } from '@tia/db';
 import { policy } from '@tia/domain';
-import type { Mailer } from '../auth/mailer.js';
+import type { Mailer } from '../mail/mailer.js';
 import { policyChangeNotice } from './notice-mail.js';
 
-export { createMailer, type Mailer, type MailMessage } from '../auth/mailer.js';
+export { createMailer, type Mailer, type MailMessage } from '../mail/mailer.js';
 
 export interface NoticeMailingDeps {
   sql: Sql;

@@ -15,7 +15,7 @@ import {
 import { policy, PolicyRevisionId, POLICY_TEXT_MAX } from '@tia/domain';
 import { z } from 'zod';
 import { Forbidden, NotFound } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 
 export const publishRevisionInput = z
   .object({

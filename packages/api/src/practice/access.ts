@@ -4,10 +4,10 @@
  */
 import { readCapability, lockSubject, type Queryable, type TxSql } from '@tia/db';
 import { Forbidden } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import type { RoleAccess } from '../trpc.js';
-import { type LimitPolicy } from '../auth/rate-limit.js';
-import { truncateIp } from '../auth/technical.js';
+import { type LimitPolicy } from '../rate-limit.js';
+import { truncateIp } from '../accounts/technical-data.js';
 
 /** The access rule of every practice operation (tRPC procedures and the upload route). */
 export const CANDIDATE: RoleAccess = { kind: 'role', roles: ['candidate'], mfa: false };

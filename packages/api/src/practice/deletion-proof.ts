@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { inclusionReceipt, type InclusionReceipt } from '@tia/db';
 import { recording } from '@tia/domain';
 import { NotFound } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import type { Actor } from './access.js';
 
 export const deletionProofInput = z.object({ recordingId: z.string().min(1).max(200) });

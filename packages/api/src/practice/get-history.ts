@@ -1,7 +1,7 @@
 /** Use cases: the caller's free trial, and every answer with scores over time. */
 import { trialOf, type Trial } from '@tia/db';
 import { COMPETENCIES, COMPETENCY_IDS, RUBRIC_CRITERIA, type CompetencyId } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import type { Actor } from './access.js';
 import { recordingsWhere, toSummary } from './views.js';
 

@@ -10,7 +10,7 @@ import {
   type Anchors,
 } from '@tia/domain';
 import { NotFound } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import type { Actor } from './access.js';
 import {
   recordingsWhere,

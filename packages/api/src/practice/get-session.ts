@@ -1,7 +1,7 @@
 /** Use case: one of the caller's sessions with its questions and answers so far. */
 import { z } from 'zod';
 import { revealQuestion } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import type { Actor } from './access.js';
 import { ownSession, recordingsWhere, sessionPii, toSummary, withName } from './views.js';
 

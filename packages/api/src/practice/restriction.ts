@@ -1,7 +1,7 @@
 /** Use cases: the candidate's restriction of processing (P26) — read it, set or lift it. */
 import { z } from 'zod';
 import { restrictionOf, type Queryable } from '@tia/db';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { privacy } from '@tia/domain';
 import { privacyStream } from '../privacy/stream.js';
 import { recordCompletedRequest } from '../privacy/requests.js';

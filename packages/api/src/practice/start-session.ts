@@ -14,8 +14,8 @@ import {
 } from '@tia/domain';
 import { restrictionOf } from '@tia/db';
 import { Forbidden, ValidationFailed } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
-import { POLICIES } from '../auth/rate-limit.js';
+import type { AuthServices } from '../services.js';
+import { POLICIES } from '../rate-limit.js';
 import {
   RESTRICTED_MESSAGE,
   requireVerifiedEmail,

@@ -6,7 +6,7 @@
 import { ConcurrencyError, processingBlock, trialOf, type TxSql } from '@tia/db';
 import { recording, type AudioContainer } from '@tia/domain';
 import { Conflict, Forbidden, PaymentRequired } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { CONSENT_REQUIRED_MESSAGE, lockUser, RESTRICTED_MESSAGE, type Actor } from './access.js';
 
 export interface AnswerUpload {

@@ -14,9 +14,9 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { authorize } from '../trpc.js';
-import { POLICIES } from '../auth/rate-limit.js';
+import { POLICIES } from '../rate-limit.js';
 import { measureDuration } from './duration.js';
 import { sniffAudio } from './sniff.js';
 import {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Queryable } from '@tia/db';
 import { COMPETENCIES, PracticeQuestion, recording, type CompetencyId, type Track } from '@tia/domain';
 import { NotFound } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { isoOrNull } from './access.js';
 
 /** The decrypted job title and key terms of a session (null/[] for bank tracks, or once erased). */

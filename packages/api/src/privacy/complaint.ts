@@ -5,7 +5,7 @@
  * supervisory authority, since a complaint to us never replaces the right to complain to them.
  */
 import { z } from 'zod';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { Forbidden, NotFound } from '../errors.js';
 import { recordPrivacyRequest } from './requests.js';
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { lockSubject, type TxSql } from '@tia/db';
 import { CONSENT_PURPOSES, ConsentPurpose, consent } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { Forbidden } from '../errors.js';
 import { POLICY_VERSION } from '../version.js';
 import { deletePendingAudio } from './pending-audio.js';

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Context } from '../context.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { authOf, technical } from '../identity/common.js';
+import type { ServiceContext } from '../context.js';
+import { POLICIES } from '../rate-limit.js';
+import { technical } from '../accounts/common.js';
 import { policyVersionInForce } from '../policy/revisions.js';
 
 export const COOKIE_CONSENT_COOKIE = 'tia_cookie_consent';
@@ -33,11 +33,11 @@ export const cookieValue = (v: Pick<CookieConsentView, 'consentId' | 'categories
   `${v.consentId}.${[v.categories.performance, v.categories.functional, v.categories.targeting].map((b) => (b ? '1' : '0')).join('')}`;
 
 export const recordCookieConsent = async (
-  ctx: Context,
+  ctx: ServiceContext,
   raw: z.input<typeof cookieConsentInput>,
 ): Promise<CookieConsentView> => {
   const input = cookieConsentInput.parse(raw);
-  const a = authOf(ctx);
+  const a = ctx.services;
   const now = a.clock();
   // Public and writes an event: counted per network so nobody can flood the log.
   await a.limiter.reserve(

@@ -9,7 +9,7 @@
 import { lockSubject } from '@tia/db';
 import { recording } from '@tia/domain';
 import { z } from 'zod';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { Conflict, Forbidden, NotFound } from '../errors.js';
 import { recordCompletedRequest } from './requests.js';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../context.js';
-import { startSession } from '../identity/common.js';
+import { startSession } from '../accounts/common.js';
 import { silentLogger } from '../log.js';
 import {
   createHarness,

@@ -10,13 +10,13 @@
 import { z } from 'zod';
 import { eraseSubject } from '@tia/db';
 import { recordCompletedRequest } from './requests.js';
-import type { Context, Session } from '../context.js';
+import type { ServiceContext, Session } from '../context.js';
 import { Forbidden, Unauthenticated, ValidationFailed } from '../errors.js';
-import { MESSAGES } from '../auth/mailer.js';
-import { verifyPassword } from '../auth/passwords.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { authOf, clearSessionCookie, findAccountById, sendQuietly } from '../identity/common.js';
-import { CURRENT_PASSWORD_WRONG } from '../identity/passwords.js';
+import { MESSAGES } from '../mail/mailer.js';
+import { verifyPassword } from '../accounts/password-hashing.js';
+import { POLICIES } from '../rate-limit.js';
+import { clearSessionCookie, findAccountById, sendQuietly } from '../accounts/common.js';
+import { CURRENT_PASSWORD_WRONG } from '../accounts/reset-or-change-password.js';
 
 export const eraseAccountInput = z.object({
   /** Required when the account has a password. */
@@ -38,11 +38,11 @@ export interface ErasureOutcome {
 }
 
 const proveIdentity = async (
-  ctx: Context & { session: Session },
+  ctx: ServiceContext & { session: Session },
   input: z.output<typeof eraseAccountInput>,
   now: Date,
 ) => {
-  const a = authOf(ctx);
+  const a = ctx.services;
   const userId = ctx.session.userId;
   const cred = (
     await a.sql<{ password_hash: string }[]>`select password_hash from credentials where user_id = ${userId}`
@@ -77,11 +77,11 @@ const proveIdentity = async (
  * around it: the outcome carries the time, and the `SubjectErased` event's correlation id is the request id.
  */
 export const eraseMyAccount = async (
-  ctx: Context & { session: Session },
+  ctx: ServiceContext & { session: Session },
   raw: z.input<typeof eraseAccountInput>,
 ): Promise<ErasureOutcome> => {
   const input = eraseAccountInput.parse(raw);
-  const a = authOf(ctx);
+  const a = ctx.services;
   const now = a.clock();
   const userId = ctx.session.userId;
   // Wrong passwords count as sign-in failures do: erasure is no way round the sign-in rate limit.

@@ -5,7 +5,7 @@
  */
 import { exportsOf, exportStream, lockSubject, takeExportArchive, type ExportStatus } from '@tia/db';
 import { z } from 'zod';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { Conflict, Forbidden, NotFound, Unauthenticated } from '../errors.js';
 import type { Session } from '../context.js';
 import { recordPrivacyRequest } from './requests.js';

@@ -6,7 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../context.js';
 import { NotFound, Unauthenticated, httpStatusOf } from '../errors.js';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { appRouter } from '../root.js';
 import { givenAnsweredSession } from '../testing/answered-session.js';
 import { createTestAccount, sessionContext, testAuthServices, testClock } from '../testing/identity.js';

@@ -9,11 +9,11 @@
  */
 import { z } from 'zod';
 import { eraseSubject } from '@tia/db';
-import type { Context } from '../context.js';
-import { POLICIES } from '../auth/rate-limit.js';
+import type { ServiceContext } from '../context.js';
+import { POLICIES } from '../rate-limit.js';
 import { Conflict, NotFound } from '../errors.js';
-import { authOf, technical } from '../identity/common.js';
-import type { AuthServices } from '../identity/services.js';
+import { technical } from '../accounts/common.js';
+import type { AuthServices } from '../services.js';
 import { closePrivacyRequest, recordPrivacyRequest, type RequestActor } from './requests.js';
 
 export const minorReportInput = z.object({
@@ -25,11 +25,11 @@ export const MINOR_REPORT_RECEIVED =
 
 /** Records the report (or nothing, when no live account uses the address); same answer either way. */
 export const reportMinor = async (
-  ctx: Context,
+  ctx: ServiceContext,
   raw: z.input<typeof minorReportInput>,
 ): Promise<{ received: true; message: string }> => {
   const input = minorReportInput.parse(raw);
-  const a = authOf(ctx);
+  const a = ctx.services;
   const now = a.clock();
   // Public and writes an event: every report counts, per network (and per reporter when signed in).
   await a.limiter.reserve(

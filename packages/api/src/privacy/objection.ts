@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { lockSubject } from '@tia/db';
 import { objection } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { Forbidden } from '../errors.js';
 import { privacyStream } from './stream.js';
 import { recordCompletedRequest } from './requests.js';

@@ -7,7 +7,7 @@
  */
 import type { TxSql } from '@tia/db';
 import { recording } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 
 export const deletePendingAudio = async (
   a: AuthServices,
@@ -20,26 +20,21 @@ export const deletePendingAudio = async (
     select recording_id from audio_blobs where owner_id = ${actor.userId} order by created_at`;
   const deleted: string[] = [];
   for (const { recording_id: recordingId } of pending) {
-    const events = await a.store.readStream(recording.recordingStream(recordingId), { db: tx });
-    const state = recording.fold(recording.recordingEventsOf(events));
-    const decided = recording.decide({ type: 'SkipProcessing', reason, blobExisted: true, now }, state);
-    await a.blobs.delete(tx, recordingId);
-    deleted.push(recordingId);
-    if (decided.length === 0) continue; // no longer waiting (only the bytes were left): they are gone now
-    await a.store.append(
+    // Through the command handler in the withdrawal's transaction; a recording no longer waiting decides
+    // nothing (only the bytes were left), and its bytes go all the same.
+    await a.commands.handle(
+      recording.recordingDecider,
       recording.recordingStream(recordingId),
-      events.length === 0 ? 0 : events[events.length - 1]!.streamVersion,
-      decided.map((e) => ({
-        ...e,
-        eventId: a.newId(),
-        metadata: {
-          occurredAt: now,
-          actor: { kind: 'user' as const, id: actor.userId },
-          correlationId: actor.requestId,
+      { type: 'SkipProcessing', reason, blobExisted: true, now },
+      { actor: { kind: 'user', id: actor.userId }, requestId: actor.requestId },
+      {
+        tx,
+        after: async (t) => {
+          await a.blobs.delete(t, recordingId);
         },
-      })),
-      { tx, inline: a.inline },
+      },
     );
+    deleted.push(recordingId);
   }
   return deleted;
 };

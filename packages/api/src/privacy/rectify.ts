@@ -9,10 +9,10 @@
 import { identity, type DomainEvent } from '@tia/domain';
 import { lockSubject, openAccountFields, type SealedAccountRow, type TxSql } from '@tia/db';
 import { z } from 'zod';
-import type { AuthServices } from '../identity/services.js';
-import { CODE_TTL_SECONDS } from '../auth/codes.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { escapeHtml, type MailMessage } from '../auth/mailer.js';
+import type { AuthServices } from '../services.js';
+import { CODE_TTL_SECONDS } from '../accounts/email-codes.js';
+import { POLICIES } from '../rate-limit.js';
+import { escapeHtml, type MailMessage } from '../mail/mailer.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../errors.js';
 import { closePrivacyRequest, recordCompletedRequest, recordPrivacyRequest } from './requests.js';
 

@@ -18,7 +18,7 @@ import {
   REFUSAL_REASONS,
   type PrivacyRequestKind,
 } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 import { Conflict, NotFound } from '../errors.js';
 
 export interface RequestActor {

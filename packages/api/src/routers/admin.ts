@@ -1,8 +1,8 @@
 import { StaffRole } from '@tia/domain';
 import { z } from 'zod';
-import { changeStaffAccess, DEFAULT_ACCESS_REVIEW_DAYS, listGrants } from '../auth/staff.js';
+import { changeStaffAccess, DEFAULT_ACCESS_REVIEW_DAYS, listGrants } from '../staff/grants.js';
 import { procedure, router, type RoleAccess } from '../trpc.js';
-import { authOf, findAccountByEmail } from '../identity/common.js';
+import { findAccountByEmail } from '../accounts/common.js';
 import { NotFound } from '../errors.js';
 
 const ADMIN: RoleAccess = { kind: 'role', roles: ['admin'], mfa: true };
@@ -27,7 +27,7 @@ const grantByInput = z
 export const adminRouter = router({
   /** Every staff grant with who granted it, its last review, and whether a review is overdue. */
   listGrants: procedure(ADMIN).query(async ({ ctx }) => {
-    const auth = authOf(ctx);
+    const auth = ctx.services;
     return listGrants(
       auth.sql,
       auth.keys,
@@ -39,7 +39,7 @@ export const adminRouter = router({
   grantRole: procedure(ADMIN)
     .input(grantByInput)
     .mutation(async ({ ctx, input }) => {
-      const auth = authOf(ctx);
+      const auth = ctx.services;
       let userId: string;
       if (input.email !== undefined) {
         const account = await findAccountByEmail(auth, input.email);
@@ -60,7 +60,7 @@ export const adminRouter = router({
   revokeRole: procedure(ADMIN)
     .input(grantInput)
     .mutation(async ({ ctx, input }) => {
-      const auth = authOf(ctx);
+      const auth = ctx.services;
       await changeStaffAccess(auth, {
         type: 'RevokeRole',
         actorId: ctx.session.userId,
@@ -75,7 +75,7 @@ export const adminRouter = router({
   reviewGrant: procedure(ADMIN)
     .input(grantInput)
     .mutation(async ({ ctx, input }) => {
-      const auth = authOf(ctx);
+      const auth = ctx.services;
       await changeStaffAccess(auth, {
         type: 'ReviewAccess',
         actorId: ctx.session.userId,

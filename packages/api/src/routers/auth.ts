@@ -11,7 +11,7 @@ import {
   signOut,
   signUp,
   verifyEmail,
-} from '../identity/index.js';
+} from '../accounts/index.js';
 import { AUTHENTICATED, PUBLIC, procedure, router } from '../trpc.js';
 import { POLICY_VERSION } from '../version.js';
 

@@ -18,15 +18,14 @@ import {
   ReportInput,
   sendNotices,
 } from '../compliance/breaches.js';
-import { authOf } from '../identity/common.js';
 import { procedure, router } from '../trpc.js';
-import type { Context, Session } from '../context.js';
+import type { ServiceContext, Session } from '../context.js';
 
 /** Compliance officers with a passed second factor, like the audit trail. */
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer'], mfa: true });
 
-const officer = (ctx: Context & { session: Session }) => ({
-  a: authOf(ctx),
+const officer = (ctx: ServiceContext & { session: Session }) => ({
+  a: ctx.services,
   ctx,
   officerId: ctx.session.userId,
 });
@@ -34,12 +33,12 @@ const officer = (ctx: Context & { session: Session }) => ({
 /** Breach response (P36): every mutation is an event on the incident's stream; reads come from `rm_breaches*`. */
 export const breachesRouter = router({
   list: officers().query(async ({ ctx }) => ({
-    breaches: await listBreaches(authOf(ctx).sql),
+    breaches: await listBreaches(ctx.services.sql),
     categories: BREACH_DATA_CATEGORIES,
   })),
   get: officers()
     .input(z.object({ breachId: z.uuid() }).strict())
-    .query(async ({ ctx, input }) => getBreach(authOf(ctx).sql, input.breachId)),
+    .query(async ({ ctx, input }) => getBreach(ctx.services.sql, input.breachId)),
   register: officers()
     .input(RegisterBreachInput)
     .mutation(async ({ ctx, input }) => registerBreach(officer(ctx), input)),

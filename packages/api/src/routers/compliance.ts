@@ -1,9 +1,8 @@
-import { securityAlerts } from '../auth/alerts.js';
+import { securityAlerts } from '../compliance/security-alerts.js';
 import { browseTrail, TrailPage } from '../compliance/trail.js';
 import { recordConsultation } from '../compliance/consulted.js';
 import { verificationSummary, verifyLog } from '../compliance/verify.js';
 import { procedure, router } from '../trpc.js';
-import { authOf } from '../identity/common.js';
 import { ServiceUnavailable } from '../errors.js';
 import { HandleRequestInput, handleRequest, RequestQueueInput, requestQueue } from '../privacy/requests.js';
 import { complaintText, complaintTextInput } from '../privacy/complaint.js';
@@ -15,7 +14,7 @@ const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', '
 
 export const complianceRouter = router({
   /** Repeated sign-in failures raised by the rate limiter, newest first. */
-  securityAlerts: officers().query(async ({ ctx }) => securityAlerts(authOf(ctx).store)),
+  securityAlerts: officers().query(async ({ ctx }) => securityAlerts(ctx.services.store)),
 
   /**
    * One page of the event log, newest first, by fixed filters: metadata and field names only. Each page
@@ -24,7 +23,7 @@ export const complianceRouter = router({
   events: officers()
     .input(TrailPage)
     .query(async ({ ctx, input }) => {
-      const a = authOf(ctx);
+      const a = ctx.services;
       const page = await browseTrail(a.sql, input);
       await recordConsultation(a, ctx, {
         officerId: ctx.session.userId,
@@ -43,7 +42,7 @@ export const complianceRouter = router({
   openEvent: officers()
     .input(OpenEventInput)
     .query(async ({ ctx, input }) => {
-      const a = authOf(ctx);
+      const a = ctx.services;
       const opened = await openEvent(a, input);
       const redacted = opened.fields.filter((f) => f.redacted).length;
       await recordConsultation(a, ctx, {
@@ -60,7 +59,7 @@ export const complianceRouter = router({
    * "intact up to checkpoint N signed at T", or the first broken link. Each run is recorded with its outcome.
    */
   verifyLog: officers().mutation(async ({ ctx }) => {
-    const a = authOf(ctx);
+    const a = ctx.services;
     // A server without an anchor directory cannot verify: say so (503), not a stack trace.
     if (!ctx.audit) throw new ServiceUnavailable('Log verification is not set up on this server.');
     const result = await verifyLog(a.sql, ctx.audit);
@@ -76,26 +75,26 @@ export const complianceRouter = router({
   /** Privacy requests (rights exercised) with due dates: open ones most urgent first, overdue flagged. */
   requests: officers()
     .input(RequestQueueInput)
-    .query(({ ctx, input }) => requestQueue(authOf(ctx).sql, authOf(ctx).clock(), input)),
+    .query(({ ctx, input }) => requestQueue(ctx.services.sql, ctx.services.clock(), input)),
 
   /** Marks an open request handled or refused (an event with the officer as actor). */
   handleRequest: officers()
     .input(HandleRequestInput)
     .mutation(({ ctx, input }) =>
-      handleRequest(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+      handleRequest(ctx.services, { userId: ctx.session.userId, requestId: ctx.requestId }, input),
     ),
 
   /** A report of a suspected minor: confirm (erase the account, reason minor) or dismiss (P33). */
   decideMinorReport: officers()
     .input(minorReportDecisionInput)
     .mutation(({ ctx, input }) =>
-      decideMinorReport(authOf(ctx), { userId: ctx.session.userId, requestId: ctx.requestId }, input),
+      decideMinorReport(ctx.services, { userId: ctx.session.userId, requestId: ctx.requestId }, input),
     ),
 
   /** A complaint's text, for the officer handling it. */
   complaint: officers()
     .input(complaintTextInput)
-    .query(({ ctx, input }) => complaintText(authOf(ctx), input)),
+    .query(({ ctx, input }) => complaintText(ctx.services, input)),
   /**
    * Exports the filtered trail (JSON or CSV, metadata only) for an auditor, after verifying the log: the file
    * names the checkpoint it was verified against and marks each event it covers. Recorded as an `export`.
@@ -103,7 +102,7 @@ export const complianceRouter = router({
   exportTrail: officers()
     .input(ExportInput)
     .mutation(async ({ ctx, input }) => {
-      const a = authOf(ctx);
+      const a = ctx.services;
       if (!ctx.audit) throw new ServiceUnavailable('Log verification is not set up on this server.');
       const verification = await verifyLog(a.sql, ctx.audit);
       const file = await exportTrail(a.sql, input, verification, a.clock().toISOString());

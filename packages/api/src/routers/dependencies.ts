@@ -1,5 +1,4 @@
 import { latestDependencyAudit, readSbom, SbomQuery } from '../compliance/dependencies.js';
-import { authOf } from '../identity/common.js';
 import { procedure, router } from '../trpc.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer', 'admin'], mfa: true });
@@ -10,6 +9,6 @@ export const dependenciesRouter = router({
     .input(SbomQuery)
     .query(async ({ ctx, input }) => ({
       sbom: await readSbom(ctx.sbomPath, input),
-      audit: await latestDependencyAudit(authOf(ctx).store),
+      audit: await latestDependencyAudit(ctx.services.store),
     })),
 });

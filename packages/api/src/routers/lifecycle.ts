@@ -1,5 +1,4 @@
 import { overdueAudio, RecordingId, recordingLifecycle } from '../compliance/lifecycle.js';
-import { authOf } from '../identity/common.js';
 import { procedure, router } from '../trpc.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer'], mfa: true });
@@ -9,7 +8,7 @@ export const lifecycleRouter = router({
   recording: officers()
     .input(RecordingId)
     .query(async ({ ctx, input }) =>
-      recordingLifecycle(authOf(ctx).sql, authOf(ctx).clock(), input.recordingId),
+      recordingLifecycle(ctx.services.sql, ctx.services.clock(), input.recordingId),
     ),
-  overdueAudio: officers().query(async ({ ctx }) => overdueAudio(authOf(ctx).sql, authOf(ctx).clock())),
+  overdueAudio: officers().query(async ({ ctx }) => overdueAudio(ctx.services.sql, ctx.services.clock())),
 });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Context, Session } from '../context.js';
-import { sessionCookieName } from '../auth/sessions.js';
+import type { ServiceContext, Session } from '../context.js';
+import { sessionCookieName } from '../sessions/sessions.js';
 import { Conflict, ValidationFailed } from '../errors.js';
-import { authOf, findAccountById, runAccountCommand } from '../identity/common.js';
-import type { AuthServices } from '../identity/services.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { TotpFactors } from '../auth/totp.js';
+import { findAccountById, runAccountCommand } from '../accounts/common.js';
+import type { AuthServices } from '../services.js';
+import { POLICIES } from '../rate-limit.js';
+import { TotpFactors } from '../second-factor/totp.js';
 import { AUTHENTICATED, procedure, router } from '../trpc.js';
 
 const totpOf = (auth: AuthServices) => new TotpFactors(auth.sql, auth.keys);
@@ -42,8 +42,8 @@ const limited = async <T>(
 };
 
 /** The factor is passed: the session continues under a new token (the pre-MFA token stops working). */
-const markPassed = async (ctx: Context & { session: Session }) => {
-  const auth = authOf(ctx);
+const markPassed = async (ctx: ServiceContext & { session: Session }) => {
+  const auth = ctx.services;
   const sessionId = ctx.session.sessionId;
   if (!sessionId) return;
   const token = await auth.sessions.rotatePassingMfa(sessionId);
@@ -58,7 +58,7 @@ const markPassed = async (ctx: Context & { session: Session }) => {
 export const mfaRouter = router({
   /** A fresh TOTP secret for the authenticator app (QR from the otpauth URI). */
   beginEnrolment: procedure(AUTHENTICATED).mutation(async ({ ctx }) => {
-    const auth = authOf(ctx);
+    const auth = ctx.services;
     const account = await findAccountById(auth, ctx.session.userId);
     const begun = await totpOf(auth).begin(ctx.session.userId, account?.email ?? ctx.session.userId);
     if (!begun) throw new Conflict('Two-factor authentication is already set up for this account.');
@@ -69,7 +69,7 @@ export const mfaRouter = router({
   confirmEnrolment: procedure(AUTHENTICATED)
     .input(codeInput)
     .mutation(async ({ ctx, input }) => {
-      const auth = authOf(ctx);
+      const auth = ctx.services;
       const userId = ctx.session.userId;
       const recoveryCodes = await limited(auth, userId, () =>
         auth.sql.begin(async (tx) => {
@@ -93,7 +93,7 @@ export const mfaRouter = router({
   verify: procedure(AUTHENTICATED)
     .input(codeInput)
     .mutation(async ({ ctx, input }) => {
-      const auth = authOf(ctx);
+      const auth = ctx.services;
       const userId = ctx.session.userId;
       await limited(auth, userId, async () => {
         const outcome = await totpOf(auth).verify(userId, input.code, auth.clock());
@@ -108,7 +108,7 @@ export const mfaRouter = router({
   useRecoveryCode: procedure(AUTHENTICATED)
     .input(codeInput)
     .mutation(async ({ ctx, input }) => {
-      const auth = authOf(ctx);
+      const auth = ctx.services;
       const userId = ctx.session.userId;
       const remaining = await limited(auth, userId, () =>
         auth.sql.begin(async (tx) => {

@@ -1,4 +1,3 @@
-import { authOf } from '../identity/common.js';
 import {
   acceptRevision,
   getRevision,
@@ -18,23 +17,23 @@ const OFFICERS: RoleAccess = { kind: 'role', roles: ['compliance_officer'], mfa:
 /** Revisions of the privacy notice (P35). */
 export const policyRouter = router({
   /** The revision in force and the latest published (public: what /privacy and the footer show). */
-  current: procedure(PUBLIC).query(({ ctx }) => policyOverview(authOf(ctx))),
+  current: procedure(PUBLIC).query(({ ctx }) => policyOverview(ctx.services)),
   /** Every revision, newest first, without texts. */
-  revisions: procedure(PUBLIC).query(({ ctx }) => listRevisions(authOf(ctx))),
+  revisions: procedure(PUBLIC).query(({ ctx }) => listRevisions(ctx.services)),
   /** One revision with its full text, as published. */
   revision: procedure(PUBLIC)
     .input(revisionInput)
-    .query(({ ctx, input }) => getRevision(authOf(ctx), input.revision)),
+    .query(({ ctx, input }) => getRevision(ctx.services, input.revision)),
   /** For the signed-in notice: a significant revision still to acknowledge, if any. */
-  status: procedure(AUTHENTICATED).query(({ ctx }) => policyStatus(authOf(ctx), ctx.actor.userId)),
+  status: procedure(AUTHENTICATED).query(({ ctx }) => policyStatus(ctx.services, ctx.actor.userId)),
   /** Acknowledges a revision (`PolicyRevisionAccepted`). */
   accept: procedure(AUTHENTICATED)
     .input(revisionInput)
-    .mutation(({ ctx, input }) => acceptRevision(authOf(ctx), ctx.actor, input)),
+    .mutation(({ ctx, input }) => acceptRevision(ctx.services, ctx.actor, input)),
   /** The console: revisions with how many people were emailed about each. */
-  overview: procedure(OFFICERS).query(({ ctx }) => revisionsForOfficers(authOf(ctx))),
+  overview: procedure(OFFICERS).query(({ ctx }) => revisionsForOfficers(ctx.services)),
   /** Publishes a new revision (`PolicyRevisionPublished`). */
   publish: procedure(OFFICERS)
     .input(publishRevisionInput)
-    .mutation(({ ctx, input }) => publishRevision(authOf(ctx), ctx.actor, input)),
+    .mutation(({ ctx, input }) => publishRevision(ctx.services, ctx.actor, input)),
 });

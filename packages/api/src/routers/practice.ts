@@ -1,4 +1,3 @@
-import { authOf } from '../identity/common.js';
 import {
   CANDIDATE,
   getHistory,
@@ -26,35 +25,35 @@ export const practiceRouter = router({
   /** Starts a session: questions picked from the bank or generated from the job description. */
   start: procedure(CANDIDATE)
     .input(startInput)
-    .mutation(({ ctx, input }) => startSession(authOf(ctx), ctx.actor, input)),
+    .mutation(({ ctx, input }) => startSession(ctx.services, ctx.actor, input)),
 
   /** One of the caller's sessions with its questions and the answers given so far. */
   session: procedure(CANDIDATE)
     .input(sessionInput)
-    .query(({ ctx, input }) => getSession(authOf(ctx), ctx.actor, input)),
+    .query(({ ctx, input }) => getSession(ctx.services, ctx.actor, input)),
 
   /** One answer: status, deletion receipt, transcript and feedback. */
   recording: procedure(CANDIDATE)
     .input(recordingInput)
-    .query(({ ctx, input }) => getRecording(authOf(ctx), ctx.actor, input)),
+    .query(({ ctx, input }) => getRecording(ctx.services, ctx.actor, input)),
 
   /** The proof that the answer's audio deletion is in the signed audit log (docs/audit-log.md). */
   deletionProof: procedure(CANDIDATE)
     .input(deletionProofInput)
-    .query(({ ctx, input }) => getDeletionProof(authOf(ctx), ctx.actor, input)),
+    .query(({ ctx, input }) => getDeletionProof(ctx.services, ctx.actor, input)),
 
   /** All answers (newest first), the trial and the progress series. */
-  history: procedure(CANDIDATE).query(({ ctx }) => getHistory(authOf(ctx), ctx.actor)),
+  history: procedure(CANDIDATE).query(({ ctx }) => getHistory(ctx.services, ctx.actor)),
 
-  trial: procedure(CANDIDATE).query(({ ctx }) => getTrial(authOf(ctx), ctx.actor)),
+  trial: procedure(CANDIDATE).query(({ ctx }) => getTrial(ctx.services, ctx.actor)),
 
   /** Whether answers can be transcribed right now (the worker's last check); uploads are refused when not. */
-  speech: procedure(CANDIDATE).query(({ ctx }) => speechStatus(authOf(ctx).sql)),
+  speech: procedure(CANDIDATE).query(({ ctx }) => speechStatus(ctx.services.sql)),
 
   /** Whether processing is restricted (answers stored, not analysed), and since when. */
-  restriction: procedure(CANDIDATE).query(({ ctx }) => getRestriction(authOf(ctx).sql, ctx.actor.userId)),
+  restriction: procedure(CANDIDATE).query(({ ctx }) => getRestriction(ctx.services.sql, ctx.actor.userId)),
 
   setRestriction: procedure(CANDIDATE)
     .input(restrictionInput)
-    .mutation(({ ctx, input }) => setRestriction(authOf(ctx), ctx.actor, input)),
+    .mutation(({ ctx, input }) => setRestriction(ctx.services, ctx.actor, input)),
 });

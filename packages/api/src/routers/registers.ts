@@ -1,13 +1,12 @@
 import { loadRegisters } from '@tia/db';
 import { registers } from '@tia/domain';
 import { registersOverview, removeEntry, RemoveEntryInput, saveEntry } from '../compliance/registers.js';
-import type { Context, Session } from '../context.js';
-import { authOf } from '../identity/common.js';
+import type { ServiceContext, Session } from '../context.js';
 import { PUBLIC, procedure, router } from '../trpc.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer'], mfa: true });
-const officer = (ctx: Context & { session: Session }) => ({
-  a: authOf(ctx),
+const officer = (ctx: ServiceContext & { session: Session }) => ({
+  a: ctx.services,
   ctx,
   officerId: ctx.session.userId,
 });
@@ -23,7 +22,7 @@ export const registersRouter = router({
   }),
   /** Every register, overdue DPIA reviews flagged, and the staff access reviews. */
   overview: officers().query(async ({ ctx }) =>
-    registersOverview(authOf(ctx).sql, authOf(ctx).clock().toISOString().slice(0, 10)),
+    registersOverview(ctx.services.sql, ctx.services.clock().toISOString().slice(0, 10)),
   ),
   save: officers()
     .input(registers.RegisterEntry)

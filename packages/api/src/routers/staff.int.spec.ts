@@ -5,13 +5,13 @@ import type { RecordedEvent } from '@tia/db';
 import { createTestDatabase, type TestDatabase } from '@tia/db/testing';
 import type { EventOf, EventType } from '@tia/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rolesFor } from '../auth/roles.js';
-import { changeStaffAccess } from '../auth/staff.js';
-import { stepAt, totpCode } from '../auth/totp.js';
-import { hashToken, sessionCookieName } from '../auth/sessions.js';
+import { rolesFor } from '../sessions/roles.js';
+import { changeStaffAccess } from '../staff/grants.js';
+import { stepAt, totpCode } from '../second-factor/totp.js';
+import { hashToken, sessionCookieName } from '../sessions/sessions.js';
 import type { Context, memoryCookies } from '../context.js';
-import type { AuthServices } from '../identity/services.js';
-import { raiseSecurityAlert } from '../identity/alerts.js';
+import type { AuthServices } from '../services.js';
+import { raiseSecurityAlert } from '../accounts/raise-security-alert.js';
 import { appRouter } from '../root.js';
 import { createTestAccount, sessionContext, testAuthServices, testClock } from '../testing/identity.js';
 import { createCallerFactory } from '../trpc.js';
@@ -180,6 +180,28 @@ describe('admin procedures (role admin + MFA)', () => {
     expect(await codeOf(call(adminCtx).admin.grantRole({ userId: t, role: 'candidate' as 'analyst' }))).toBe(
       'BAD_REQUEST',
     );
+  });
+
+  it('two admins revoking each other at once: one wins and one admin is left (decided through the command handler under the lock)', async () => {
+    const other = await createTestAccount(a, { name: 'Ada Second', email: 'ada.second@example.org' });
+    const now = clock().toISOString();
+    await changeStaffAccess(a, { type: 'GrantRole', actorId: admin, userId: other, role: 'admin', now });
+    const outcomes = await Promise.allSettled([
+      changeStaffAccess(a, { type: 'RevokeRole', actorId: admin, userId: other, role: 'admin', now }),
+      changeStaffAccess(a, { type: 'RevokeRole', actorId: other, userId: admin, role: 'admin', now }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const admins = await a.sql<
+      { user_id: string }[]
+    >`select user_id from rm_role_grants where role = 'admin'`;
+    expect(admins).toHaveLength(1);
+    // The revocation is the last event of its target's stream, appended at the version that was loaded.
+    const loser = admins[0]!.user_id === admin ? other : admin;
+    const stream = await a.store.readStream(`user-${loser}`);
+    expect(stream.at(-1)!.type).toBe('RoleRevoked');
+    expect(stream.map((e) => e.streamVersion)).toEqual(stream.map((_, i) => i + 1));
+    if (loser === admin)
+      await changeStaffAccess(a, { type: 'GrantRole', actorId: other, userId: admin, role: 'admin', now });
   });
 
   it('listGrants shows name, email, who granted, and overdue once the review period has passed', async () => {

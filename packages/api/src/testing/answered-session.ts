@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pickQuestions, QUESTION_BANK_VERSION, recording } from '@tia/domain';
-import type { AuthServices } from '../identity/services.js';
+import type { AuthServices } from '../services.js';
 
 const meta = (at: string) => ({ occurredAt: at, actor: { kind: 'system' as const, id: 'test' } });
 

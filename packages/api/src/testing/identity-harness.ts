@@ -6,10 +6,10 @@ import { memoryCookies, type Context, type Session } from '../context.js';
 import { silentLogger } from '../log.js';
 import { appRouter } from '../root.js';
 import { createCallerFactory } from '../trpc.js';
-import { fileMailer, smtpMailer, type Mailer } from '../auth/mailer.js';
-import { sessionCookieName } from '../auth/sessions.js';
-import { createAuthServices, type AuthServices } from '../identity/services.js';
-import { resolveSession } from '../identity/sign-in.js';
+import { fileMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
+import { sessionCookieName } from '../sessions/sessions.js';
+import { createAuthServices, type AuthServices } from '../services.js';
+import { resolveSession } from '../accounts/sign-in.js';
 
 export interface Mail {
   to: string[];

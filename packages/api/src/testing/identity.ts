@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { TEST_MASTER_KEY } from '@tia/db/testing';
 import type { Sql } from '@tia/db';
 import { memoryCookies, type Context, type Session } from '../context.js';
-import { runAccountCommand } from '../identity/common.js';
-import { createAuthServices, type AuthServices } from '../identity/services.js';
-import { rolesFor } from '../auth/roles.js';
+import { runAccountCommand } from '../accounts/common.js';
+import { createAuthServices, type AuthServices } from '../services.js';
+import { rolesFor } from '../sessions/roles.js';
 import { silentLogger } from '../log.js';
 
 export const TEST_AUTH_SECRET = Buffer.alloc(32, 9);

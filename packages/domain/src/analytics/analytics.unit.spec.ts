@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { specFor } from '../decider-spec.js';
 import {
   budget,
   exposedRelations,
@@ -127,12 +128,12 @@ describe('budget decider', () => {
     now: '2026-12-01T00:00:00.000Z',
   });
   it('Given ε spent up to the budget, When another noisy query comes, Then it is refused; exact queries are recorded', () => {
-    let s = budget.initialState;
-    for (const e of budget.decide(cmd(1), s)) s = budget.evolve(s, e);
-    for (const e of budget.decide(cmd(1), s)) s = budget.evolve(s, e);
-    expect(s).toEqual({ spent: 2, queries: 2 });
-    expect(() => budget.decide(cmd(1), s)).toThrow(budget.PrivacyBudgetExhausted);
-    expect(budget.decide(cmd(0), s)).toHaveLength(1);
+    const spec = specFor(budget.budgetDecider);
+    const once = spec.given([]).when(cmd(1)).events();
+    const spent = spec.given([...once, ...spec.given(once).when(cmd(1)).events()]);
+    expect(spent.state).toEqual({ spent: 2, queries: 2 });
+    spent.when(cmd(1)).thenThrows(budget.PrivacyBudgetExhausted);
+    expect(spent.when(cmd(0)).events()).toHaveLength(1);
   });
 });
 

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { specFor } from '../decider-spec.js';
 import {
   authorityDeadline,
+  breachDecider,
   BreachRuleViolated,
-  decide,
-  evolve,
-  initialState,
   type BreachCommand,
-  type BreachState,
+  type BreachEvent,
 } from './breach.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
-const run = (cmds: BreachCommand[]): BreachState =>
-  cmds.reduce((s, c) => decide(c, s).reduce(evolve, s), initialState);
+const spec = specFor(breachDecider);
+/** The events the commands decide one after another (the history a test is given). */
+const history = (cmds: BreachCommand[]): BreachEvent[] =>
+  cmds.reduce<BreachEvent[]>((events, c) => [...events, ...spec.given(events).when(c).events()], []);
 const register: BreachCommand = {
   type: 'Register',
   breachId: 'b1',
@@ -39,33 +40,26 @@ const wording = {
   whatYouCanDo: 'd',
   contact: 'e',
 };
-const kindOf = (f: () => unknown) => {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    return e instanceof BreachRuleViolated ? e.kind : 'other';
-  }
-};
-
 describe('breach decider', () => {
   it('puts the authority deadline 72 hours after awareness', () => {
     expect(authorityDeadline('2026-06-01T09:00:00.000Z')).toBe('2026-06-04T09:00:00.000Z');
   });
 
   it('refuses steps on an unknown or closed incident, and a second registration', () => {
-    expect(kindOf(() => decide(assess([]), initialState))).toBe('not_found');
-    const s = run([register]);
-    expect(kindOf(() => decide(register, s))).toBe('conflict');
-    const closed = run([
+    spec.given([]).when(assess([])).thenThrows(BreachRuleViolated, 'breach_not_found');
+    spec
+      .given(history([register]))
+      .when(register)
+      .thenThrows(BreachRuleViolated, 'breach_conflict');
+    const closed = history([
       register,
       { type: 'Close', breachId: 'b1', summary: 's', notReportedReason: 'encrypted data', by: 'o', now: NOW },
     ]);
-    expect(kindOf(() => decide(assess([]), closed))).toBe('conflict');
+    spec.given(closed).when(assess([])).thenThrows(BreachRuleViolated, 'breach_conflict');
   });
 
   it('notifies only assessed people, once each, under the current wording', () => {
-    const s = run([
+    const worded = history([
       register,
       assess(['u1', 'u2']),
       { type: 'WordNotice', breachId: 'b1', ...wording, by: 'o', now: NOW },
@@ -77,24 +71,28 @@ describe('breach decider', () => {
       by: 'o',
       now: NOW,
     });
-    expect(decide(notify('u1'), s)).toEqual([
+    const s = spec.given(worded);
+    s.when(notify('u1')).then([
       {
         type: 'BreachNoticeSent',
         data: { breachId: 'b1', userId: 'u1', noticeVersion: 1, sentBy: 'o', sentAt: NOW },
       },
     ]);
-    expect(kindOf(() => decide(notify('u3'), s))).toBe('conflict');
-    const after = decide(notify('u1'), s).reduce(evolve, s);
-    expect(decide(notify('u1'), after)).toEqual([]);
+    s.when(notify('u3')).thenThrows(BreachRuleViolated, 'breach_conflict');
+    spec
+      .given([...worded, ...s.when(notify('u1')).events()])
+      .when(notify('u1'))
+      .then([]);
     // The same wording again records nothing; a changed one is version 2.
-    expect(decide({ type: 'WordNotice', breachId: 'b1', ...wording, by: 'o', now: NOW }, s)).toEqual([]);
+    s.when({ type: 'WordNotice', breachId: 'b1', ...wording, by: 'o', now: NOW }).then([]);
     expect(
-      decide({ type: 'WordNotice', breachId: 'b1', ...wording, contact: 'f', by: 'o', now: NOW }, s)[0]?.data,
+      s.when({ type: 'WordNotice', breachId: 'b1', ...wording, contact: 'f', by: 'o', now: NOW }).events()[0]
+        ?.data,
     ).toMatchObject({ noticeVersion: 2 });
   });
 
   it('closes only after a report or with a reason it need not be reported', () => {
-    const s = run([register]);
+    const s = spec.given(history([register]));
     const close: BreachCommand = {
       type: 'Close',
       breachId: 'b1',
@@ -103,7 +101,7 @@ describe('breach decider', () => {
       by: 'o',
       now: NOW,
     };
-    expect(kindOf(() => decide(close, s))).toBe('conflict');
-    expect(kindOf(() => decide({ ...close, notReportedReason: 'no risk' }, s))).toBe('ok');
+    s.when(close).thenThrows(BreachRuleViolated, 'breach_conflict');
+    expect(() => s.when({ ...close, notReportedReason: 'no risk' }).events()).not.toThrow();
   });
 });

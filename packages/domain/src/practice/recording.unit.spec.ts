@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { eventRegistry } from '../events/catalog.js';
+import { specFor } from '../decider-spec.js';
 import {
-  decide,
   evolve,
-  fold,
   initialState,
+  recordingDecider,
   RecordingRuleViolated,
   type FeedbackData,
   type RecordingEvent,
@@ -45,31 +45,36 @@ const feedback: FeedbackData = {
   engine: { name: 'rubric', model: null },
   llmTips: null,
 };
+const spec = specFor(recordingDecider);
 const uploaded: RecordingEvent[] = [{ type: 'RecordingUploaded', data: upload }];
 const transcribed = [
   ...uploaded,
-  ...decide({ type: 'CompleteTranscription', transcript, blobExisted: true, now: T1 }, fold(uploaded)),
+  ...spec
+    .given(uploaded)
+    .when({ type: 'CompleteTranscription', transcript, blobExisted: true, now: T1 })
+    .events(),
 ];
 
 describe('recording decider', () => {
   it('Given nothing, When audio is uploaded, Then RecordingUploaded (valid against the event schema)', () => {
-    const events = decide({ type: 'Upload', upload }, initialState);
-    expect(events).toEqual(uploaded);
-    expect(() => eventRegistry.validate('RecordingUploaded', events[0]!.data)).not.toThrow();
+    const when = spec.given([]).when({ type: 'Upload', upload });
+    when.then(uploaded);
+    expect(() => eventRegistry.validate('RecordingUploaded', when.events()[0]!.data)).not.toThrow();
   });
 
   it('Given an upload, When the same bytes are uploaded again, Then nothing; different bytes are refused', () => {
-    expect(decide({ type: 'Upload', upload }, fold(uploaded))).toEqual([]);
-    expect(() =>
-      decide({ type: 'Upload', upload: { ...upload, sha256: 'b'.repeat(64) } }, fold(uploaded)),
-    ).toThrow(RecordingRuleViolated);
+    spec.given(uploaded).when({ type: 'Upload', upload }).then([]);
+    spec
+      .given(uploaded)
+      .when({ type: 'Upload', upload: { ...upload, sha256: 'b'.repeat(64) } })
+      .thenThrows(RecordingRuleViolated, 'already_uploaded');
   });
 
   it('Given an upload, When transcribed, Then TranscriptProduced and AudioDeleted (reason transcribed) together', () => {
-    const events = decide(
-      { type: 'CompleteTranscription', transcript, blobExisted: true, now: T1 },
-      fold(uploaded),
-    );
+    const events = spec
+      .given(uploaded)
+      .when({ type: 'CompleteTranscription', transcript, blobExisted: true, now: T1 })
+      .events();
     expect(events.map((e) => e.type)).toEqual(['TranscriptProduced', 'AudioDeleted']);
     expect(events[1]!.data).toMatchObject({
       reason: 'transcribed',
@@ -80,42 +85,48 @@ describe('recording decider', () => {
       blobExisted: true,
     });
     for (const e of events) expect(() => eventRegistry.validate(e.type, e.data)).not.toThrow();
-    expect(fold(transcribed)).toMatchObject({ kind: 'transcribed', transcribedAt: T1, audioDeletedAt: T1 });
+    expect(spec.given(transcribed).state).toMatchObject({
+      kind: 'transcribed',
+      transcribedAt: T1,
+      audioDeletedAt: T1,
+    });
   });
 
   it('Given a transcript, When transcription completes again (redelivery), Then nothing', () => {
-    expect(
-      decide({ type: 'CompleteTranscription', transcript, blobExisted: false, now: T2 }, fold(transcribed)),
-    ).toEqual([]);
+    spec
+      .given(transcribed)
+      .when({ type: 'CompleteTranscription', transcript, blobExisted: false, now: T2 })
+      .then([]);
   });
 
   it.each(['consent_withdrawn', 'processing_restricted', 'subject_erased'] as const)(
     'Given an upload, When processing is skipped (%s), Then the audio is deleted with that reason',
     (reason) => {
-      const events = decide({ type: 'SkipProcessing', reason, blobExisted: true, now: T1 }, fold(uploaded));
+      const events = spec
+        .given(uploaded)
+        .when({ type: 'SkipProcessing', reason, blobExisted: true, now: T1 })
+        .events();
       expect(events.map((e) => e.type)).toEqual(['RecordingProcessingSkipped', 'AudioDeleted']);
       expect(events[1]!.data).toMatchObject({ reason, transcribedAt: null });
-      const s = fold([...uploaded, ...events]);
-      expect(s).toMatchObject({ kind: 'ended', reason });
+      const ended = spec.given([...uploaded, ...events]);
+      expect(ended.state).toMatchObject({ kind: 'ended', reason });
       // Once ended, nothing else happens to it.
-      expect(decide({ type: 'CompleteTranscription', transcript, blobExisted: false, now: T2 }, s)).toEqual(
-        [],
-      );
-      expect(decide({ type: 'ExpireAudio', blobExisted: false, now: T2 }, s)).toEqual([]);
+      ended.when({ type: 'CompleteTranscription', transcript, blobExisted: false, now: T2 }).then([]);
+      ended.when({ type: 'ExpireAudio', blobExisted: false, now: T2 }).then([]);
     },
   );
 
   it('Given an upload, When transcription fails for good, Then TranscriptionFailed and AudioDeleted', () => {
-    const events = decide(
-      {
+    const events = spec
+      .given(uploaded)
+      .when({
         type: 'FailTranscription',
         engine: 'pocketsphinx',
         code: 'audio_unreadable',
         blobExisted: true,
         now: T1,
-      },
-      fold(uploaded),
-    );
+      })
+      .events();
     expect(events.map((e) => e.type)).toEqual(['TranscriptionFailed', 'AudioDeleted']);
     expect(events[0]!.data).toMatchObject({ code: 'audio_unreadable' });
     expect(events[0]!.data).not.toHaveProperty('error'); // no engine text in the event
@@ -123,42 +134,44 @@ describe('recording decider', () => {
   });
 
   it('Given an upload never transcribed, When the sweeper expires it, Then AudioDeleted (max_age_exceeded)', () => {
-    const events = decide({ type: 'ExpireAudio', blobExisted: true, now: T2 }, fold(uploaded));
+    const events = spec.given(uploaded).when({ type: 'ExpireAudio', blobExisted: true, now: T2 }).events();
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ reason: 'max_age_exceeded', transcribedAt: null });
-    expect(decide({ type: 'ExpireAudio', blobExisted: false, now: T2 }, fold(transcribed))).toEqual([]);
+    spec.given(transcribed).when({ type: 'ExpireAudio', blobExisted: false, now: T2 }).then([]);
   });
 
   it('Given a transcript, When scored, Then FeedbackScored once', () => {
-    const events = decide({ type: 'ScoreFeedback', feedback, now: T2 }, fold(transcribed));
+    const events = spec.given(transcribed).when({ type: 'ScoreFeedback', feedback, now: T2 }).events();
     expect(events.map((e) => e.type)).toEqual(['FeedbackScored']);
     expect(() => eventRegistry.validate('FeedbackScored', events[0]!.data)).not.toThrow();
-    const s = fold([...transcribed, ...events]);
-    expect(s.kind).toBe('scored');
-    expect(decide({ type: 'ScoreFeedback', feedback, now: T2 }, s)).toEqual([]);
-    expect(decide({ type: 'ScoreFeedback', feedback, now: T2 }, fold(uploaded))).toEqual([]);
+    const scored = spec.given([...transcribed, ...events]);
+    expect(scored.state.kind).toBe('scored');
+    scored.when({ type: 'ScoreFeedback', feedback, now: T2 }).then([]);
+    spec.given(uploaded).when({ type: 'ScoreFeedback', feedback, now: T2 }).then([]);
   });
 
   it('Given a transcript, When consent is gone before scoring, Then FeedbackSkipped and nothing is scored after', () => {
-    const events = decide({ type: 'SkipFeedback', reason: 'consent_withdrawn', now: T2 }, fold(transcribed));
-    expect(events).toEqual([
+    const when = spec.given(transcribed).when({ type: 'SkipFeedback', reason: 'consent_withdrawn', now: T2 });
+    when.then([
       {
         type: 'FeedbackSkipped',
         data: { recordingId: 'r1', userId: 'u1', reason: 'consent_withdrawn', skippedAt: T2 },
       },
     ]);
+    const events = when.events();
     expect(() => eventRegistry.validate('FeedbackSkipped', events[0]!.data)).not.toThrow();
-    const s = fold([...transcribed, ...events]);
-    expect(s).toMatchObject({ kind: 'unscored', reason: 'consent_withdrawn' });
-    expect(decide({ type: 'ScoreFeedback', feedback, now: T2 }, s)).toEqual([]);
-    expect(decide({ type: 'SkipFeedback', reason: 'consent_withdrawn', now: T2 }, s)).toEqual([]);
-    expect(decide({ type: 'SkipFeedback', reason: 'subject_erased', now: T2 }, fold(uploaded))).toEqual([]);
+    const unscored = spec.given([...transcribed, ...events]);
+    expect(unscored.state).toMatchObject({ kind: 'unscored', reason: 'consent_withdrawn' });
+    unscored.when({ type: 'ScoreFeedback', feedback, now: T2 }).then([]);
+    unscored.when({ type: 'SkipFeedback', reason: 'consent_withdrawn', now: T2 }).then([]);
+    spec.given(uploaded).when({ type: 'SkipFeedback', reason: 'subject_erased', now: T2 }).then([]);
   });
 
   it('Given nothing, When anything but an upload arrives, Then it is refused', () => {
-    expect(() => decide({ type: 'ExpireAudio', blobExisted: false, now: T0 }, initialState)).toThrow(
-      RecordingRuleViolated,
-    );
+    spec
+      .given([])
+      .when({ type: 'ExpireAudio', blobExisted: false, now: T0 })
+      .thenThrows(RecordingRuleViolated, 'not_uploaded');
     expect(evolve(initialState, { type: 'TranscriptionFailed', data: {} as never })).toBe(initialState);
   });
 });

@@ -3,9 +3,11 @@ import { eventSlice, type EventOf } from '../events/domain-event.js';
 import { DomainRuleViolated, type Decider } from '../decider.js';
 
 /**
- * Staff access: who holds which staff role, and the rules for granting, revoking and reviewing.
- * A decider over the set of all current grants (the "last admin" rule needs the whole set).
- * Pure: time comes in with each command.
+ * Staff access: which staff roles a person holds, and the rules for granting, revoking and reviewing them.
+ * A decider over one person's stream (`user-<id>`, where their grants are recorded): its state is that
+ * person's grants. Two rules look beyond that person — only an admin may act, and the last admin stays —
+ * so the command carries what was seen of everyone's grants (`seen`), read under the staff-access lock
+ * that serialises every such decision. Pure: time comes in with each command.
  */
 export interface Grant {
   userId: string;
@@ -16,6 +18,7 @@ export interface Grant {
   lastReviewedAt: string | null;
 }
 
+/** The grants recorded on one person's stream. */
 export interface StaffAccessState {
   grants: readonly Grant[];
 }
@@ -23,12 +26,27 @@ export interface StaffAccessState {
 /** Acts as `grantedBy` for the very first admin, created from the command line. */
 export const BOOTSTRAP_ACTOR = 'bootstrap';
 
+/** The stream a person's grants are recorded on (their account stream). */
+export const staffAccessStream = (userId: string): string => `user-${userId}`;
+
+/** What a caller asks for. */
 export type StaffAccessCommand =
   | { type: 'GrantRole'; actorId: string; userId: string; role: StaffRole; now: string }
   | { type: 'RevokeRole'; actorId: string; userId: string; role: StaffRole; now: string }
   | { type: 'ReviewAccess'; actorId: string; userId: string; role: StaffRole; now: string }
   /** The first admin, when there is none yet (command-line bootstrap). */
   | { type: 'BootstrapAdmin'; userId: string; now: string };
+
+/** What was seen of everyone's grants when the command was taken (under the staff-access lock). */
+export interface StaffAccessSeen {
+  /** Whether the acting person holds the admin role (false for the bootstrap). */
+  actorIsAdmin: boolean;
+  /** How many admins there are. */
+  admins: number;
+}
+
+/** The command the decider takes: the request and what was seen beyond the person's own stream. */
+export type StaffAccessDecision = StaffAccessCommand & { seen: StaffAccessSeen };
 
 export const staffAccessEvents = eventSlice([
   'RoleGranted',
@@ -56,18 +74,15 @@ export const initialState: StaffAccessState = { grants: [] };
 const find = (s: StaffAccessState, userId: string, role: StaffRole) =>
   s.grants.find((g) => g.userId === userId && g.role === role);
 
-export const isAdmin = (s: StaffAccessState, userId: string): boolean => !!find(s, userId, 'admin');
-export const adminCount = (s: StaffAccessState): number => s.grants.filter((g) => g.role === 'admin').length;
-
-const requireAdmin = (s: StaffAccessState, actorId: string) => {
-  if (!isAdmin(s, actorId))
+const requireAdmin = (cmd: StaffAccessDecision) => {
+  if (!cmd.seen.actorIsAdmin)
     throw new StaffAccessRuleViolated('not_admin', 'Only an admin can change or review staff access.');
 };
 
-export const decide = (cmd: StaffAccessCommand, s: StaffAccessState): StaffAccessEvent[] => {
+export const decide = (cmd: StaffAccessDecision, s: StaffAccessState): StaffAccessEvent[] => {
   switch (cmd.type) {
     case 'BootstrapAdmin':
-      if (adminCount(s) > 0)
+      if (cmd.seen.admins > 0)
         throw new StaffAccessRuleViolated('admin_exists', 'An admin already exists; ask them for access.');
       return [
         {
@@ -76,7 +91,7 @@ export const decide = (cmd: StaffAccessCommand, s: StaffAccessState): StaffAcces
         },
       ];
     case 'GrantRole':
-      requireAdmin(s, cmd.actorId);
+      requireAdmin(cmd);
       if (cmd.role === 'admin' && cmd.actorId === cmd.userId)
         throw new StaffAccessRuleViolated('self_grant_admin', 'You cannot grant the admin role to yourself.');
       if (find(s, cmd.userId, cmd.role))
@@ -88,10 +103,10 @@ export const decide = (cmd: StaffAccessCommand, s: StaffAccessState): StaffAcces
         },
       ];
     case 'RevokeRole':
-      requireAdmin(s, cmd.actorId);
+      requireAdmin(cmd);
       if (!find(s, cmd.userId, cmd.role))
         throw new StaffAccessRuleViolated('not_granted', 'This person does not have this role.');
-      if (cmd.role === 'admin' && adminCount(s) <= 1)
+      if (cmd.role === 'admin' && cmd.seen.admins <= 1)
         throw new StaffAccessRuleViolated('last_admin', 'The last admin cannot be revoked.');
       return [
         {
@@ -100,7 +115,7 @@ export const decide = (cmd: StaffAccessCommand, s: StaffAccessState): StaffAcces
         },
       ];
     case 'ReviewAccess':
-      requireAdmin(s, cmd.actorId);
+      requireAdmin(cmd);
       if (!find(s, cmd.userId, cmd.role))
         throw new StaffAccessRuleViolated('not_granted', 'This person does not have this role.');
       return [
@@ -160,6 +175,6 @@ export const isReviewOverdue = (
 
 export const staffAccessDecider: Decider<
   StaffAccessState,
-  StaffAccessCommand,
+  StaffAccessDecision,
   (typeof staffAccessEvents.types)[number]
 > = { events: staffAccessEvents, decide, evolve, initialState };

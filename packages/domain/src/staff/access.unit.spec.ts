@@ -1,131 +1,145 @@
 import { describe, expect, it } from 'vitest';
+import { specFor } from '../decider-spec.js';
 import {
   BOOTSTRAP_ACTOR,
-  decide,
   evolve,
-  initialState,
   isReviewOverdue,
+  staffAccessDecider,
   StaffAccessRuleViolated,
-  type StaffAccessCommand,
   type StaffAccessEvent,
-  type StaffAccessRule,
 } from './access.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-02-01T00:00:00.000Z';
-const given = (events: StaffAccessEvent[]) => events.reduce(evolve, initialState);
+const spec = specFor(staffAccessDecider);
+/** Given events are the target's own stream; `seen` is what the lock-holder read of everyone's grants. */
 const granted = (userId: string, role: 'admin' | 'analyst' | 'compliance_officer', by = 'root') =>
   ({ type: 'RoleGranted', data: { userId, role, grantedBy: by, grantedAt: T0 } }) as const;
-
-const ruleOf = (cmd: StaffAccessCommand, events: StaffAccessEvent[]): StaffAccessRule | 'none' => {
-  try {
-    decide(cmd, given(events));
-    return 'none';
-  } catch (e) {
-    if (e instanceof StaffAccessRuleViolated) return e.rule;
-    throw e;
-  }
-};
+const admin = (admins = 1) => ({ actorIsAdmin: true, admins });
 
 describe('staff access decider', () => {
   it('Given no admin, When bootstrapped, Then the first admin is granted by "bootstrap"', () => {
-    expect(decide({ type: 'BootstrapAdmin', userId: 'a1', now: T0 }, given([]))).toEqual([
-      {
-        type: 'RoleGranted',
-        data: { userId: 'a1', role: 'admin', grantedBy: BOOTSTRAP_ACTOR, grantedAt: T0 },
-      },
-    ]);
+    spec
+      .given([])
+      .when({ type: 'BootstrapAdmin', userId: 'a1', now: T0, seen: { actorIsAdmin: false, admins: 0 } })
+      .then([
+        {
+          type: 'RoleGranted',
+          data: { userId: 'a1', role: 'admin', grantedBy: BOOTSTRAP_ACTOR, grantedAt: T0 },
+        },
+      ]);
   });
 
   it('Given an admin, When bootstrapped again, Then refused', () => {
-    expect(ruleOf({ type: 'BootstrapAdmin', userId: 'a2', now: T1 }, [granted('a1', 'admin')])).toBe(
-      'admin_exists',
-    );
+    spec
+      .given([])
+      .when({ type: 'BootstrapAdmin', userId: 'a2', now: T1, seen: { actorIsAdmin: false, admins: 1 } })
+      .thenThrows(StaffAccessRuleViolated, 'admin_exists');
   });
 
   it('Given an admin, When they grant a role, Then RoleGranted names who granted it', () => {
-    expect(
-      decide(
-        { type: 'GrantRole', actorId: 'a1', userId: 'u2', role: 'analyst', now: T1 },
-        given([granted('a1', 'admin')]),
-      ),
-    ).toEqual([
-      { type: 'RoleGranted', data: { userId: 'u2', role: 'analyst', grantedBy: 'a1', grantedAt: T1 } },
-    ]);
+    spec
+      .given([])
+      .when({ type: 'GrantRole', actorId: 'a1', userId: 'u2', role: 'analyst', now: T1, seen: admin() })
+      .then([
+        { type: 'RoleGranted', data: { userId: 'u2', role: 'analyst', grantedBy: 'a1', grantedAt: T1 } },
+      ]);
   });
 
   it('Given a non-admin staff member, When they grant a role, Then refused', () => {
-    expect(
-      ruleOf({ type: 'GrantRole', actorId: 'c1', userId: 'u2', role: 'analyst', now: T1 }, [
-        granted('a1', 'admin'),
-        granted('c1', 'compliance_officer'),
-      ]),
-    ).toBe('not_admin');
+    spec
+      .given([])
+      .when({
+        type: 'GrantRole',
+        actorId: 'c1',
+        userId: 'u2',
+        role: 'analyst',
+        now: T1,
+        seen: { actorIsAdmin: false, admins: 1 },
+      })
+      .thenThrows(StaffAccessRuleViolated, 'not_admin');
   });
 
   it('Given an admin, When they grant admin to themselves, Then refused', () => {
-    expect(
-      ruleOf({ type: 'GrantRole', actorId: 'u1', userId: 'u1', role: 'admin', now: T1 }, [
-        granted('u1', 'admin'),
-      ]),
-    ).toBe('self_grant_admin');
+    spec
+      .given([granted('u1', 'admin')])
+      .when({ type: 'GrantRole', actorId: 'u1', userId: 'u1', role: 'admin', now: T1, seen: admin() })
+      .thenThrows(StaffAccessRuleViolated, 'self_grant_admin');
   });
 
   it('Given a role already held, When granted again, Then refused', () => {
-    expect(
-      ruleOf({ type: 'GrantRole', actorId: 'a1', userId: 'u2', role: 'analyst', now: T1 }, [
-        granted('a1', 'admin'),
-        granted('u2', 'analyst', 'a1'),
-      ]),
-    ).toBe('already_granted');
+    spec
+      .given([granted('u2', 'analyst', 'a1')])
+      .when({ type: 'GrantRole', actorId: 'a1', userId: 'u2', role: 'analyst', now: T1, seen: admin() })
+      .thenThrows(StaffAccessRuleViolated, 'already_granted');
   });
 
   it('Given two admins, When one revokes the other, Then RoleRevoked names who revoked it', () => {
-    const s = given([granted('a1', 'admin'), granted('a2', 'admin', 'a1')]);
-    const events = decide({ type: 'RevokeRole', actorId: 'a1', userId: 'a2', role: 'admin', now: T1 }, s);
-    expect(events).toEqual([
+    const given = spec.given([granted('a2', 'admin', 'a1')]);
+    const when = given.when({
+      type: 'RevokeRole',
+      actorId: 'a1',
+      userId: 'a2',
+      role: 'admin',
+      now: T1,
+      seen: admin(2),
+    });
+    when.then([
       { type: 'RoleRevoked', data: { userId: 'a2', role: 'admin', revokedBy: 'a1', revokedAt: T1 } },
     ]);
-    expect(events.reduce(evolve, s).grants.map((g) => g.userId)).toEqual(['a1']);
+    const after = when.events().reduce(evolve, given.state);
+    expect(after.grants).toEqual([]);
   });
 
   it('Given one admin, When they revoke their own admin role, Then refused (last admin)', () => {
-    expect(
-      ruleOf({ type: 'RevokeRole', actorId: 'a1', userId: 'a1', role: 'admin', now: T1 }, [
-        granted('a1', 'admin'),
-      ]),
-    ).toBe('last_admin');
+    spec
+      .given([granted('a1', 'admin')])
+      .when({ type: 'RevokeRole', actorId: 'a1', userId: 'a1', role: 'admin', now: T1, seen: admin(1) })
+      .thenThrows(StaffAccessRuleViolated, 'last_admin');
   });
 
   it('Given no such grant, When revoked or reviewed, Then refused', () => {
-    const events = [granted('a1', 'admin')];
-    expect(ruleOf({ type: 'RevokeRole', actorId: 'a1', userId: 'x', role: 'analyst', now: T1 }, events)).toBe(
-      'not_granted',
-    );
-    expect(
-      ruleOf({ type: 'ReviewAccess', actorId: 'a1', userId: 'x', role: 'analyst', now: T1 }, events),
-    ).toBe('not_granted');
+    const given = spec.given([]);
+    given
+      .when({ type: 'RevokeRole', actorId: 'a1', userId: 'x', role: 'analyst', now: T1, seen: admin() })
+      .thenThrows(StaffAccessRuleViolated, 'not_granted');
+    given
+      .when({ type: 'ReviewAccess', actorId: 'a1', userId: 'x', role: 'analyst', now: T1, seen: admin() })
+      .thenThrows(StaffAccessRuleViolated, 'not_granted');
   });
 
   it('Given a grant, When an admin reviews it, Then AccessReviewed names the reviewer and the review date moves', () => {
-    const s = given([granted('a1', 'admin'), granted('u2', 'analyst', 'a1')]);
-    const events = decide({ type: 'ReviewAccess', actorId: 'a1', userId: 'u2', role: 'analyst', now: T1 }, s);
-    expect(events).toEqual([
+    const given = spec.given([granted('u2', 'analyst', 'a1')]);
+    const when = given.when({
+      type: 'ReviewAccess',
+      actorId: 'a1',
+      userId: 'u2',
+      role: 'analyst',
+      now: T1,
+      seen: admin(),
+    });
+    when.then([
       { type: 'AccessReviewed', data: { userId: 'u2', role: 'analyst', reviewedBy: 'a1', reviewedAt: T1 } },
     ]);
-    expect(events.reduce(evolve, s).grants.find((g) => g.userId === 'u2')?.lastReviewedAt).toBe(T1);
+    const after = when.events().reduce(evolve, given.state);
+    expect(after.grants.find((g) => g.userId === 'u2')?.lastReviewedAt).toBe(T1);
   });
 
   it('Given a grant, When its holder is erased, Then the grant is gone', () => {
-    const s = given([
-      granted('a1', 'admin'),
-      granted('u2', 'analyst'),
-      {
-        type: 'SubjectErased',
-        data: { subjectId: 'u2', reason: 'user_request', erasedAt: '2026-01-01T00:00:00.000Z' },
-      },
-    ]);
-    expect(s.grants.map((g) => g.userId)).toEqual(['a1']);
+    const erased: StaffAccessEvent = {
+      type: 'SubjectErased',
+      data: { subjectId: 'u2', reason: 'user_request', erasedAt: '2026-01-01T00:00:00.000Z' },
+    };
+    expect(spec.given([granted('u2', 'analyst'), erased]).state.grants).toEqual([]);
+  });
+
+  it('a rule asked for by name must be the one broken (the helper can fail)', () => {
+    expect(() =>
+      spec
+        .given([granted('a1', 'admin')])
+        .when({ type: 'RevokeRole', actorId: 'a1', userId: 'a1', role: 'admin', now: T1, seen: admin(1) })
+        .thenThrows(StaffAccessRuleViolated, 'not_admin'),
+    ).toThrow(/rule last_admin, not not_admin/);
   });
 
   describe('review period', () => {

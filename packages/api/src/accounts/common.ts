@@ -8,20 +8,14 @@ import {
 import { identity } from '@tia/domain';
 import type { Context } from '../context.js';
 import { STAFF_ROLES } from '../context.js';
-import { rolesFor } from '../auth/roles.js';
-import { sessionCookieName } from '../auth/sessions.js';
-import { truncateIp, uaFamily } from '../auth/technical.js';
-import type { AuthServices } from './services.js';
+import { rolesFor } from '../sessions/roles.js';
+import { sessionCookieName } from '../sessions/sessions.js';
+import { truncateIp, uaFamily } from './technical-data.js';
+import type { AuthServices } from '../services.js';
 import { isSuspended, SUSPENDED_MESSAGE } from '../compliance/suspension.js';
 import { Forbidden } from '../errors.js';
 
 export const userStream = (userId: string) => `user-${userId}`;
-
-/** The identity services of a request; a wiring error (not the caller's fault) when missing. */
-export const authOf = (ctx: Context): AuthServices => {
-  if (!ctx.auth) throw new Error('Identity services are not configured in this context');
-  return ctx.auth;
-};
 
 export const technical = (ctx: Pick<Context, 'ip' | 'userAgent'>) => ({
   ipPrefix: truncateIp(ctx.ip),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOidc, type FakeOidcProvider } from '../testing/fake-oidc.js';
-import { GoogleSignIn, GoogleSignInError, parseCookies, type GoogleSignInFailure } from './google.js';
+import { GoogleSignIn, GoogleSignInError, parseCookies, type GoogleSignInFailure } from './oidc.js';
 
 let idp: FakeOidcProvider;
 let google: GoogleSignIn;

@@ -1,6 +1,6 @@
 import type { TxSql } from '@tia/db';
 import type { Context } from '../context.js';
-import type { AuthServices } from './services.js';
+import type { AuthServices } from '../services.js';
 
 export type AlertKind = 'repeated_sign_in_failures_account' | 'repeated_sign_in_failures_ip';
 

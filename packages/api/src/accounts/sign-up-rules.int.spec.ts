@@ -7,19 +7,19 @@ import { TRPCError } from '@trpc/server';
 import { TEST_MASTER_KEY } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.js';
-import { bootstrapAdmin } from '../auth/bootstrap.js';
-import { GoogleSignIn } from '../auth/google.js';
+import { bootstrapAdmin } from '../staff/first-admin.js';
+import { GoogleSignIn } from '../google-sign-in/oidc.js';
 import {
   googleSubLookup,
   handleGoogleCallback,
   handleGoogleStart,
   type GoogleDeps,
-} from '../auth/google-sign-in.js';
-import { sessionCookieName } from '../auth/sessions.js';
+} from '../google-sign-in/flow.js';
+import { sessionCookieName } from '../sessions/sessions.js';
 import { startFakeOidc, type FakeOidcProvider } from '../testing/fake-oidc.js';
 import { AUTH_SECRET, createHarness, type Browser, type Harness } from '../testing/identity-harness.js';
 import { PASSWORD_CHANGE_REQUIRED_MESSAGE } from '../trpc.js';
-import { UNDER_16_ERASED_MESSAGE } from './accounts.js';
+import { UNDER_16_ERASED_MESSAGE } from './sign-up.js';
 
 const APP = 'http://localhost:3000';
 let h: Harness;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { staffAccess, type StaffRole } from '@tia/domain';
 import {
   asInline,
+  CommandHandler,
   INLINE_PROJECTIONS,
   openAccountFields,
   type EventStore,
@@ -25,28 +26,6 @@ export interface GrantRow {
   lastReviewedAt: string | null;
   overdue: boolean;
 }
-
-/** The current grants (whole set: small), as the decider's state. */
-export const loadGrants = async (db: Queryable): Promise<staffAccess.StaffAccessState> => {
-  const rows = await db<
-    {
-      user_id: string;
-      role: StaffRole;
-      granted_by: string;
-      granted_at: Date;
-      last_reviewed_at: Date | null;
-    }[]
-  >`select user_id, role, granted_by, granted_at, last_reviewed_at from rm_role_grants order by granted_at, user_id, role`;
-  return {
-    grants: rows.map((r) => ({
-      userId: r.user_id,
-      role: r.role,
-      grantedBy: r.granted_by,
-      grantedAt: r.granted_at.toISOString(),
-      lastReviewedAt: r.last_reviewed_at?.toISOString() ?? null,
-    })),
-  };
-};
 
 /** Current grants with the holder's name and email (rm_accounts) and whether their review is overdue. */
 export const listGrants = async (
@@ -99,44 +78,61 @@ const toAppError = (e: unknown): never => {
   throw e;
 };
 
+/** What the decider needs to know of everyone's grants, read under the staff-access lock. */
+const seenBy = async (
+  tx: TxSql,
+  cmd: staffAccess.StaffAccessCommand,
+): Promise<staffAccess.StaffAccessSeen> => {
+  const actorId = cmd.type === 'BootstrapAdmin' ? null : cmd.actorId;
+  const [row] = await tx<{ admins: number; actor_is_admin: boolean }[]>`
+    select count(*)::int as admins, coalesce(bool_or(user_id = ${actorId}), false) as actor_is_admin
+      from rm_role_grants where role = 'admin'`;
+  return { admins: row!.admins, actorIsAdmin: row!.actor_is_admin };
+};
+
 /**
- * Runs one staff-access command: serialised (advisory lock) so that "never revoke the last admin" holds
- * under concurrency, decided on the current grants, appended to the target's stream with who did it, and
- * projected into rm_role_grants in the same transaction.
+ * Runs one staff-access command through the command handler, on the target's stream (`user-<id>`, appended at
+ * the version loaded). The last-admin and admin-only rules look at everyone's grants, so every such command
+ * first takes one advisory lock (`before`), under which what the decider needs of the other grants is read
+ * (`seen`); the events are projected into rm_role_grants in the same transaction.
  */
 export const changeStaffAccess = async (
   deps: { store: EventStore; inline?: readonly InlineProjection[] },
   cmd: staffAccess.StaffAccessCommand,
   opts: { tx?: TxSql; actor?: { kind: 'user' | 'staff' | 'system'; id: string } } = {},
 ): Promise<void> => {
-  const run = async (tx: TxSql) => {
-    await tx`select pg_advisory_xact_lock(hashtext('tia:staff-access'))`;
-    // Live accounts only (an erased account keeps its stream but has no row here).
-    if ((await tx`select 1 from rm_accounts where user_id = ${cmd.userId}`).length === 0) {
-      throw new NotFound('No such account.');
-    }
-    const state = await loadGrants(tx);
-    let events: staffAccess.StaffAccessEvent[] = [];
-    try {
-      events = staffAccess.decide(cmd, state);
-    } catch (e) {
-      toAppError(e);
-    }
-    if (events.length === 0) return;
-    const actor =
-      opts.actor ??
-      (cmd.type === 'BootstrapAdmin'
-        ? { kind: 'system' as const, id: staffAccess.BOOTSTRAP_ACTOR }
-        : { kind: 'staff' as const, id: cmd.actorId });
-    // 'any' on purpose: the decision is taken on every grant (`loadGrants`, the read model), not on this one
-    // stream, and the global staff-access lock above serialises every such decision.
-    await deps.store.append(
-      `user-${cmd.userId}`,
-      'any',
-      events.map((e) => ({ ...e, eventId: randomUUID(), metadata: { occurredAt: cmd.now, actor } })),
-      { tx, inline: deps.inline ?? DEFAULT_INLINE },
+  const commands = new CommandHandler({
+    sql: deps.store.sql,
+    store: deps.store,
+    clock: () => new Date(cmd.now),
+    newId: randomUUID,
+    inline: deps.inline ?? DEFAULT_INLINE,
+  });
+  const actor =
+    opts.actor ??
+    (cmd.type === 'BootstrapAdmin'
+      ? { kind: 'system' as const, id: staffAccess.BOOTSTRAP_ACTOR }
+      : { kind: 'staff' as const, id: cmd.actorId });
+  let seen: staffAccess.StaffAccessSeen = { admins: 0, actorIsAdmin: false };
+  try {
+    await commands.handle(
+      staffAccess.staffAccessDecider,
+      staffAccess.staffAccessStream(cmd.userId),
+      () => ({ ...cmd, seen }),
+      { actor },
+      {
+        ...(opts.tx ? { tx: opts.tx } : {}),
+        before: async (tx) => {
+          await tx`select pg_advisory_xact_lock(hashtext('tia:staff-access'))`;
+          // Live accounts only (an erased account keeps its stream but has no row here).
+          if ((await tx`select 1 from rm_accounts where user_id = ${cmd.userId}`).length === 0) {
+            throw new NotFound('No such account.');
+          }
+          seen = await seenBy(tx, cmd);
+        },
+      },
     );
-  };
-  if (opts.tx) return run(opts.tx);
-  await deps.store.sql.begin(run);
+  } catch (e) {
+    toAppError(e);
+  }
 };

@@ -14,10 +14,10 @@ import {
   type Sql,
 } from '@tia/db';
 import { identity } from '@tia/domain';
-import { Codes } from '../auth/codes.js';
-import type { Mailer } from '../auth/mailer.js';
-import { RateLimiter } from '../auth/rate-limit.js';
-import { createSessions, type SessionPolicy, type Sessions } from '../auth/sessions.js';
+import { Codes } from './accounts/email-codes.js';
+import type { Mailer } from './mail/mailer.js';
+import { RateLimiter } from './rate-limit.js';
+import { createSessions, type SessionPolicy, type Sessions } from './sessions/sessions.js';
 
 /** Everything the identity procedures need, built once per process (or per test). */
 export interface AuthServices {

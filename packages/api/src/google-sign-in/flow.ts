@@ -9,10 +9,10 @@ import {
   runAccountCommand,
   startSession,
   technical,
-} from '../identity/common.js';
-import { deriveKey, type AuthServices } from '../identity/services.js';
-import { resolveSession } from '../identity/sign-in.js';
-import { GoogleSignInError, type GoogleProfile, type GoogleSignIn } from './google.js';
+} from '../accounts/common.js';
+import { deriveKey, type AuthServices } from '../services.js';
+import { resolveSession } from '../accounts/sign-in.js';
+import { GoogleSignInError, type GoogleProfile, type GoogleSignIn } from './oidc.js';
 
 /** HMAC(AUTH_SECRET-derived key, sub): how `google_identities` finds an account without storing `sub`. */
 export const googleSubLookup =

@@ -1,13 +1,12 @@
 import { identity } from '@tia/domain';
-import type { Context, Session } from '../context.js';
+import type { ServiceContext, Session } from '../context.js';
 import { ValidationFailed } from '../errors.js';
-import { CODE_TTL_SECONDS } from '../auth/codes.js';
-import { MESSAGES } from '../auth/mailer.js';
-import { hashPassword, ONE_TIME_PASSWORD_HOURS, verifyPassword } from '../auth/passwords.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { CODE_WRONG_MESSAGE, passwordIssue } from './accounts.js';
+import { CODE_TTL_SECONDS } from './email-codes.js';
+import { MESSAGES } from '../mail/mailer.js';
+import { hashPassword, ONE_TIME_PASSWORD_HOURS, verifyPassword } from './password-hashing.js';
+import { POLICIES } from '../rate-limit.js';
+import { CODE_WRONG_MESSAGE, passwordIssue } from './sign-up.js';
 import {
-  authOf,
   clearSessionCookie,
   findAccountByEmail,
   findAccountById,
@@ -19,8 +18,8 @@ import {
 } from './common.js';
 import { signInPairKey } from './sign-in.js';
 
-export const requestPasswordReset = async (ctx: Context, input: { email: string }) => {
-  const a = authOf(ctx);
+export const requestPasswordReset = async (ctx: ServiceContext, input: { email: string }) => {
+  const a = ctx.services;
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix } = technical(ctx);
@@ -52,10 +51,10 @@ export const requestPasswordReset = async (ctx: Context, input: { email: string 
 };
 
 export const resetPassword = async (
-  ctx: Context,
+  ctx: ServiceContext,
   input: { email: string; code: string; newPassword: string },
 ) => {
-  const a = authOf(ctx);
+  const a = ctx.services;
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix } = technical(ctx);
@@ -106,10 +105,10 @@ export const CURRENT_PASSWORD_WRONG = 'Your current password is not right.';
 
 /** Ends every session, then starts a fresh one for this browser so the person stays signed in here. */
 export const changePassword = async (
-  ctx: Context & { session: Session },
+  ctx: ServiceContext & { session: Session },
   input: { currentPassword: string; newPassword: string },
 ) => {
-  const a = authOf(ctx);
+  const a = ctx.services;
   const now = a.clock();
   const userId = ctx.session.userId;
   const [reservation] = await a.limiter.reserve(

@@ -8,7 +8,7 @@ import { fieldIssuesOf } from '../errors.js';
 import { tRPCResponseMeta } from '../http.js';
 import { silentLogger } from '../log.js';
 import { appRouter } from '../root.js';
-import { CODE_MAX_WRONG_TRIES } from '../auth/codes.js';
+import { CODE_MAX_WRONG_TRIES } from './email-codes.js';
 import {
   codeOf,
   createHarness,
@@ -16,7 +16,7 @@ import {
   waitForMails,
   type Harness,
 } from '../testing/identity-harness.js';
-import { UNDER_16_MESSAGE } from './accounts.js';
+import { UNDER_16_MESSAGE } from './sign-up.js';
 
 let h: Harness;
 beforeAll(async () => {

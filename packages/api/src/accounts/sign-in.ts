@@ -1,16 +1,15 @@
 import type { Queryable } from '@tia/db';
 import { identity } from '@tia/domain';
-import { STAFF_ROLES, type Context, type Role, type Session } from '../context.js';
+import { STAFF_ROLES, type Role, type ServiceContext, type Session } from '../context.js';
 import { Unauthenticated } from '../errors.js';
-import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { rolesFor } from '../auth/roles.js';
-import { sessionCookieName } from '../auth/sessions.js';
-import { raiseSecurityAlert } from './alerts.js';
+import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from './password-hashing.js';
+import { POLICIES } from '../rate-limit.js';
+import { rolesFor } from '../sessions/roles.js';
+import { sessionCookieName } from '../sessions/sessions.js';
+import { raiseSecurityAlert } from './raise-security-alert.js';
 import { isSuspended } from '../compliance/suspension.js';
 import {
   accessOf,
-  authOf,
   clearSessionCookie,
   findAccountByEmail,
   findAccountById,
@@ -20,7 +19,7 @@ import {
   technical,
   withConcurrencyRetry,
 } from './common.js';
-import type { AuthServices } from './services.js';
+import type { AuthServices } from '../services.js';
 
 /** The sign-in limiter's key for one account from one network. */
 export const signInPairKey = (a: AuthServices, email: string, ipPrefix: string | null): string =>
@@ -28,8 +27,8 @@ export const signInPairKey = (a: AuthServices, email: string, ipPrefix: string |
 
 export const SIGN_IN_FAILED_MESSAGE = 'That email and password do not match an account.';
 
-export const signIn = async (ctx: Context, input: { email: string; password: string }) => {
-  const a = authOf(ctx);
+export const signIn = async (ctx: ServiceContext, input: { email: string; password: string }) => {
+  const a = ctx.services;
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix, uaFamily } = technical(ctx);
@@ -132,8 +131,8 @@ export const signIn = async (ctx: Context, input: { email: string; password: str
 };
 
 /** Signing out ends every session of the account (issue 3), and clears this browser's cookie. */
-export const signOut = async (ctx: Context & { session: Session }) => {
-  const a = authOf(ctx);
+export const signOut = async (ctx: ServiceContext & { session: Session }) => {
+  const a = ctx.services;
   await a.sessions.invalidateAllFor(ctx.session.userId);
   clearSessionCookie(ctx);
   await a.sql.begin((tx) =>
@@ -146,9 +145,9 @@ export const signOut = async (ctx: Context & { session: Session }) => {
 export const passwordChangeRequired = async (db: Queryable, userId: string): Promise<boolean> =>
   (await db`select 1 from credentials where user_id = ${userId} and change_required`).length > 0;
 
-export const me = async (ctx: Context) => {
+export const me = async (ctx: ServiceContext) => {
   if (!ctx.session) return null;
-  const a = authOf(ctx);
+  const a = ctx.services;
   const account = await findAccountById(a, ctx.session.userId);
   if (!account) return null;
   const access = await accessOf(a, account.userId);

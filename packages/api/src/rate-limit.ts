@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Queryable, Sql } from '@tia/db';
-import { RateLimited } from '../errors.js';
+import { RateLimited } from './errors.js';
 
 /**
  * PostgreSQL-backed rate limiting with growing delays. Each key (an HMAC of "<action>:<account or IP

@@ -2,17 +2,17 @@ import { openAccountFields, type SealedAccountRow } from '@tia/db';
 import { createTestDatabase, type TestDatabase } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.js';
-import type { AuthServices } from '../identity/services.js';
-import { resolveSession } from '../identity/sign-in.js';
+import type { AuthServices } from '../services.js';
+import { resolveSession } from '../accounts/sign-in.js';
 import { startFakeOidc, type FakeOidcProvider } from '../testing/fake-oidc.js';
 import { createTestAccount, TEST_AUTH_SECRET, testAuthServices, testClock } from '../testing/identity.js';
-import { GoogleSignIn } from './google.js';
+import { GoogleSignIn } from './oidc.js';
 import {
   googleSubLookup,
   handleGoogleCallback,
   handleGoogleStart,
   type GoogleDeps,
-} from './google-sign-in.js';
+} from './flow.js';
 
 const APP = 'http://localhost:3000';
 let db: TestDatabase;
@@ -154,7 +154,7 @@ describe('Sign in with Google: full flow against a local OpenID provider', () =>
     const squatter = a.newId();
     await db.sql.begin(async (tx) => {
       await tx`insert into auth_users (id, created_at) values (${squatter}, now())`;
-      const { runAccountCommand } = await import('../identity/common.js');
+      const { runAccountCommand } = await import('../accounts/common.js');
       await runAccountCommand(a, tx, { requestId: 't' }, squatter, [
         {
           type: 'Register',

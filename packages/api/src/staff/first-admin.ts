@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '@tia/db';
 import { identity } from '@tia/domain';
-import { hashPassword, ONE_TIME_PASSWORD_HOURS } from './passwords.js';
-import { changeStaffAccess } from './staff.js';
-import { TotpFactors } from './totp.js';
+import { hashPassword, ONE_TIME_PASSWORD_HOURS } from '../accounts/password-hashing.js';
+import { changeStaffAccess } from './grants.js';
+import { TotpFactors } from '../second-factor/totp.js';
 import { Conflict } from '../errors.js';
-import { findAccountByEmail, runAccountCommand } from '../identity/common.js';
-import { createAuthServices } from '../identity/services.js';
+import { findAccountByEmail, runAccountCommand } from '../accounts/common.js';
+import { createAuthServices } from '../services.js';
 
 /**
  * The first admin: an account with a strong random one-time password (returned once, stored only as an

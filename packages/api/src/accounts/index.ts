@@ -1,4 +1,4 @@
-export { createAuthServices, deriveKey, type AuthServices } from './services.js';
+export { createAuthServices, deriveKey, type AuthServices } from '../services.js';
 export {
   signUp,
   verifyEmail,
@@ -7,8 +7,8 @@ export {
   completeProfile,
   UNDER_16_MESSAGE,
   UNDER_16_ERASED_MESSAGE,
-} from './accounts.js';
+} from './sign-up.js';
 export { signIn, signOut, me, resolveSession } from './sign-in.js';
-export { requestPasswordReset, resetPassword, changePassword } from './passwords.js';
-export { raiseSecurityAlert } from './alerts.js';
+export { requestPasswordReset, resetPassword, changePassword } from './reset-or-change-password.js';
+export { raiseSecurityAlert } from './raise-security-alert.js';
 export { runAccountCommand, findAccountByEmail, findAccountById, startSession, accessOf } from './common.js';

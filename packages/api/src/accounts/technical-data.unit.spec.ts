@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { truncateIp, uaFamily } from './technical.js';
-import { ARGON2_PARAMS, hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { truncateIp, uaFamily } from './technical-data.js';
+import { ARGON2_PARAMS, hashPassword, needsRehash, verifyPassword } from './password-hashing.js';
 import { hash } from '@node-rs/argon2';
 
 describe('technical data minimisation', () => {

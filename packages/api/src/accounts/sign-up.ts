@@ -1,13 +1,12 @@
 import { consent, identity, type ConsentPurpose } from '@tia/domain';
 import { eraseSubject } from '@tia/db';
-import type { Context, Session } from '../context.js';
+import type { Context, ServiceContext, Session } from '../context.js';
 import { Conflict, Unauthenticated, ValidationFailed } from '../errors.js';
-import { CODE_TTL_SECONDS } from '../auth/codes.js';
-import { MESSAGES } from '../auth/mailer.js';
-import { POLICIES } from '../auth/rate-limit.js';
-import { hashPassword } from '../auth/passwords.js';
+import { CODE_TTL_SECONDS } from './email-codes.js';
+import { MESSAGES } from '../mail/mailer.js';
+import { POLICIES } from '../rate-limit.js';
+import { hashPassword } from './password-hashing.js';
 import {
-  authOf,
   clearSessionCookie,
   findAccountByEmail,
   findAccountById,
@@ -19,7 +18,7 @@ import {
   withConcurrencyRetry,
 } from './common.js';
 import { privacyStream } from '../privacy/stream.js';
-import type { AuthServices } from './services.js';
+import type { AuthServices } from '../services.js';
 import type { TxSql } from '@tia/db';
 
 export const UNDER_16_MESSAGE =
@@ -93,8 +92,8 @@ const consentPurposes = (consents: SignUpInput['consents']): ConsentPurpose[] =>
   ...(consents.marketingEmail ? (['marketing_email'] as const) : []),
 ];
 
-export const signUp = async (ctx: Context, input: SignUpInput) => {
-  const a = authOf(ctx);
+export const signUp = async (ctx: ServiceContext, input: SignUpInput) => {
+  const a = ctx.services;
   const now = a.clock();
   const age = identity.checkMinimumAge(input.dateOfBirth, now.toISOString().slice(0, 10));
   if (!age.ok) {
@@ -161,8 +160,8 @@ export const trialAnswersFor = async (a: AuthServices, tx: TxSql, email: string)
   return rows.length > 0 ? a.freeTrialAnswers : 0;
 };
 
-export const verifyEmail = async (ctx: Context, input: { email: string; code: string }) => {
-  const a = authOf(ctx);
+export const verifyEmail = async (ctx: ServiceContext, input: { email: string; code: string }) => {
+  const a = ctx.services;
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix, uaFamily } = technical(ctx);
@@ -200,8 +199,8 @@ export const verifyEmail = async (ctx: Context, input: { email: string; code: st
   return { ok: true as const };
 };
 
-export const resendVerification = async (ctx: Context, input: { email: string }) => {
-  const a = authOf(ctx);
+export const resendVerification = async (ctx: ServiceContext, input: { email: string }) => {
+  const a = ctx.services;
   const now = a.clock();
   const email = identity.normaliseEmail(input.email);
   const { ipPrefix } = technical(ctx);
@@ -247,8 +246,8 @@ export interface CompleteProfileInput {
  * then the free trial (HMAC trial registry, as for a password sign-up). Under 16 → the account is erased
  * (crypto-shredded, reason `minor_reported`), its sessions end, and only the refusal counter remains.
  */
-export const completeProfile = async (ctx: Context & { session: Session }, input: CompleteProfileInput) => {
-  const a = authOf(ctx);
+export const completeProfile = async (ctx: ServiceContext & { session: Session }, input: CompleteProfileInput) => {
+  const a = ctx.services;
   const now = a.clock();
   const userId = ctx.session.userId;
   const account = await findAccountById(a, userId);
