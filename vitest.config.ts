@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // JSX of the web app's components (its tsconfig preserves JSX for Next) compiled for unit tests.
+        oxc: { jsx: { runtime: 'automatic' } },
         test: {
           name: 'unit',
           include: ['{apps,packages,scripts}/**/*.unit.spec.ts'],

@@ -1,3 +1,4 @@
+import { retention } from '@tia/domain';
 import { authOf } from '../identity/common.js';
 import { CANDIDATE } from '../practice/access.js';
 import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js';
@@ -91,6 +92,14 @@ export const privacyRouter = router({
    * (`registers.processing`), so the notice and the register never disagree.
    */
   processing: procedure(PUBLIC).query(({ ctx }) => processingNotice(ctx.sql)),
+
+  /**
+   * The notice's "How long we keep data" table (P18), for anyone: generated from the retention configuration
+   * the worker's retention job enforces, never written a second time.
+   */
+  retention: procedure(PUBLIC).query(({ ctx }) =>
+    retention.retentionRows(authOf(ctx).retention).map(({ id, data, howLong }) => ({ id, data, howLong })),
+  ),
 
   /** Anyone, signed in or not, reports an account they believe belongs to someone under 16 (P33). */
   reportMinor: procedure(PUBLIC)

@@ -1,5 +1,5 @@
-import { loadRegisters } from '@tia/db';
-import { registers } from '@tia/domain';
+import { lastRetentionRuns, loadRegisters } from '@tia/db';
+import { registers, retention } from '@tia/domain';
 import { registersOverview, removeEntry, RemoveEntryInput, saveEntry } from '../compliance/registers.js';
 import type { Context, Session } from '../context.js';
 import { authOf } from '../identity/common.js';
@@ -25,6 +25,18 @@ export const registersRouter = router({
   overview: officers().query(async ({ ctx }) =>
     registersOverview(authOf(ctx).sql, authOf(ctx).clock().toISOString().slice(0, 10)),
   ),
+  /**
+   * Retention per data category (P18): the configuration in force (the same rows the notice shows, with how
+   * each is enforced) and the retention job's last runs that did something (projection of its events).
+   */
+  retention: officers().query(async ({ ctx }) => {
+    const a = authOf(ctx);
+    return {
+      config: a.retention,
+      rows: retention.retentionRows(a.retention),
+      runs: await lastRetentionRuns(a.sql, 20),
+    };
+  }),
   save: officers()
     .input(registers.RegisterEntry)
     .mutation(async ({ ctx, input }) => saveEntry(officer(ctx), input)),

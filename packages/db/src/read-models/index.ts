@@ -15,6 +15,7 @@ import { analyticsProjection } from './analytics.js';
 import { privacyRequestsProjection } from './privacy-requests.js';
 import { breachesProjection } from './breaches.js';
 import { registersProjection } from './registers.js';
+import { accountActivityProjection, retentionProjection } from './retention.js';
 
 /** Needs the server's email-lookup HMAC, so it is built by the API (not in the lists below). */
 export { accountsProjection, emailLookupFor, openAccountFields, sealAccountField, type SealedAccountRow };
@@ -27,10 +28,19 @@ export {
   privacyRequestsProjection,
   breachesProjection,
   registersProjection,
+  accountActivityProjection,
+  retentionProjection,
 };
 export { ANALYTICS_CONSENT_PURPOSE, recomputeAnalytics } from './analytics.js';
 export { processingBlock, restrictionOf, trialOf, type Trial } from './practice.js';
 export { loadRegisters, loadProcessors, type RegisterView } from './registers.js';
+export {
+  accountsToErase,
+  accountsToWarn,
+  expiredSessions,
+  lastRetentionRuns,
+  type RetentionRunRow,
+} from './retention.js';
 /** Projections kept up to date inside each append's transaction. */
 export const INLINE_PROJECTIONS = [
   consentsProjection,
@@ -39,9 +49,10 @@ export const INLINE_PROJECTIONS = [
   privacyRequestsProjection,
   breachesProjection,
   registersProjection,
+  retentionProjection,
 ] as const;
 /** Projections kept up to date asynchronously by the worker. */
-export const ASYNC_PROJECTIONS = [activityProjection, analyticsProjection] as const;
+export const ASYNC_PROJECTIONS = [activityProjection, analyticsProjection, accountActivityProjection] as const;
 export const ALL_PROJECTIONS = [...INLINE_PROJECTIONS, ...ASYNC_PROJECTIONS] as const;
 
 /** Every projection's name, `accounts` included (what `npm run db:rebuild` accepts). */

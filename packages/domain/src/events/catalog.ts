@@ -9,6 +9,7 @@ import { RIGHTS_EVENTS } from './rights.js';
 import { BREACH_EVENTS } from './breach.js';
 import { REGISTER_EVENTS } from './registers.js';
 import { COOKIE_EVENTS } from './cookies.js';
+import { RETENTION_EVENTS } from './retention.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -122,6 +123,7 @@ export const ALL_EVENTS = [
   ...BREACH_EVENTS,
   ...REGISTER_EVENTS,
   ...COOKIE_EVENTS,
+  ...RETENTION_EVENTS,
 ] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);
