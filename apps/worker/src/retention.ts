@@ -6,7 +6,13 @@
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createAuthServices, createMailer, devMailboxProblem, runRetention, type AuthServices } from '@tia/api';
+import {
+  createAuthServices,
+  createMailer,
+  devMailboxProblem,
+  runRetention,
+  type AuthServices,
+} from '@tia/api';
 import {
   createLeaderLock,
   expireTechnicalData,
@@ -36,7 +42,11 @@ export const retentionServices = (
     sql,
     masterKey,
     authSecret: env.AUTH_SECRET,
-    mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, mailboxDir: path.resolve(env.MAILBOX_DIR) }),
+    mailer: createMailer({
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      mailboxDir: path.resolve(env.MAILBOX_DIR),
+    }),
     secureCookies: false,
     retention: retention.retentionConfigOf(env),
     ...(env.ERASURE_JOURNAL ? { erasureJournalFile: path.resolve(env.ERASURE_JOURNAL) } : {}),
@@ -58,7 +68,9 @@ export const runRetentionJob = async (deps: {
   if (typeof services === 'string')
     log.error('retention of practice sessions and inactive accounts is OFF', { reason: services });
   if (!env.ERASURE_JOURNAL)
-    log.warn('ERASURE_JOURNAL is not set: erasures by the retention job are not journalled outside the database');
+    log.warn(
+      'ERASURE_JOURNAL is not set: erasures by the retention job are not journalled outside the database',
+    );
   const lock = createLeaderLock(deps.sql, RETENTION_LOCK, 'tia-retention');
   try {
     while (!deps.signal.aborted) {

@@ -67,12 +67,11 @@ export const deleteAnswer = async (
 };
 
 /** Who deleted a session: the candidate (their request) or the retention job. */
-export type DeletionMetadata = ReturnType<typeof meta> | { occurredAt: string; actor: { kind: 'system'; id: string } };
+export type DeletionMetadata =
+  ReturnType<typeof meta> | { occurredAt: string; actor: { kind: 'system'; id: string } };
 
 export type SessionRemoval =
-  | { outcome: 'not_found' }
-  | { outcome: 'busy' }
-  | { outcome: 'deleted'; recordingIds: string[] };
+  { outcome: 'not_found' } | { outcome: 'busy' } | { outcome: 'deleted'; recordingIds: string[] };
 
 /**
  * The one deletion of a practice session with its answers, used by the candidate's request (below) and by the

@@ -14,6 +14,7 @@
  * run it at once (the worker holds a leader lock); staff accounts are never expired for inactivity.
  */
 import {
+  accountActivityBehind,
   accountsToErase,
   accountsToWarn,
   expiredSessions,
@@ -47,7 +48,13 @@ export const runRetention = async (
   const startedAt = now.toISOString();
   const cut = retention.retentionCutoffs(c, now);
   const runId = a.newId();
-  const r: RetentionRunResult = { runId, sessionsExpired: 0, accountsWarned: 0, accountsErased: 0, deferred: 0 };
+  const r: RetentionRunResult = {
+    runId,
+    sessionsExpired: 0,
+    accountsWarned: 0,
+    accountsErased: 0,
+    deferred: 0,
+  };
   const metadata = { occurredAt: startedAt, actor: RETENTION_ACTOR, correlationId: runId };
 
   const recordExpiry = (
@@ -90,8 +97,14 @@ export const runRetention = async (
     else if (outcome === 'busy') r.deferred++;
   }
 
+  // Accounts are judged on the (asynchronous) activity projection: not while it lags behind.
+  const activityBehind = await accountActivityBehind(a.sql);
+  if (activityBehind)
+    opts.log.warn('account activity projection is behind: inactive accounts are left for a later run');
+  const accountBatch = activityBehind ? 0 : opts.batch;
+
   // 2. Accounts warned long enough ago and still inactive: erased as the person's own erasure is.
-  for (const acct of await accountsToErase(a.sql, cut, opts.batch)) {
+  for (const acct of await accountsToErase(a.sql, cut, accountBatch)) {
     const account = await findAccountById(a, acct.userId);
     if (!account) continue;
     await eraseAccount(a, opts, {
@@ -102,12 +115,18 @@ export const runRetention = async (
       correlationId: runId,
       message: MESSAGES.accountErasedInactive(c.inactiveAccountMonths),
     });
-    await recordExpiry(undefined, 'inactive_account', acct.userId, c.inactiveAccountMonths, acct.lastActiveAt);
+    await recordExpiry(
+      undefined,
+      'inactive_account',
+      acct.userId,
+      c.inactiveAccountMonths,
+      acct.lastActiveAt,
+    );
     r.accountsErased++;
   }
 
   // 3. Accounts approaching the limit: warned by email, `warningDays` before the erasure at the earliest.
-  for (const acct of await accountsToWarn(a.sql, cut, opts.batch)) {
+  for (const acct of await accountsToWarn(a.sql, cut, accountBatch)) {
     const account = await findAccountById(a, acct.userId);
     if (!account) continue;
     const due = retention.addMonths(new Date(acct.lastActiveAt), c.inactiveAccountMonths).getTime();
@@ -130,7 +149,13 @@ export const runRetention = async (
         {
           eventId: a.newId(),
           type: 'InactivityWarningSent',
-          data: { userId: acct.userId, runId, lastActiveAt: acct.lastActiveAt, eraseAfter, warnedAt: startedAt },
+          data: {
+            userId: acct.userId,
+            runId,
+            lastActiveAt: acct.lastActiveAt,
+            eraseAfter,
+            warnedAt: startedAt,
+          },
           metadata,
         },
       ],

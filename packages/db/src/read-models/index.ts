@@ -35,6 +35,7 @@ export { ANALYTICS_CONSENT_PURPOSE, recomputeAnalytics } from './analytics.js';
 export { processingBlock, restrictionOf, trialOf, type Trial } from './practice.js';
 export { loadRegisters, loadProcessors, type RegisterView } from './registers.js';
 export {
+  accountActivityBehind,
   accountsToErase,
   accountsToWarn,
   expiredSessions,

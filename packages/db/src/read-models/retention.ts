@@ -33,6 +33,28 @@ export const accountActivityProjection = defineProjection({
   },
 });
 
+const ACTIVITY_TYPES = accountActivityProjection.types!;
+
+/**
+ * Whether `account_activity` is behind by more than `minutes`: an activity event recorded that long ago that it
+ * has not applied yet (a new deployment still replaying, a stuck worker). The retention job then leaves accounts
+ * alone: last activity read from a lagging projection would look older than it is.
+ */
+export const accountActivityBehind = async (db: Queryable, minutes = 5): Promise<boolean> => {
+  const [r] = await db<{ behind: boolean }[]>`
+    with c as (
+      select coalesce((select transaction_id from consumer_checkpoints where consumer = 'projection:account_activity'),
+                      '0'::xid8) as tx,
+             coalesce((select global_position from consumer_checkpoints where consumer = 'projection:account_activity'),
+                      0) as pos)
+    select exists (
+      select 1 from events e, c
+       where (e.transaction_id, e.global_position) > (c.tx, c.pos)
+         and e.type = any(${[...ACTIVITY_TYPES]}::text[])
+         and e.recorded_at < now() - make_interval(mins => ${minutes})) as behind`;
+  return r!.behind;
+};
+
 /** Warnings sent and the retention runs that did something (inline, with the job's own appends). */
 export const retentionProjection = defineProjection({
   name: 'retention',
@@ -151,4 +173,3 @@ export const lastRetentionRuns = async (db: Queryable, limit = 20): Promise<Rete
     deferred: r.deferred,
   }));
 };
-

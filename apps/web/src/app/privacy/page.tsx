@@ -62,8 +62,8 @@ export default function PrivacyPage() {
               uploaded, and <strong>we delete that audio as soon as it has been transcribed</strong>. For
               every answer you can see a deletion receipt. We keep your transcript and scores so you can track
               progress, until you delete them or, at the latest, for the period in{' '}
-              <a href="#retention">How long we keep data</a>. We do not sell your data, we do not use it for advertising, and
-              we do not use your answers to train AI models.
+              <a href="#retention">How long we keep data</a>. We do not sell your data, we do not use it for
+              advertising, and we do not use your answers to train AI models.
             </p>
           </div>
           <p>

@@ -12,7 +12,9 @@ describe("the notice's retention table (P18)", () => {
     const html = render(retention.DEFAULT_RETENTION);
     expect(html).toContain('Practice sessions, transcripts, scores and feedback');
     expect(html).toContain('24 months after the session');
-    expect(html).toContain('After 24 months without a sign-in or practice we erase it, with an email 30 days before');
+    expect(html).toContain(
+      'After 24 months without a sign-in or practice we erase it, with an email 30 days before',
+    );
     expect(html).toContain('90 days, then made unreadable');
     expect(html).toContain('never more than 30 minutes');
     expect(html).toContain('24 hours after they are ready');
@@ -29,7 +31,9 @@ describe("the notice's retention table (P18)", () => {
     });
     const html = render(retention.retentionConfigOf(env));
     expect(html).toContain('6 months after the session');
-    expect(html).toContain('After 12 months without a sign-in or practice we erase it, with an email 14 days before');
+    expect(html).toContain(
+      'After 12 months without a sign-in or practice we erase it, with an email 14 days before',
+    );
     expect(html).toContain('30 days, then made unreadable');
     expect(html).toContain('never more than 1 minute,');
     expect(html).not.toContain('24 months');
