@@ -3,6 +3,7 @@ import { registers, retention } from '@tia/domain';
 import { registersOverview, removeEntry, RemoveEntryInput, saveEntry } from '../compliance/registers.js';
 import type { Context, Session } from '../context.js';
 import { authOf } from '../identity/common.js';
+import { retentionConfigFor } from '../privacy/processing-notice.js';
 import { PUBLIC, procedure, router } from '../trpc.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer'], mfa: true });
@@ -19,7 +20,12 @@ export const registersRouter = router({
    */
   processing: procedure(PUBLIC).query(async ({ ctx }) => {
     const entries = await loadRegisters(ctx.sql, 'processing');
-    return entries.flatMap((e) => (e.register === 'processing' ? [{ id: e.entryId, ...e.fields }] : []));
+    const config = retentionConfigFor(ctx);
+    return entries.flatMap((e) =>
+      e.register === 'processing'
+        ? [{ id: e.entryId, ...e.fields, retention: retention.expandRetention(e.fields.retention, config) }]
+        : [],
+    );
   }),
   /** Every register, overdue DPIA reviews flagged, and the staff access reviews. */
   overview: officers().query(async ({ ctx }) =>

@@ -144,3 +144,13 @@ export const retentionRows = (c: RetentionConfig): RetentionRow[] => [
     enforcedBy: 'erasure (read models purged, subject key destroyed)',
   },
 ];
+
+/**
+ * The records of processing name retention periods by reference, `{retention:<id>}` (e.g. `{retention:practice}`),
+ * so the register's "(f) time limits for erasure" column is generated from this configuration too: everywhere
+ * it is shown, the reference is replaced by that category's period. Unknown ids are left as written.
+ */
+export const expandRetention = (text: string, c: RetentionConfig): string => {
+  const rows = new Map(retentionRows(c).map((r) => [r.id as string, r.howLong]));
+  return text.replace(/\{retention:([a-z_]+)\}/g, (whole, id: string) => rows.get(id) ?? whole);
+};

@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { retention } from '@tia/domain';
+import { registers, retention } from '@tia/domain';
 import { RetentionTable } from './retention-table';
 
 const render = (c: retention.RetentionConfig) =>
@@ -59,5 +59,19 @@ describe("the notice's retention table (P18)", () => {
     expect(retention.addMonths(new Date('2028-03-31T00:00:00.000Z'), -1).toISOString()).toBe(
       '2028-02-29T00:00:00.000Z',
     );
+  });
+
+  it("fills the records of processing's retention column from the same configuration", () => {
+    const c = retention.retentionConfigOf(
+      retention.retentionEnvSchema.parse({ RETENTION_PRACTICE_MONTHS: '6' }),
+    );
+    const columns = registers.DEFAULT_REGISTER.flatMap((e) =>
+      e.register === 'processing' ? [retention.expandRetention(e.fields.retention, c)] : [],
+    );
+    expect(columns.join(' ')).not.toContain('{retention:');
+    expect(
+      columns.some((t) => t.includes('Transcripts, scores and feedback: 6 months after the session')),
+    ).toBe(true);
+    expect(retention.expandRetention('{retention:nope} stays', c)).toBe('{retention:nope} stays');
   });
 });

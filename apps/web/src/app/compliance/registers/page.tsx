@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { ConsoleLinks } from '../console-links';
 import { RegistersView } from './registers-view';
+import { RetentionView } from './retention-view';
 
 export const metadata: Metadata = { title: 'Registers', robots: { index: false } };
 
@@ -11,11 +12,12 @@ export default function RegistersPage() {
       <span className="eyebrow">Compliance</span>
       <h1>Registers</h1>
       <p className="lead">
-        Records of processing, impact assessments, processors and disclosures: one source, kept here. The
-        worker sends data to a remote service only while an active processor entry lists its address. Every
-        change is recorded.
+        Records of processing, impact assessments, processors, disclosures and retention: one source, kept
+        here. The worker sends data to a remote service only while an active processor entry lists its
+        address. Every change is recorded.
       </p>
       <RegistersView />
+      <RetentionView />
     </div>
   );
 }
