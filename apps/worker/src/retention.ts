@@ -6,13 +6,7 @@
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import {
-  createAuthServices,
-  createMailer,
-  devMailboxProblem,
-  runRetention,
-  type AuthServices,
-} from '@tia/api';
+import type { AuthServices, runRetention as RunRetention } from '@tia/api';
 import {
   createLeaderLock,
   expireTechnicalData,
@@ -28,17 +22,21 @@ import type { WorkerEnv } from './env.js';
 
 export const RETENTION_LOCK = 'tia:retention-job';
 
-/** The services the job acts through, or why it cannot (AUTH_SECRET missing, mail not configured). */
-export const retentionServices = (
+/**
+ * The services the job acts through, or why it cannot (AUTH_SECRET missing, mail not configured). `@tia/api` is
+ * loaded here, once the worker runs, not when it starts: its module graph would slow every worker start.
+ */
+export const retentionServices = async (
   env: WorkerEnv,
   sql: Sql,
   masterKey: Buffer,
   clock?: () => Date,
-): AuthServices | string => {
+): Promise<{ a: AuthServices; run: typeof RunRetention } | string> => {
   if (!env.AUTH_SECRET) return 'AUTH_SECRET is not set (the same as the web app’s)';
+  const { createAuthServices, createMailer, devMailboxProblem, runRetention } = await import('@tia/api');
   const mailProblem = devMailboxProblem(env);
   if (mailProblem) return mailProblem;
-  return createAuthServices({
+  const a = createAuthServices({
     sql,
     masterKey,
     authSecret: env.AUTH_SECRET,
@@ -52,6 +50,7 @@ export const retentionServices = (
     ...(env.ERASURE_JOURNAL ? { erasureJournalFile: path.resolve(env.ERASURE_JOURNAL) } : {}),
     ...(clock ? { clock } : {}),
   });
+  return { a, run: runRetention };
 };
 
 export const runRetentionJob = async (deps: {
@@ -64,7 +63,10 @@ export const runRetentionJob = async (deps: {
   signal: AbortSignal;
 }): Promise<void> => {
   const { env, log } = deps;
-  const services = retentionServices(env, deps.sql, deps.masterKey);
+  const services = await retentionServices(env, deps.sql, deps.masterKey).catch((e: unknown) => {
+    log.error('retention services failed to load', { error: e });
+    return 'services failed to load';
+  });
   if (typeof services === 'string')
     log.error('retention of practice sessions and inactive accounts is OFF', { reason: services });
   if (!env.ERASURE_JOURNAL)
@@ -85,7 +87,7 @@ export const runRetentionJob = async (deps: {
           const purged = await purgeRateLimits(deps.sql, new Date());
           if (purged > 0) log.info('stale rate-limit rows purged', { purged });
           if (typeof services !== 'string') {
-            const r = await runRetention(services, { log, batch: env.RETENTION_BATCH });
+            const r = await services.run(services.a, { log, batch: env.RETENTION_BATCH });
             if (r.sessionsExpired + r.accountsWarned + r.accountsErased + r.deferred > 0)
               log.info('retention run', { ...r });
           }
