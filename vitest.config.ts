@@ -10,6 +10,8 @@ export default defineConfig({
     projects: [
       {
         resolve,
+        // JSX of the web app's components (its tsconfig preserves JSX for Next) compiled for unit tests.
+        oxc: { jsx: { runtime: 'automatic' } },
         test: {
           name: 'unit',
           include: ['{apps,packages,scripts}/**/*.unit.spec.ts'],

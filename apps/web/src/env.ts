@@ -1,4 +1,5 @@
 import { secret32 } from '@tia/db/secrets';
+import { retention } from '@tia/domain';
 import { z } from 'zod';
 
 /**
@@ -56,7 +57,12 @@ const serverSchema = edgeSchema.extend({
   AUDIT_ANCHOR_DIR: z.preprocess(blankIsUnset, z.string().min(1).optional()),
   /** Pins the checkpoint key (PEM or base64 SPKI); checked once by `server/audit.ts`. */
   AUDIT_PUBLIC_KEY: z.preprocess(blankIsUnset, z.string().min(1).optional()),
-});
+})
+  // Retention per data category: the same variables as the worker's, so the notice shows what the job enforces.
+  .extend(retention.retentionEnvSchema.shape)
+  .superRefine((env, ctx) => {
+    for (const message of retention.retentionConfigProblems(env)) ctx.addIssue({ code: 'custom', message });
+  });
 
 /** What server.ts needs to listen (no secrets, so a misconfigured app still starts and reports it). */
 const listenSchema = z.object({

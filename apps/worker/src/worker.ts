@@ -7,8 +7,6 @@ import {
   INLINE_PROJECTIONS,
   createPersistence,
   createSql,
-  expireTechnicalData,
-  purgeRateLimits,
   recordCapability,
   healthReport,
   migrateOrVerify,
@@ -26,6 +24,7 @@ import type { Handler, Transport } from './transport/port.js';
 import { diagnosticsHandler } from './handlers/diagnostics.js';
 import { privacyExportHandler } from './handlers/privacy-export.js';
 import { createMailer, mailPolicyNotices } from '@tia/api/policy-notices';
+import { devMailboxProblem } from '@tia/api/mail-guard';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
 import {
   assertEngineReady,
@@ -38,6 +37,7 @@ import { runAuditCheckpoints } from './audit/checkpoints.js';
 import { sweepLegacyScratch, sweepScratch } from './speech/scratch.js';
 import { createModelGrader } from './feedback/grader.js';
 import { gateEngine, gateEnricher, gateGrader } from './processors/gate.js';
+import { runRetentionJob } from './retention.js';
 
 export interface RunningWorker {
   transport: Transport;
@@ -67,7 +67,8 @@ export const startWorker = async (
   // As the owner: applies pending migrations. As the application role: refuses to start if any is pending.
   const { applied } = await migrateOrVerify(sql);
   if (applied.length > 0) log.info('migrations applied', { applied });
-  const { store, keys, blobs } = createPersistence(sql, parseMasterKey(env.MASTER_KEY));
+  const masterKey = parseMasterKey(env.MASTER_KEY);
+  const { store, keys, blobs } = createPersistence(sql, masterKey);
   /** Records a speech check; logs when availability changed since `before` (or at start). */
   const reportSpeech = async (check: SpeechCheck, before: SpeechCheck | null) => {
     await recordCapability(sql, {
@@ -188,24 +189,17 @@ export const startWorker = async (
     );
   }
 
-  // Retention: technical data older than the limit loses its keys (checked at start, then hourly).
+  // Retention (P18): technical data, rate-limit rows, practice sessions, inactive accounts — one leader at a time.
   loops.push(
-    (async () => {
-      while (!ac.signal.aborted) {
-        try {
-          const r = await expireTechnicalData(
-            { store, keys },
-            { now: new Date(), retentionDays: env.TECHNICAL_DATA_RETENTION_DAYS, eventId: randomUUID() },
-          );
-          if (r.keysDestroyed > 0) log.info('technical data expired', r);
-          const purged = await purgeRateLimits(sql, new Date());
-          if (purged > 0) log.info('stale rate-limit rows purged', { purged });
-        } catch (e) {
-          log.error('retention run failed', { error: e });
-        }
-        await sleep(3_600_000, ac.signal);
-      }
-    })(),
+    runRetentionJob({
+      env,
+      sql,
+      store,
+      keys,
+      masterKey,
+      log: log.child({ component: 'retention' }),
+      signal: ac.signal,
+    }),
   );
 
   // A data export nobody downloaded is deleted 24 hours after it was ready (checked every minute).
@@ -225,10 +219,13 @@ export const startWorker = async (
 
   // Emails about a significant revision of the privacy notice, in bounded batches (claimed before sending, so
   // nobody is mailed twice about the same revision, whatever crashes).
+  // A production worker never writes people's mail into the dev mailbox (the web app refuses it the same way).
+  const mailProblem = devMailboxProblem(env);
+  if (mailProblem) log.error('policy-change notices are not sent', { reason: mailProblem });
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, mailboxDir: env.MAILBOX_DIR });
   loops.push(
     (async () => {
-      while (!ac.signal.aborted) {
+      while (!ac.signal.aborted && !mailProblem) {
         let more = false;
         try {
           const run = await mailPolicyNotices(

@@ -36,6 +36,7 @@ export {
   type MailMessage,
 } from './mail/mailer.js';
 export { eraseMyAccount, RECENT_SIGN_IN_SECONDS } from './privacy/erase-account.js';
+export { runRetention, RETENTION_ACTOR, type RetentionRunResult } from './privacy/retention.js';
 export { COOKIE_INVENTORY, STORAGE_INVENTORY, type CookieEntry } from './privacy/cookie-inventory.js';
 export { sessionCookieName } from './sessions/sessions.js';
 export { rolesFor } from './sessions/roles.js';

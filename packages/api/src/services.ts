@@ -13,7 +13,7 @@ import {
   type KeyStore,
   type Sql,
 } from '@tia/db';
-import { identity } from '@tia/domain';
+import { identity, retention } from '@tia/domain';
 import { Codes } from './accounts/email-codes.js';
 import type { Mailer } from './mail/mailer.js';
 import { RateLimiter } from './rate-limit.js';
@@ -43,6 +43,8 @@ export interface AuthServices {
   freeTrialAnswers: number;
   /** Erasures are also journalled outside the database, so a restored backup can be erased again. */
   erasureJournal?: ErasureJournal;
+  /** Retention per data category (P18): the job enforces it, the notice and the console show it. */
+  retention: retention.RetentionConfig;
 }
 
 /** Independent keys per use, derived from AUTH_SECRET. */
@@ -62,6 +64,8 @@ export const createAuthServices = (opts: {
   sessionPolicy?: Partial<SessionPolicy>;
   /** File of the erasure journal (`ERASURE_JOURNAL`); unset: erasures are not journalled (tests). */
   erasureJournalFile?: string;
+  /** Retention per data category (`retentionConfigOf(env)`); default: the documented defaults. */
+  retention?: retention.RetentionConfig;
 }): AuthServices => {
   if (opts.authSecret.length < 32) throw new Error('AUTH_SECRET must be at least 32 bytes');
   const clock = opts.clock ?? (() => new Date());
@@ -92,6 +96,7 @@ export const createAuthServices = (opts: {
     emailLookup,
     trialLookup,
     freeTrialAnswers: opts.freeTrialAnswers ?? 5,
+    retention: opts.retention ?? retention.DEFAULT_RETENTION,
     ...(opts.erasureJournalFile ? { erasureJournal: new ErasureJournal(opts.erasureJournalFile) } : {}),
   };
 };

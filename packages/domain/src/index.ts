@@ -27,3 +27,5 @@ export * as consent from './consent/consent.js';
 export * as identity from './identity/index.js';
 export * as staffAccess from './staff/index.js';
 export * from './practice/index.js';
+export * from './events/retention.js';
+export * as retention from './retention/config.js';

@@ -1,6 +1,7 @@
 import 'server-only';
 import path from 'node:path';
 import { assertMailConfigured, createAuthServices, createMailer, type AuthServices } from '@tia/api';
+import { retention } from '@tia/domain';
 import { serverEnv } from '../env';
 import { getSql } from './db';
 
@@ -22,6 +23,7 @@ export function getAuthServices(): AuthServices {
       }),
       secureCookies: env.PUBLIC_ORIGIN?.startsWith('https:') ?? false,
       freeTrialAnswers: env.FREE_TRIAL_ANSWERS,
+      retention: retention.retentionConfigOf(env),
       erasureJournalFile: path.resolve(
         env.ERASURE_JOURNAL ?? path.join(env.DATA_DIR, 'erasure-journal.jsonl'),
       ),

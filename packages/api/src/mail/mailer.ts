@@ -135,6 +135,33 @@ export const MESSAGES = {
       html: page(lines),
     };
   },
+  inactivityWarning(name: string, months: number, eraseAfter: string): Omit<MailMessage, 'to'> {
+    const day = eraseAfter.slice(0, 10);
+    const lines = [
+      `Hello ${name},`,
+      `Nobody has signed in to your TrueInterviewAI account or practised with it for a long time. We keep accounts only while they are in use, so after ${months} months without activity we erase them.`,
+      `Unless you sign in before ${day}, we will erase your account on or after that day: your profile, practice sessions, transcripts, scores and feedback will be gone for good.`,
+      'To keep your account, simply sign in. To download a copy of your data first, sign in and open My data. If you do nothing, nothing else is needed from you.',
+    ];
+    return {
+      subject: 'Your TrueInterviewAI account will be erased unless you sign in',
+      text: `${lines.join('\n\n')}\n`,
+      html: page(lines),
+    };
+  },
+  accountErasedInactive(months: number): Omit<MailMessage, 'to'> {
+    const lines = [
+      'Hello,',
+      `As we told you, we have erased your TrueInterviewAI account after ${months} months without activity: your profile, practice sessions, transcripts, scores and feedback are gone, and your data key was destroyed, so what remains in our event log can no longer be read.`,
+      'We keep only a one-way fingerprint of your email address, so that a new account with it does not get a second free trial.',
+      'This is the last message we send to this address.',
+    ];
+    return {
+      subject: 'Your TrueInterviewAI account was erased',
+      text: `${lines.join('\n\n')}\n`,
+      html: page(lines),
+    };
+  },
   alreadyRegistered(): Omit<MailMessage, 'to'> {
     const lines = [
       'Hello,',

@@ -4,9 +4,10 @@
  * stream, `PracticeSessionDeleted` on the session's) that the practice projection turns into purged rows, and
  * a privacy request of kind `erasure`, completed at once. From then on no page, procedure or export shows it.
  * An answer still being analysed (audio waiting, or transcript not yet scored) cannot be deleted until that
- * finishes: a 409 saying so, never a half-processed answer.
+ * finishes: a 409 saying so, never a half-processed answer. The retention job deletes expired sessions through
+ * the same `removeSession`.
  */
-import { lockSubject } from '@tia/db';
+import { lockSubject, type TxSql } from '@tia/db';
 import { recording } from '@tia/domain';
 import { z } from 'zod';
 import type { AuthServices } from '../services.js';
@@ -65,6 +66,46 @@ export const deleteAnswer = async (
   });
 };
 
+/** Who deleted a session: the candidate (their request) or the retention job. */
+export type DeletionMetadata =
+  ReturnType<typeof meta> | { occurredAt: string; actor: { kind: 'system'; id: string } };
+
+export type SessionRemoval =
+  { outcome: 'not_found' } | { outcome: 'busy' } | { outcome: 'deleted'; recordingIds: string[] };
+
+/**
+ * The one deletion of a practice session with its answers, used by the candidate's request (below) and by the
+ * retention job (`retention.ts`). Runs in `tx`, which must hold the owner's subject lock.
+ */
+export const removeSession = async (
+  a: AuthServices,
+  tx: TxSql,
+  cmd: { userId: string; sessionId: string; at: string; metadata: DeletionMetadata },
+): Promise<SessionRemoval> => {
+  const s = await tx`
+    select 1 from rm_practice_sessions where session_id = ${cmd.sessionId} and user_id = ${cmd.userId}`;
+  if (s.length === 0) return { outcome: 'not_found' };
+  const recs = await tx<{ recording_id: string; status: string }[]>`
+    select recording_id, status from rm_recordings where session_id = ${cmd.sessionId} and user_id = ${cmd.userId}`;
+  if (recs.some((r) => BUSY.includes(r.status))) return { outcome: 'busy' };
+  const recordingIds = recs.map((r) => r.recording_id);
+  // 'any' on purpose: as for one answer, the deletion wins over anything appended to the session meanwhile.
+  await a.store.append(
+    recording.practiceStream(cmd.sessionId),
+    'any',
+    [
+      {
+        eventId: a.newId(),
+        type: 'PracticeSessionDeleted',
+        data: { sessionId: cmd.sessionId, userId: cmd.userId, recordingIds, deletedAt: cmd.at },
+        metadata: cmd.metadata,
+      },
+    ],
+    { tx, inline: a.inline },
+  );
+  return { outcome: 'deleted', recordingIds };
+};
+
 export const deleteSession = async (
   a: AuthServices,
   actor: { userId: string; requestId: string },
@@ -74,37 +115,20 @@ export const deleteSession = async (
   return a.sql.begin(async (tx) => {
     await lockSubject(tx, actor.userId);
     if (await a.keys.isErased(tx, actor.userId)) throw new Forbidden('This account was erased.');
-    const s = await tx`
-      select 1 from rm_practice_sessions where session_id = ${sessionId} and user_id = ${actor.userId}`;
-    if (s.length === 0) throw new NotFound('No such practice session (it may already be deleted).');
-    const recs = await tx<{ recording_id: string; status: string }[]>`
-      select recording_id, status from rm_recordings where session_id = ${sessionId} and user_id = ${actor.userId}`;
-    if (recs.some((r) => BUSY.includes(r.status)))
+    const at = a.clock().toISOString();
+    const r = await removeSession(a, tx, { userId: actor.userId, sessionId, at, metadata: meta(actor, at) });
+    if (r.outcome === 'not_found')
+      throw new NotFound('No such practice session (it may already be deleted).');
+    if (r.outcome === 'busy')
       throw new Conflict(
         'An answer in this session is still being analysed. You can delete the session as soon as its feedback is ready.',
       );
-    const at = a.clock().toISOString();
-    const recordingIds = recs.map((r) => r.recording_id);
-    // 'any' on purpose: as for one answer, the deletion wins over anything appended to the session meanwhile.
-    await a.store.append(
-      recording.practiceStream(sessionId),
-      'any',
-      [
-        {
-          eventId: a.newId(),
-          type: 'PracticeSessionDeleted',
-          data: { sessionId, userId: actor.userId, recordingIds, deletedAt: at },
-          metadata: meta(actor, at),
-        },
-      ],
-      { tx, inline: a.inline },
-    );
     await recordCompletedRequest(a, tx, {
       subjectId: actor.userId,
       kind: 'erasure',
       actor: { kind: 'user', id: actor.userId, requestId: actor.requestId },
       now: at,
     });
-    return { deleted: true as const, answers: recordingIds.length };
+    return { deleted: true as const, answers: r.recordingIds.length };
   });
 };

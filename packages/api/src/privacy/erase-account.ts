@@ -12,10 +12,11 @@ import { eraseSubject } from '@tia/db';
 import { recordCompletedRequest } from './requests.js';
 import type { ServiceContext, Session } from '../context.js';
 import { Forbidden, Unauthenticated, ValidationFailed } from '../errors.js';
-import { MESSAGES } from '../mail/mailer.js';
+import { MESSAGES, type MailMessage } from '../mail/mailer.js';
 import { verifyPassword } from '../accounts/password-hashing.js';
 import { POLICIES } from '../rate-limit.js';
 import { clearSessionCookie, findAccountById, sendQuietly } from '../accounts/common.js';
+import type { AuthServices } from '../services.js';
 import { CURRENT_PASSWORD_WRONG } from '../accounts/reset-or-change-password.js';
 
 export const eraseAccountInput = z.object({
@@ -96,30 +97,63 @@ export const eraseMyAccount = async (
   await a.limiter.reset(a.sql, reservation!.key);
 
   const email = account.email; // read (decrypted) before the key goes
-  const erasedAt = now.toISOString();
-  await a.sessions.invalidateAllFor(userId);
+  const { erasedAt, mailboxMessagesRemoved } = await eraseAccount(a, ctx, {
+    userId,
+    email,
+    reason: 'user_request',
+    actor: { kind: 'user', id: userId },
+    correlationId: ctx.requestId,
+    // On record for compliance (ids and times only, no personal field): the request and its completion.
+    afterErasure: async (at) => {
+      await a.sql.begin((tx) =>
+        recordCompletedRequest(a, tx, {
+          subjectId: userId,
+          kind: 'erasure',
+          actor: { kind: 'user', id: userId, requestId: ctx.requestId },
+          now: at,
+        }),
+      );
+      clearSessionCookie(ctx);
+    },
+    message: MESSAGES.accountErased(),
+  });
+  return { ok: true, erasedAt, mailboxMessagesRemoved };
+};
+
+/**
+ * The one erasure of an account, whoever asks (the person above, the retention job with reason `retention`):
+ * every session ends; `eraseSubject` destroys the subject key, deletes pending audio, appends `SubjectErased`
+ * (read models purged) and journals it; `afterErasure` runs; the last email goes to the address read before;
+ * then the dev mailbox forgets every message to it.
+ */
+export const eraseAccount = async (
+  a: AuthServices,
+  ctx: Pick<ServiceContext, 'log'>,
+  cmd: {
+    userId: string;
+    email: string;
+    reason: 'user_request' | 'retention';
+    actor: { kind: 'user' | 'system'; id: string };
+    correlationId?: string;
+    afterErasure?: (erasedAt: string) => Promise<void>;
+    message: Omit<MailMessage, 'to'>;
+  },
+): Promise<{ erasedAt: string; mailboxMessagesRemoved: number }> => {
+  const erasedAt = a.clock().toISOString();
+  await a.sessions.invalidateAllFor(cmd.userId);
   await eraseSubject(
     { store: a.store, keys: a.keys, inline: a.inline, journal: a.erasureJournal },
     {
-      subjectId: userId,
-      reason: 'user_request',
+      subjectId: cmd.userId,
+      reason: cmd.reason,
       eventId: a.newId(),
       now: erasedAt,
-      actor: { kind: 'user', id: userId },
-      correlationId: ctx.requestId,
+      actor: cmd.actor,
+      ...(cmd.correlationId ? { correlationId: cmd.correlationId } : {}),
     },
   );
-  // On record for compliance (ids and times only, no personal field): the request and its completion.
-  await a.sql.begin((tx) =>
-    recordCompletedRequest(a, tx, {
-      subjectId: userId,
-      kind: 'erasure',
-      actor: { kind: 'user', id: userId, requestId: ctx.requestId },
-      now: erasedAt,
-    }),
-  );
-  clearSessionCookie(ctx);
-  await sendQuietly(a, ctx, { to: email, ...MESSAGES.accountErased() }, 'erasure completed');
-  const mailboxMessagesRemoved = (await a.mailer.forget?.(email)) ?? 0;
-  return { ok: true, erasedAt, mailboxMessagesRemoved };
+  await cmd.afterErasure?.(erasedAt);
+  await sendQuietly(a, ctx, { to: cmd.email, ...cmd.message }, 'erasure completed');
+  const mailboxMessagesRemoved = (await a.mailer.forget?.(cmd.email)) ?? 0;
+  return { erasedAt, mailboxMessagesRemoved };
 };

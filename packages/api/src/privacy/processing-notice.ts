@@ -4,6 +4,8 @@
  * publishes), never written a second time. An officer's edit of the register changes it at once.
  */
 import { loadRegisters, type Queryable } from '@tia/db';
+import { retention } from '@tia/domain';
+import type { Context } from '../context.js';
 
 export interface PurposeRow {
   id: string;
@@ -28,7 +30,10 @@ export interface ProcessingNotice {
 }
 
 /** The purposes (one row per record of processing in force) and every data category with what it is used for. */
-export const processingNotice = async (db: Queryable): Promise<ProcessingNotice> => {
+export const processingNotice = async (
+  db: Queryable,
+  config: retention.RetentionConfig,
+): Promise<ProcessingNotice> => {
   const entries = await loadRegisters(db, 'processing');
   const purposes: PurposeRow[] = entries.flatMap((e) =>
     e.register === 'processing'
@@ -40,7 +45,8 @@ export const processingNotice = async (db: Queryable): Promise<ProcessingNotice>
             dataCategories: e.fields.dataCategories,
             legalBasis: e.fields.legalBasis,
             recipients: e.fields.recipients,
-            retention: e.fields.retention,
+            // the periods come from the retention configuration (`{retention:<id>}` references)
+            retention: retention.expandRetention(e.fields.retention, config),
             transfers: e.fields.transfers,
           },
         ]
@@ -54,3 +60,7 @@ export const processingNotice = async (db: Queryable): Promise<ProcessingNotice>
     .sort((x, y) => x.category.localeCompare(y.category));
   return { purposes, categories };
 };
+
+/** The retention configuration of this process (the web app builds it from its environment into `ctx.auth`). */
+export const retentionConfigFor = (ctx: Pick<Context, 'auth'>): retention.RetentionConfig =>
+  ctx.auth?.retention ?? retention.DEFAULT_RETENTION;

@@ -1,3 +1,4 @@
+import { retention } from '@tia/domain';
 import { CANDIDATE } from '../practice/access.js';
 import { getConsents, setConsent, setConsentInput } from '../privacy/consent.js';
 import { cookieConsentInput, recordCookieConsent } from '../privacy/cookie-consent.js';
@@ -6,7 +7,7 @@ import { getObjection, objectionInput, setObjection } from '../privacy/objection
 import { complaintInput, lodgeComplaint } from '../privacy/complaint.js';
 import { requestsOf } from '../privacy/requests.js';
 import { minorReportInput, reportMinor } from '../privacy/minor-report.js';
-import { processingNotice } from '../privacy/processing-notice.js';
+import { processingNotice, retentionConfigFor } from '../privacy/processing-notice.js';
 import { listExports, requestExport } from '../privacy/export-data.js';
 import {
   changeEmailInput,
@@ -89,7 +90,15 @@ export const privacyRouter = router({
    * Categories and purposes (P30), for anyone: generated from the records of processing compliance maintains
    * (`registers.processing`), so the notice and the register never disagree.
    */
-  processing: procedure(PUBLIC).query(({ ctx }) => processingNotice(ctx.sql)),
+  processing: procedure(PUBLIC).query(({ ctx }) => processingNotice(ctx.sql, retentionConfigFor(ctx))),
+
+  /**
+   * The notice's "How long we keep data" table (P18), for anyone: generated from the retention configuration
+   * the worker's retention job enforces, never written a second time.
+   */
+  retention: procedure(PUBLIC).query(({ ctx }) =>
+    retention.retentionRows(retentionConfigFor(ctx)).map(({ id, data, howLong }) => ({ id, data, howLong })),
+  ),
 
   /** Anyone, signed in or not, reports an account they believe belongs to someone under 16 (P33). */
   reportMinor: procedure(PUBLIC)

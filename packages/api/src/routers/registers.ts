@@ -1,7 +1,8 @@
-import { loadRegisters } from '@tia/db';
-import { registers } from '@tia/domain';
+import { lastRetentionRuns, loadRegisters } from '@tia/db';
+import { registers, retention } from '@tia/domain';
 import { registersOverview, removeEntry, RemoveEntryInput, saveEntry } from '../compliance/registers.js';
 import type { ServiceContext, Session } from '../context.js';
+import { retentionConfigFor } from '../privacy/processing-notice.js';
 import { PUBLIC, procedure, router } from '../trpc.js';
 
 const officers = () => procedure({ kind: 'role', roles: ['compliance_officer'], mfa: true });
@@ -18,12 +19,29 @@ export const registersRouter = router({
    */
   processing: procedure(PUBLIC).query(async ({ ctx }) => {
     const entries = await loadRegisters(ctx.sql, 'processing');
-    return entries.flatMap((e) => (e.register === 'processing' ? [{ id: e.entryId, ...e.fields }] : []));
+    const config = retentionConfigFor(ctx);
+    return entries.flatMap((e) =>
+      e.register === 'processing'
+        ? [{ id: e.entryId, ...e.fields, retention: retention.expandRetention(e.fields.retention, config) }]
+        : [],
+    );
   }),
   /** Every register, overdue DPIA reviews flagged, and the staff access reviews. */
   overview: officers().query(async ({ ctx }) =>
     registersOverview(ctx.services.sql, ctx.services.clock().toISOString().slice(0, 10)),
   ),
+  /**
+   * Retention per data category (P18): the configuration in force (the same rows the notice shows, with how
+   * each is enforced) and the retention job's last runs that did something (projection of its events).
+   */
+  retention: officers().query(async ({ ctx }) => {
+    const a = ctx.services;
+    return {
+      config: a.retention,
+      rows: retention.retentionRows(a.retention),
+      runs: await lastRetentionRuns(a.sql, 20),
+    };
+  }),
   save: officers()
     .input(registers.RegisterEntry)
     .mutation(async ({ ctx, input }) => saveEntry(officer(ctx), input)),

@@ -16,6 +16,7 @@ import { privacyRequestsProjection } from './privacy-requests.js';
 import { breachesProjection } from './breaches.js';
 import { registersProjection } from './registers.js';
 import { policyProjection } from './policy.js';
+import { accountActivityProjection, retentionProjection } from './retention.js';
 
 /** Needs the server's email-lookup HMAC, so it is built by the API (not in the lists below). */
 export { accountsProjection, emailLookupFor, openAccountFields, sealAccountField, type SealedAccountRow };
@@ -29,6 +30,8 @@ export {
   breachesProjection,
   registersProjection,
   policyProjection,
+  accountActivityProjection,
+  retentionProjection,
 };
 export { ANALYTICS_CONSENT_PURPOSE, recomputeAnalytics } from './analytics.js';
 export { processingBlock, restrictionOf, trialOf, type Trial } from './practice.js';
@@ -41,6 +44,14 @@ export {
   policyNoticeCounts,
   type PolicyRevisionRow,
 } from './policy.js';
+export {
+  accountActivityBehind,
+  accountsToErase,
+  accountsToWarn,
+  expiredSessions,
+  lastRetentionRuns,
+  type RetentionRunRow,
+} from './retention.js';
 /** Projections kept up to date inside each append's transaction. */
 export const INLINE_PROJECTIONS = [
   consentsProjection,
@@ -50,9 +61,10 @@ export const INLINE_PROJECTIONS = [
   breachesProjection,
   registersProjection,
   policyProjection,
+  retentionProjection,
 ] as const;
 /** Projections kept up to date asynchronously by the worker. */
-export const ASYNC_PROJECTIONS = [activityProjection, analyticsProjection] as const;
+export const ASYNC_PROJECTIONS = [activityProjection, analyticsProjection, accountActivityProjection] as const;
 export const ALL_PROJECTIONS = [...INLINE_PROJECTIONS, ...ASYNC_PROJECTIONS] as const;
 
 /** Every projection's name, `accounts` included (what `npm run db:rebuild` accepts). */

@@ -27,7 +27,7 @@ export const ProcessingRecord = z
     recipients: list(20),
     /** (e) transfers to third countries and their safeguards (P23); empty when none */
     transfers: z.array(z.object({ country: line(100), safeguard: line(500) }).strict()).max(20),
-    /** (f) envisaged time limits for erasure */
+    /** (f) envisaged time limits for erasure; `{retention:<id>}` names a period of the retention configuration */
     retention: line(1000),
     /** (g) technical and organisational security measures */
     securityMeasures: line(2000),
@@ -150,7 +150,7 @@ export const DEFAULT_REGISTER: readonly RegisterEntry[] = [
       ],
       recipients: ['Email delivery provider (processor)'],
       transfers: [],
-      retention: 'Until you delete your account; technical sign-in data 90 days.',
+      retention: 'Account data: {retention:account} Sign-in technical data: {retention:technical}',
       securityMeasures: SECURITY,
     },
   },
@@ -170,8 +170,7 @@ export const DEFAULT_REGISTER: readonly RegisterEntry[] = [
         'Language model service (processor, when configured)',
       ],
       transfers: [],
-      retention:
-        'Audio: deleted when its transcript is stored. Transcripts and feedback: until you delete them or your account.',
+      retention: 'Audio: {retention:audio} Transcripts, scores and feedback: {retention:practice}',
       securityMeasures: SECURITY,
     },
   },
@@ -206,7 +205,7 @@ export const DEFAULT_REGISTER: readonly RegisterEntry[] = [
       recipients: ['Supervisory authority (breach reports)', 'Authorities with a legal order'],
       transfers: [],
       retention:
-        'Technical data 90 days; audit events for the life of the service (personal fields erased with you).',
+        'Technical data: {retention:technical} Audit events: for the life of the service (personal fields erased with you).',
       securityMeasures: SECURITY,
     },
   },

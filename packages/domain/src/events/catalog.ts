@@ -10,6 +10,7 @@ import { BREACH_EVENTS } from './breach.js';
 import { REGISTER_EVENTS } from './registers.js';
 import { COOKIE_EVENTS } from './cookies.js';
 import { POLICY_EVENTS } from './policy.js';
+import { RETENTION_EVENTS } from './retention.js';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.iso.datetime({ offset: true });
@@ -124,6 +125,7 @@ export const ALL_EVENTS = [
   ...REGISTER_EVENTS,
   ...COOKIE_EVENTS,
   ...POLICY_EVENTS,
+  ...RETENTION_EVENTS,
 ] as const;
 
 export const eventRegistry = createRegistry(ALL_EVENTS);

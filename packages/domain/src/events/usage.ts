@@ -9,7 +9,12 @@ export const USAGE_RECORD = {
   'give or withdraw consent': ['ConsentGiven', 'ConsentWithdrawn'],
   'contact us / complaints': ['NoteRecorded'],
   'erase my data': ['SubjectErased'],
-  'keep data only as long as necessary': ['TechnicalDataExpired'],
+  'keep data only as long as necessary': [
+    'TechnicalDataExpired',
+    'RetentionExpired',
+    'InactivityWarningSent',
+    'RetentionRunCompleted',
+  ],
   'verify my email, sign in and out, change or reset my password': [
     'EmailVerificationSent',
     'EmailVerified',

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { DataTable } from '../../components/data-table';
 import { PolicyRevisionLine } from '../../components/policy-notice';
 import { SITE } from '../../site';
-import { DataCategories, Purposes } from './processing-tables';
+import { DataCategories, Purposes, RetentionPeriods } from './processing-tables';
 
 export const metadata: Metadata = {
   title: 'Privacy notice',
@@ -62,8 +62,9 @@ export default function PrivacyPage() {
               <strong>Your camera image never leaves your browser.</strong> Only the sound of each answer is
               uploaded, and <strong>we delete that audio as soon as it has been transcribed</strong>. For
               every answer you can see a deletion receipt. We keep your transcript and scores so you can track
-              progress, until you delete them. We do not sell your data, we do not use it for advertising, and
-              we do not use your answers to train AI models.
+              progress, until you delete them or, at the latest, for the period in{' '}
+              <a href="#retention">How long we keep data</a>. We do not sell your data, we do not use it for
+              advertising, and we do not use your answers to train AI models.
             </p>
           </div>
           <p>
@@ -169,26 +170,7 @@ export default function PrivacyPage() {
 
         <section id="retention" aria-labelledby="retention-h">
           <h2 id="retention-h">How long we keep data</h2>
-          <DataTable
-            caption="Retention periods"
-            columns={['Data', 'How long']}
-            rows={[
-              [
-                'Answer audio',
-                'Until transcription has finished, then deleted immediately. If transcription cannot be completed, the audio is deleted when the attempt is given up. Every deletion produces a receipt you can view.',
-              ],
-              ['Transcripts and scores', 'Until you delete them or close your account.'],
-              ['Account data', 'While your account is open; erased when you close it.'],
-              [
-                'Technical and security logs',
-                'Short periods only, typically no more than 90 days, unless needed to investigate an incident.',
-              ],
-              [
-                'Records of privacy requests and consents',
-                'As long as we need to show we handled them correctly, then deleted.',
-              ],
-            ]}
-          />
+          <RetentionPeriods />
           <p>
             Each person&apos;s stored data is encrypted with a key of its own. When we erase your data we
             destroy that key, so what remains of it in our records can no longer be read by anyone. A database

@@ -3,6 +3,7 @@
 import { api } from '../../components/auth/api';
 import { DataTable } from '../../components/data-table';
 import { problemsOf } from '../../components/forms';
+import { RetentionTable } from './retention-table';
 
 /**
  * Categories and purposes (P30), generated from the records of processing compliance maintains
@@ -12,7 +13,7 @@ function useNotice() {
   return api.privacy.processing.useQuery(undefined, { retry: 1, staleTime: 60_000 });
 }
 
-function State({ q }: { q: ReturnType<typeof useNotice> }) {
+function State({ q }: { q: { error: unknown } }) {
   if (q.error)
     return (
       <p className="notice bad" role="alert">
@@ -50,4 +51,11 @@ export function Purposes() {
       ])}
     />
   );
+}
+
+/** How long we keep each category (P18), generated from the retention configuration the worker enforces. */
+export function RetentionPeriods() {
+  const q = api.privacy.retention.useQuery(undefined, { retry: 1, staleTime: 60_000 });
+  if (!q.data) return <State q={q} />;
+  return <RetentionTable rows={q.data} />;
 }

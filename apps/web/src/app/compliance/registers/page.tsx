@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { PolicyRevisionLine } from '../../../components/policy-notice';
 import { ConsoleLinks } from '../console-links';
 import { RegistersView } from './registers-view';
+import { RetentionView } from './retention-view';
 
 export const metadata: Metadata = { title: 'Registers', robots: { index: false } };
 
@@ -13,15 +14,16 @@ export default function RegistersPage() {
       <span className="eyebrow">Compliance</span>
       <h1>Registers</h1>
       <p className="lead">
-        Records of processing, impact assessments, processors and disclosures: one source, kept here. The
-        worker sends data to a remote service only while an active processor entry lists its address. Every
-        change is recorded.
+        Records of processing, impact assessments, processors, disclosures and retention: one source, kept
+        here. The worker sends data to a remote service only while an active processor entry lists its
+        address. Every change is recorded.
       </p>
       <p className="fine-print">
         <PolicyRevisionLine prefix="Privacy notice in force:" /> (
         <Link href="/compliance/policy">revisions</Link>)
       </p>
       <RegistersView />
+      <RetentionView />
     </div>
   );
 }
