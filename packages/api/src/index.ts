@@ -78,3 +78,4 @@ export { startSession as startPracticeSession } from './practice/start-session.j
 export { changeStaffAccess } from './auth/staff.js';
 export { totpCode, stepAt } from './auth/totp.js';
 export { browseTrail, TrailPage } from './compliance/trail.js';
+export { affectedBy } from './compliance/breaches.js';
