@@ -154,8 +154,13 @@ try {
     const plans: [string, string][] = [
       [
         'subject',
-        `select global_position from events where global_position < ${Number.MAX_SAFE_INTEGER}
-           and (stream_id = 'user-${USER}' or data->>'userId' = '${USER}') order by global_position desc limit 51`,
+        `select global_position from (
+           (select * from events where global_position < ${Number.MAX_SAFE_INTEGER} and stream_id = 'user-${USER}'
+             order by global_position desc limit 51)
+           union all
+           (select * from events where global_position < ${Number.MAX_SAFE_INTEGER} and data->>'userId' = '${USER}'
+              and stream_id <> 'user-${USER}' order by global_position desc limit 51)
+         ) as e order by global_position desc limit 51`,
       ],
       [
         'correlation',
@@ -164,8 +169,11 @@ try {
       ],
       [
         'breach_common_category',
-        `select data->'userId' from events where type = any('{DiagnosticPinged}'::text[])
-           and recorded_at >= '${w.from}' and recorded_at < '${w.to}'`,
+        `select subject, count(*) from (
+           select coalesce(case when jsonb_typeof(data->'userId') = 'string' then data->>'userId' end,
+                           case when jsonb_typeof(data->'subjectId') = 'string' then data->>'subjectId' end) as subject
+             from events where type = any('{DiagnosticPinged}'::text[])
+              and recorded_at >= '${w.from}' and recorded_at < '${w.to}') as t group by subject`,
       ],
     ];
     for (const [name, q] of plans) {

@@ -179,29 +179,33 @@ export const contain = async (o: Officer, input: z.infer<typeof ContainInput>) =
 export const typesOfCategory = (category: string): string[] =>
   eventRegistry.types().filter((t) => eventRegistry.get(t).category === category);
 
-/** The person an event is about: the `userId` or `subjectId` it names (the key subject may be a technical one). */
-const subjectOf = (data: Record<string, unknown>): string | null => {
-  for (const k of ['userId', 'subjectId'] as const) if (typeof data[k] === 'string') return data[k];
-  return null;
-};
-
-/** Subjects and records touched: every event of the category recorded in [from, to], read from the log. */
+/**
+ * Subjects and records touched: every event of the category recorded in [from, to], read from the log. The
+ * person an event is about is the `userId` or else the `subjectId` it names (the key subject may be a
+ * technical one); grouped in the database, so only one row per person comes back. Uses
+ * `events_type_recorded_at` (migration 0017).
+ */
 export const affectedBy = async (
   db: AuthServices['sql'],
   window: { from: string; to: string; category: string },
 ): Promise<{ subjectIds: string[]; records: number }> => {
   const types = typesOfCategory(window.category);
-  const rows = await db<{ subject: Record<string, unknown> }[]>`
-    select jsonb_build_object('userId', data->'userId', 'subjectId', data->'subjectId') as subject
-      from events
-     where type = any(${types}::text[])
-       and recorded_at >= ${new Date(window.from)} and recorded_at < ${new Date(Date.parse(window.to) + 1)}`;
-  const subjects = new Set<string>();
+  const rows = await db<{ subject: string | null; n: string }[]>`
+    select subject, count(*)::text as n from (
+      select coalesce(case when jsonb_typeof(data->'userId') = 'string' then data->>'userId' end,
+                      case when jsonb_typeof(data->'subjectId') = 'string' then data->>'subjectId' end) as subject
+        from events
+       where type = any(${types}::text[])
+         and recorded_at >= ${new Date(window.from)} and recorded_at < ${new Date(Date.parse(window.to) + 1)}
+    ) as touched
+    group by subject`;
+  let records = 0;
+  const subjects: string[] = [];
   for (const r of rows) {
-    const s = subjectOf(r.subject);
-    if (s) subjects.add(s);
+    records += Number(r.n);
+    if (r.subject !== null) subjects.push(r.subject);
   }
-  return { subjectIds: [...subjects].sort(), records: rows.length };
+  return { subjectIds: subjects.sort(), records };
 };
 
 export const assess = async (o: Officer, input: z.infer<typeof AssessInput>) => {
