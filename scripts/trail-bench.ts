@@ -153,13 +153,23 @@ try {
     const w = window('diagnostics');
     const plans: [string, string][] = [
       [
-        'subject',
+        'subject_named_elsewhere',
         `select global_position from (
            (select * from events where global_position < ${Number.MAX_SAFE_INTEGER} and stream_id = 'user-${USER}'
-             order by global_position desc limit 51)
+             order by stream_version desc limit 51)
            union all
            (select * from events where global_position < ${Number.MAX_SAFE_INTEGER} and data->>'userId' = '${USER}'
               and stream_id <> 'user-${USER}' order by global_position desc limit 51)
+         ) as e order by global_position desc limit 51`,
+      ],
+      [
+        'subject_own_stream',
+        `select global_position from (
+           (select * from events where global_position < ${Number.MAX_SAFE_INTEGER} and stream_id = 'user-${SUBJECT}'
+             order by stream_version desc limit 51)
+           union all
+           (select * from events where global_position < ${Number.MAX_SAFE_INTEGER} and data->>'userId' = '${SUBJECT}'
+              and stream_id <> 'user-${SUBJECT}' order by global_position desc limit 51)
          ) as e order by global_position desc limit 51`,
       ],
       [

@@ -98,14 +98,16 @@ export const browseTrail = async (
        ${f.correlationId ? db`and metadata->>'correlationId' = ${f.correlationId}` : db``}
        ${f.from ? db`and recorded_at >= ${new Date(f.from)}` : db``}
        ${f.to ? db`and recorded_at < ${new Date(Date.parse(f.to) + 1)}` : db``}`;
-  // A subject's events are their own stream plus events elsewhere naming them as `userId`: two index walks
-  // (stream; `events_data_user_id`, migration 0017), each newest first and cut at the page size, merged.
+  // A subject's events are their own stream plus events elsewhere naming them as `userId`: two index walks,
+  // each newest first and cut at the page size, merged. The stream's walks its unique (stream_id,
+  // stream_version) index (within a stream, version order is position order: appends are serialised per
+  // stream); the other `events_data_user_id` (migration 0017).
   // (One `or` let the planner walk the primary key and filter: ~1 s at 1M events for a rare subject.)
   const source = f.subjectId
     ? db`(
         (select * from events
           where global_position < ${cursor} and stream_id = ${`user-${f.subjectId}`} ${rest()}
-          order by global_position desc limit ${limit})
+          order by stream_version desc limit ${limit})
         union all
         (select * from events
           where global_position < ${cursor} and data->>'userId' = ${f.subjectId}
