@@ -73,6 +73,9 @@ describe('audit trail', () => {
     expect(streams.length).toBeGreaterThan(0);
     expect(streams.every((s) => s.includes(candidate))).toBe(true);
     await page.getByLabel('Data subject id').fill('');
+    await page.getByLabel('Event type').selectOption('RoleGranted');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('2 events shown.').waitFor({ timeout: 15_000 });
 
     await page.getByRole('button', { name: 'Verify the log' }).click();
     await expect(page.getByTestId('verify-result').innerText({ timeout: 30_000 })).resolves.toMatch(
