@@ -1,6 +1,6 @@
 /**
  * End-to-end (issue 11, audit trail): a compliance officer enrols TOTP, opens /compliance/trail at 360 px,
- * filters the event log by type, loads it, verifies the log (no checkpoint in a fresh anchor directory), and
+ * filters the event log by type and finds a candidate's events by data subject, loads it, verifies the log (no checkpoint in a fresh anchor directory), and
  * opens one event in full (recorded as an `open` look).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +16,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 let app: App | undefined;
 let browser: Browser | undefined;
 let anchorDir: string | undefined;
+let candidate = '';
 
 const EMAIL = 'officer@example.org';
 const PASSWORD = 'who looked at what, and when';
@@ -28,6 +29,12 @@ beforeAll(async () => {
     email: EMAIL,
     password: PASSWORD,
     role: 'compliance_officer',
+  });
+  candidate = await createStaffAccount(db, {
+    name: 'Cara Candidate',
+    email: 'cara@example.org',
+    password: 'a candidate practising for interviews',
+    role: null,
   });
   await ensureBuild(['/compliance/trail', '/compliance/trail/[eventId]', '/signin', '/mfa/enrol']);
   app = await startApp({ DATABASE_URL: db.url, AUDIT_ANCHOR_DIR: anchorDir });
@@ -54,6 +61,21 @@ describe('audit trail', () => {
     await page.getByText('2 events shown.').waitFor({ timeout: 15_000 });
     const types = await table.locator('tbody tr td[data-label="Type"]').allInnerTexts();
     expect(types.map((t) => t.split(' ')[0])).toEqual(['RoleGranted', 'RoleGranted']);
+
+    // A candidate's events: the data subject filter finds their own stream's events.
+    await page.getByLabel('Event type').selectOption('');
+    await page.getByLabel('Data subject id').fill(candidate);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await table
+      .locator('tbody tr td[data-label="Type"]', { hasText: 'AccountRegistered' })
+      .waitFor({ timeout: 15_000 });
+    const streams = await table.locator('tbody tr td[data-label="Stream"]').allInnerTexts();
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams.every((s) => s.includes(candidate))).toBe(true);
+    await page.getByLabel('Data subject id').fill('');
+    await page.getByLabel('Event type').selectOption('RoleGranted');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('2 events shown.').waitFor({ timeout: 15_000 });
 
     await page.getByRole('button', { name: 'Verify the log' }).click();
     await expect(page.getByTestId('verify-result').innerText({ timeout: 30_000 })).resolves.toMatch(

@@ -99,6 +99,11 @@ function parse<T extends z.ZodType>(schema: T): z.infer<T> {
 let proxyEnvCache: ProxyEnv | undefined;
 let serverEnvCache: ServerEnv | undefined;
 
+/** A schema defined by a package (e.g. `@tia/db`'s anchor bucket settings), parsed from this process's environment. */
+export function serverEnvWith<T extends z.ZodType>(schema: T): z.infer<T> {
+  return parse(schema);
+}
+
 /** The web server's address and trusted proxy count (server.ts). */
 export function listenEnv(): ListenEnv {
   return parse(listenSchema);

@@ -34,6 +34,7 @@ import {
 } from './speech/config.js';
 import { createFeedbackEnricher } from './feedback/llm.js';
 import { runAuditCheckpoints } from './audit/checkpoints.js';
+import { anchorStoreOf } from './audit/config.js';
 import { sweepLegacyScratch, sweepScratch } from './speech/scratch.js';
 import { createModelGrader } from './feedback/grader.js';
 import { gateEngine, gateEnricher, gateGrader } from './processors/gate.js';
@@ -157,18 +158,23 @@ export const startWorker = async (
   );
 
   // Signed checkpoints of the audit log, published outside the database.
-  if (env.AUDIT_SIGNING_KEY && env.AUDIT_ANCHOR_DIR) {
+  const anchors = anchorStoreOf(env);
+  if (env.AUDIT_SIGNING_KEY && anchors) {
+    log.info('audit checkpoints go to', { anchors: anchors.location });
     loops.push(
       runAuditCheckpoints({
         sql,
         log: log.child({ component: 'audit' }),
         key: env.AUDIT_SIGNING_KEY,
-        dir: env.AUDIT_ANCHOR_DIR,
+        store: anchors,
         intervalMs: env.AUDIT_CHECKPOINT_SECONDS * 1000,
         signal: ac.signal,
       }).catch((e: unknown) => log.error('audit checkpoints stopped', { error: e })),
     );
-  } else log.warn('audit checkpoints are off: set AUDIT_SIGNING_KEY and AUDIT_ANCHOR_DIR to sign the log');
+  } else
+    log.warn(
+      'audit checkpoints are off: set AUDIT_SIGNING_KEY and AUDIT_ANCHOR_DIR (or AUDIT_ANCHOR_S3_URL) to sign the log',
+    );
 
   // Speech availability is re-checked while the worker runs: installing the engine is enough.
   if (engine && speech) {

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import type { Logger } from './log.js';
 import type { AuthServices } from './services.js';
+import type { AuditSettings } from './compliance/verify.js';
 
 export const ROLES = ['candidate', 'compliance_officer', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -39,8 +40,8 @@ export interface Context {
   staff?: { accessReviewDays: number };
   /** Analyst workspace settings (ANALYTICS_K, ANALYTICS_EPSILON, ANALYTICS_BUDGET); defaults apply when absent. */
   analytics?: { k: number; epsilon: number | null; budget: number };
-  /** Audit log settings (AUDIT_ANCHOR_DIR, AUDIT_PUBLIC_KEY); absent: the log cannot be verified here. */
-  audit?: { anchorDir: string; publicKey?: string };
+  /** Audit log settings (AUDIT_ANCHOR_DIR or the S3 bucket, AUDIT_PUBLIC_KEY); absent: the log cannot be verified here. */
+  audit?: AuditSettings;
   /** Where `npm run sbom` wrote the CycloneDX bill of materials (`<DATA_DIR>/sbom/sbom.cdx.json`). */
   sbomPath?: string;
 }

@@ -81,3 +81,4 @@ export { startSession as startPracticeSession } from './practice/start-session.j
 export { changeStaffAccess } from './staff/grants.js';
 export { totpCode, stepAt } from './second-factor/totp.js';
 export { browseTrail, TrailPage } from './compliance/trail.js';
+export { affectedBy } from './compliance/breaches.js';

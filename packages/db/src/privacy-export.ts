@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { privacyRequests, type DomainEvent } from '@tia/domain';
+import { csvDocument, type CsvValue } from '@tia/domain/csv';
 import { open, seal } from './crypto.js';
 import { sha256Hex } from './blob-store.js';
 import type { EventStore, InlineProjection, StoredEvent } from './event-store.js';
@@ -46,14 +47,9 @@ interface ExportRow {
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-/** One CSV cell (RFC 4180): quoted when needed, formulas neutralised for spreadsheets. */
-const cell = (v: unknown): string => {
-  let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+/** A table as CSV (`@tia/domain/csv`: RFC 4180 quoting, formulas neutralised for spreadsheets). */
 export const toCsv = (columns: readonly string[], rows: readonly Record<string, unknown>[]): string =>
-  [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  csvDocument([columns, ...rows.map((r) => columns.map((c) => r[c] as CsvValue))]);
 
 /** Every event about the person (their own streams or naming them), decrypted, oldest first. */
 const eventsAbout = async (deps: ExportDeps, subjectId: string): Promise<StoredEvent[]> => {

@@ -28,7 +28,7 @@ beforeAll(async () => {
     sql: db.sql,
     log: createLogger({}, { write: (l) => lines.push(l) }),
     key: generateKeyPairSync('ed25519').privateKey,
-    dir,
+    store: new DirectoryAnchorStore(dir),
     intervalMs: 250,
     signal: ac.signal,
   });

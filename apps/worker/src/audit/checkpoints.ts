@@ -3,7 +3,7 @@ import {
   AUDIT_CHECKPOINT_CHANNEL,
   AuditLogRewrittenError,
   AuditTree,
-  DirectoryAnchorStore,
+  type AnchorStore,
   mirrorCheckpoint,
   publishCheckpoint,
   recordCapability,
@@ -20,12 +20,12 @@ export const runAuditCheckpoints = async (opts: {
   sql: Sql;
   log: Logger;
   key: KeyObject;
-  dir: string;
+  store: AnchorStore;
   intervalMs: number;
   signal: AbortSignal;
 }): Promise<void> => {
   const { sql, log, signal } = opts;
-  const store = new DirectoryAnchorStore(opts.dir);
+  const { store } = opts;
   let wake: (() => void) | null = null;
   let requested = false;
   const listener = await sql.listen(AUDIT_CHECKPOINT_CHANNEL, () => {

@@ -2,6 +2,8 @@ import { TRPCError } from '@trpc/server';
 import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpMailer } from '../mail/mailer.js';
+import { Conflict } from '../errors.js';
+import { noticeMessageId, sendNotices } from './breaches.js';
 import { changeStaffAccess } from '../staff/grants.js';
 import type { Context } from '../context.js';
 import { resolveSession } from '../accounts/sign-in.js';
@@ -193,6 +195,7 @@ describe('breach response', () => {
       sent: 2,
       unreachable: 0,
       alreadyNotified: 0,
+      remaining: 0,
     });
     const mails = smtp.inbox.slice(before);
     expect(mails.map((m) => m.to[0]).sort()).toEqual(['ada@example.org', 'grace@example.org']);
@@ -205,6 +208,7 @@ describe('breach response', () => {
       sent: 0,
       unreachable: 0,
       alreadyNotified: 2,
+      remaining: 0,
     });
     expect(smtp.inbox.length).toBe(before + 2);
     expect((await o.get({ breachId: id })).affected.every((x) => x.notifiedAt !== null)).toBe(true);
@@ -235,6 +239,111 @@ describe('breach response', () => {
     expect(events.filter((e) => e.type === 'BreachNoticeSent')).toHaveLength(2);
     // A closed incident takes no more steps.
     expect(await codeOf(o.remediate({ breachId: id, note: 'late' }))).toBe('CONFLICT');
+  });
+
+  it('sends notices in bounded batches that resume after a failure, one event per notice, no one told twice', async () => {
+    // Five people sign up in a window of their own.
+    await sleep(5);
+    const from = new Date().toISOString();
+    const people: string[] = [];
+    for (const n of ['Barbara', 'Edsger', 'Frances', 'Niklaus', 'Radia'])
+      people.push(await createTestAccount(a, { name: n, email: `${n.toLowerCase()}@example.org` }));
+    await sleep(5);
+    const to = new Date().toISOString();
+    const id = await register();
+    await call(officerCtx).assess({ breachId: id, windowFrom: from, windowTo: to, category: 'identity' });
+    const before = smtp.inbox.length;
+    const received = () => smtp.inbox.slice(before);
+
+    // The real SMTP server behind a mailer that fails on its 2nd message of the next call (a crash mid-batch).
+    let calls = 0;
+    let failAt = 0;
+    const flaky: AuthServices = {
+      ...a,
+      mailer: {
+        send: async (m) => {
+          calls++;
+          if (calls === failAt) throw new Error('connection reset');
+          await a.mailer.send(m);
+        },
+      },
+    };
+    const o = { a: flaky, ctx: { requestId: 'batch-test' }, officerId: officer };
+    const first = await sendNotices(o, { breachId: id, ...notice }, { batchSize: 2 });
+    expect(first).toEqual({ sent: 2, unreachable: 0, alreadyNotified: 0, remaining: 3 });
+    expect(received()).toHaveLength(2);
+
+    failAt = calls + 2;
+    await expect(sendNotices(o, { breachId: id, ...notice }, { batchSize: 2 })).rejects.toThrow(
+      /1 sent before it failed/,
+    );
+    expect(received()).toHaveLength(3);
+
+    // Resumes: the two not yet told, then nothing left.
+    expect(await sendNotices(o, { breachId: id, ...notice }, { batchSize: 2 })).toEqual({
+      sent: 2,
+      unreachable: 0,
+      alreadyNotified: 3,
+      remaining: 0,
+    });
+    expect(await sendNotices(o, { breachId: id, ...notice }, { batchSize: 2 })).toEqual({
+      sent: 0,
+      unreachable: 0,
+      alreadyNotified: 5,
+      remaining: 0,
+    });
+    const mails = received();
+    expect(mails.map((m) => m.to[0]).sort()).toEqual(
+      ['barbara', 'edsger', 'frances', 'niklaus', 'radia'].map((n) => `${n}@example.org`),
+    );
+    // Each message carries the fixed Message-ID of (incident, person).
+    const names = ['barbara', 'edsger', 'frances', 'niklaus', 'radia'];
+    for (const [i, userId] of people.entries()) {
+      const mail = mails.find((m) => m.to[0] === `${names[i]}@example.org`)!;
+      expect(mail.raw.replace(/\r?\n[ \t]+/g, ' ')).toContain(`Message-ID: ${noticeMessageId(id, userId)}`);
+    }
+    const sentEvents = await db.sql<{ user_id: string }[]>`
+      select data->>'userId' as user_id from events
+       where stream_id = ${`breach-${id}`} and type = 'BreachNoticeSent'`;
+    expect(sentEvents.map((e) => e.user_id).sort()).toEqual([...people].sort());
+  });
+
+  it('lets one batch of notices per incident run at a time', async () => {
+    await sleep(5);
+    const from = new Date().toISOString();
+    const people: string[] = [];
+    for (const n of ['Alan', 'Kathleen', 'Tony'])
+      people.push(await createTestAccount(a, { name: n, email: `${n.toLowerCase()}@example.org` }));
+    await sleep(5);
+    const to = new Date().toISOString();
+    const id = await register();
+    await call(officerCtx).assess({ breachId: id, windowFrom: from, windowTo: to, category: 'identity' });
+    const before = smtp.inbox.length;
+    const slow: AuthServices = {
+      ...a,
+      mailer: {
+        send: async (m) => {
+          await sleep(150);
+          await a.mailer.send(m);
+        },
+      },
+    };
+    const o = { a: slow, ctx: { requestId: 'batch-race' }, officerId: officer };
+    const [x, y] = await Promise.allSettled([
+      sendNotices(o, { breachId: id, ...notice }),
+      sleep(50).then(() => sendNotices(o, { breachId: id, ...notice })),
+    ]);
+    expect(x.status).toBe('fulfilled');
+    expect(y.status).toBe('rejected');
+    expect((y as PromiseRejectedResult).reason).toBeInstanceOf(Conflict);
+    expect(
+      smtp.inbox
+        .slice(before)
+        .map((m) => m.to[0])
+        .sort(),
+    ).toEqual(['alan', 'kathleen', 'tony'].map((n) => `${n}@example.org`));
+    // The lock is released: a later call runs (nothing left to send).
+    expect((await sendNotices(o, { breachId: id, ...notice })).alreadyNotified).toBe(3);
   });
 
   it('asks why when the report comes after 72 hours, and why when closing without a report', async () => {

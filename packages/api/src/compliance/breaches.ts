@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type TxSql } from '@tia/db';
 import { breach, eventRegistry, type DomainEvent } from '@tia/domain';
 import { z } from 'zod';
@@ -178,29 +179,33 @@ export const contain = async (o: Officer, input: z.infer<typeof ContainInput>) =
 export const typesOfCategory = (category: string): string[] =>
   eventRegistry.types().filter((t) => eventRegistry.get(t).category === category);
 
-/** The person an event is about: the `userId` or `subjectId` it names (the key subject may be a technical one). */
-const subjectOf = (data: Record<string, unknown>): string | null => {
-  for (const k of ['userId', 'subjectId'] as const) if (typeof data[k] === 'string') return data[k];
-  return null;
-};
-
-/** Subjects and records touched: every event of the category recorded in [from, to], read from the log. */
+/**
+ * Subjects and records touched: every event of the category recorded in [from, to], read from the log. The
+ * person an event is about is the `userId` or else the `subjectId` it names (the key subject may be a
+ * technical one); grouped in the database, so only one row per person comes back. Uses
+ * `events_type_recorded_at` (migration 0017).
+ */
 export const affectedBy = async (
   db: AuthServices['sql'],
   window: { from: string; to: string; category: string },
 ): Promise<{ subjectIds: string[]; records: number }> => {
   const types = typesOfCategory(window.category);
-  const rows = await db<{ subject: Record<string, unknown> }[]>`
-    select jsonb_build_object('userId', data->'userId', 'subjectId', data->'subjectId') as subject
-      from events
-     where type = any(${types}::text[])
-       and recorded_at >= ${new Date(window.from)} and recorded_at < ${new Date(Date.parse(window.to) + 1)}`;
-  const subjects = new Set<string>();
+  const rows = await db<{ subject: string | null; n: string }[]>`
+    select subject, count(*)::text as n from (
+      select coalesce(case when jsonb_typeof(data->'userId') = 'string' then data->>'userId' end,
+                      case when jsonb_typeof(data->'subjectId') = 'string' then data->>'subjectId' end) as subject
+        from events
+       where type = any(${types}::text[])
+         and recorded_at >= ${new Date(window.from)} and recorded_at < ${new Date(Date.parse(window.to) + 1)}
+    ) as touched
+    group by subject`;
+  let records = 0;
+  const subjects: string[] = [];
   for (const r of rows) {
-    const s = subjectOf(r.subject);
-    if (s) subjects.add(s);
+    records += Number(r.n);
+    if (r.subject !== null) subjects.push(r.subject);
   }
-  return { subjectIds: [...subjects].sort(), records: rows.length };
+  return { subjectIds: subjects.sort(), records };
 };
 
 export const assess = async (o: Officer, input: z.infer<typeof AssessInput>) => {
@@ -225,39 +230,84 @@ export const assess = async (o: Officer, input: z.infer<typeof AssessInput>) => 
   return { subjects: found.subjectIds.length, records: found.records };
 };
 
+/** Notices sent per call: bounded, so one request (and the per-incident lock it holds) stays short. */
+export const NOTICE_BATCH = 50;
+
 /**
- * Records the wording (a new version when it changed) and emails it to every affected person not yet told.
- * Each sent notice is an event written after the mail server accepted it; people with no account left
- * (erased) cannot be written to and are counted as `unreachable`.
+ * The Message-ID of the notice to one person about one incident: the same on every attempt, so the one
+ * message that can be sent twice (the mail server accepted it, then the process died before its event was
+ * written) reaches the person as a duplicate their mail client recognises, never as a second notice.
  */
-export const sendNotices = async (o: Officer, input: z.infer<typeof NoticeInput>) => {
+export const noticeMessageId = (breachId: string, userId: string) =>
+  `<breach-notice.${breachId}.${createHash('sha256').update(userId).digest('hex').slice(0, 32)}@trueinterviewai>`;
+
+/**
+ * Records the wording (a new version when it changed) and emails it to at most `batchSize` affected people
+ * not yet told (people without an account are skipped, not counted); `remaining` says how many are left for the next call. Who is told is read from the events
+ * (`BreachNoticeSent`, one per person, written right after the mail server accepted that message), so a
+ * batch cut short by a crash or a failing mail server resumes where it stopped and writes to no one twice.
+ * One batch per incident at a time (a session advisory lock; a second caller gets a conflict).
+ * People with no account left (erased) cannot be written to and are counted as `unreachable`.
+ */
+export const sendNotices = async (
+  o: Officer,
+  input: z.infer<typeof NoticeInput>,
+  opts: { batchSize?: number } = {},
+) => {
+  const batchSize = opts.batchSize ?? NOTICE_BATCH;
   const { breachId: id, ...wording } = input;
-  const { state } = await o.a.sql.begin((tx) =>
-    run(o, tx, id, { type: 'WordNotice', breachId: id, ...wording, by: o.officerId, now: now(o) }),
-  );
-  if (state.kind === 'none' || !state.affected) throw new Conflict('Compute the affected people first.');
-  const pending = state.affected.filter((u) => !state.notified.includes(u));
-  let sent = 0;
-  let unreachable = 0;
-  for (const userId of pending) {
-    const account = await findAccountById(o.a, userId);
-    if (!account) {
-      unreachable++;
-      continue;
-    }
+  const lock = await o.a.sql.reserve();
+  try {
+    const [got] = await lock<{ ok: boolean }[]>`
+      select pg_try_advisory_lock(hashtext(${`tia:breach-notices:${id}`})) as ok`;
+    if (!got!.ok)
+      throw new Conflict('Notices for this incident are being sent right now. Try again in a moment.');
     try {
-      await o.a.mailer.send({ to: account.email, ...breachNotice(account.name, wording) });
-    } catch {
-      throw new ServiceUnavailable(
-        `The mail server did not accept the notices (${sent} sent before it failed). Try again: people already told are not written to twice.`,
+      const { state } = await o.a.sql.begin((tx) =>
+        run(o, tx, id, { type: 'WordNotice', breachId: id, ...wording, by: o.officerId, now: now(o) }),
       );
+      if (state.kind === 'none' || !state.affected) throw new Conflict('Compute the affected people first.');
+      const told = new Set(state.notified);
+      const pending = state.affected.filter((u) => !told.has(u));
+      let sent = 0;
+      let unreachable = 0;
+      let i = 0;
+      for (; i < pending.length && sent < batchSize; i++) {
+        const userId = pending[i]!;
+        const account = await findAccountById(o.a, userId);
+        if (!account) {
+          unreachable++;
+          continue;
+        }
+        try {
+          await o.a.mailer.send({
+            to: account.email,
+            messageId: noticeMessageId(id, userId),
+            ...breachNotice(account.name, wording),
+          });
+        } catch {
+          throw new ServiceUnavailable(
+            `The mail server did not accept the notices (${sent} sent before it failed). Try again: people already told are not written to twice.`,
+          );
+        }
+        await o.a.sql.begin((tx) =>
+          run(o, tx, id, { type: 'RecordNotice', breachId: id, userId, by: o.officerId, now: now(o) }),
+        );
+        sent++;
+      }
+      return {
+        sent,
+        unreachable,
+        alreadyNotified: state.affected.length - pending.length,
+        /** People not yet told and not looked at in this batch: send the next batch. */
+        remaining: pending.length - i,
+      };
+    } finally {
+      await lock`select pg_advisory_unlock(hashtext(${`tia:breach-notices:${id}`}))`;
     }
-    await o.a.sql.begin((tx) =>
-      run(o, tx, id, { type: 'RecordNotice', breachId: id, userId, by: o.officerId, now: now(o) }),
-    );
-    sent++;
+  } finally {
+    lock.release();
   }
-  return { sent, unreachable, alreadyNotified: state.affected.length - pending.length };
 };
 
 export const report = async (o: Officer, input: z.infer<typeof ReportInput>) => {

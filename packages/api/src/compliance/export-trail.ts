@@ -1,3 +1,4 @@
+import { csvCell } from '@tia/domain/csv';
 import type { Queryable } from '@tia/db';
 import { z } from 'zod';
 import { browseTrail, TrailFilter, type TrailEvent } from './trail.js';
@@ -40,13 +41,6 @@ const CSV_COLUMNS = [
   'inCheckpoint',
 ] as const;
 
-/** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
-const cell = (v: unknown): string => {
-  let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 export const toCsv = (events: readonly ExportedEvent[], header: string[]): string =>
   [
     ...header.map((h) => `# ${h}`),
@@ -69,7 +63,7 @@ export const toCsv = (events: readonly ExportedEvent[], header: string[]): strin
         e.chainHash,
         e.inCheckpoint,
       ]
-        .map(cell)
+        .map(csvCell)
         .join(','),
     ),
   ].join('\r\n') + '\r\n';

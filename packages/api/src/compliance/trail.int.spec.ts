@@ -85,6 +85,44 @@ describe('compliance.events', () => {
     expect(await codeOf(o.events({ cursor: -1 }))).toBe('BAD_REQUEST');
   });
 
+  it('pages a subject over their own stream and events elsewhere naming them, newest first, each event once', async () => {
+    const subject = await createTestAccount(a, { name: 'Grace Pager', email: 'grace.pager@example.org' });
+    const at = new Date().toISOString();
+    for (let i = 0; i < 3; i++)
+      await a.store.append(`elsewhere-${subject}`, 'any', [
+        {
+          eventId: crypto.randomUUID(),
+          type: 'PasswordChanged',
+          data: { userId: subject, via: 'change', changedAt: at },
+          metadata: { occurredAt: at, actor: { kind: 'system', id: 'test' }, correlationId: `pager-${i}` },
+        },
+      ]);
+    const expected = await db.sql<{ p: string }[]>`
+      select global_position::text as p from events
+       where stream_id = ${`user-${subject}`} or data->>'userId' = ${subject}
+       order by global_position desc`;
+    expect(expected.length).toBeGreaterThan(3);
+    const seen: number[] = [];
+    let cursor: number | undefined;
+    do {
+      const page = await call(officerCtx).compliance.events({
+        filter: { subjectId: subject },
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(...page.events.map((e) => e.globalPosition));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(expected.map((r) => Number(r.p)));
+    // Combined with another filter, both halves apply it.
+    const one = await call(officerCtx).compliance.events({
+      filter: { subjectId: subject, correlationId: 'pager-1' },
+    });
+    expect(one.events.map((e) => [e.streamId, e.correlationId])).toEqual([
+      [`elsewhere-${subject}`, 'pager-1'],
+    ]);
+  });
+
   it('filters by subject, type, stream prefix, correlation id and time; shows field names, never values', async () => {
     const subject = await createTestAccount(a, { name: 'Ada Secret', email: 'ada.secret@example.org' });
     const o = call(officerCtx).compliance;

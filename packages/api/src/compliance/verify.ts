@@ -1,9 +1,17 @@
 import path from 'node:path';
-import { DirectoryAnchorStore, parsePublicKey, verifyAgainstAnchor, type Queryable } from '@tia/db';
+import {
+  DirectoryAnchorStore,
+  parsePublicKey,
+  verifyAgainstAnchor,
+  type AnchorStore,
+  type Queryable,
+} from '@tia/db';
 
 /** Where the signed checkpoints are read from (validated once by the app's environment). */
 export interface AuditSettings {
   anchorDir: string;
+  /** The anchor store to read instead of the directory (the S3 bucket, AUDIT_ANCHOR_S3_URL). */
+  store?: AnchorStore;
   /** Pins the checkpoint key (PEM or base64 SPKI); else the key published in the anchor directory. */
   publicKey?: string;
 }
@@ -30,7 +38,7 @@ export type LogVerification =
  * database to the latest signed checkpoint in the anchor directory, naming the first broken link.
  */
 export const verifyLog = async (db: Queryable, settings: AuditSettings): Promise<LogVerification> => {
-  const v = await verifyAgainstAnchor(db, new DirectoryAnchorStore(settings.anchorDir), {
+  const v = await verifyAgainstAnchor(db, settings.store ?? new DirectoryAnchorStore(settings.anchorDir), {
     ...(settings.publicKey ? { publicKey: parsePublicKey(settings.publicKey) } : {}),
   });
   if (!v.ok) {

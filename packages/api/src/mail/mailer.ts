@@ -9,6 +9,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** A fixed Message-ID (`<…@…>`), for a message that may be sent again and must read as the same one. */
+  messageId?: string;
 }
 
 export interface Mailer {
@@ -24,7 +26,14 @@ export const smtpMailer = (smtpUrl: string, from: string): Mailer => {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     async send(m) {
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      await transport.sendMail({
+        from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        messageId: m.messageId,
+      });
     },
   };
 };
@@ -40,6 +49,7 @@ export const fileMailer = (dir: string, from: string): Mailer => {
         subject: m.subject,
         text: m.text,
         html: m.html,
+        messageId: m.messageId,
       });
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;

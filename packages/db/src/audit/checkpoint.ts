@@ -135,12 +135,62 @@ export const checkpointSignatureValid = (
   publicKey: KeyObject,
 ): boolean => verify(null, Buffer.from(checkpointBody(c)), publicKey, c.signature);
 
-const fileName = (c: CheckpointFile) =>
+/** The name of a checkpoint's file (or object key): sorts by tree size, then time. */
+export const checkpointFileName = (c: CheckpointFile) =>
   `checkpoint-${String(c.treeSize).padStart(15, '0')}-${c.time.replace(/[:.]/g, '')}.json`;
+export const CHECKPOINT_NAME = /^checkpoint-.*\.json$/;
+
+/** Decodes one stored checkpoint; throws naming `where` when it is not a valid checkpoint. */
+export const parseCheckpoint = (where: string, text: string): AuditCheckpoint => {
+  let parsed: CheckpointFile;
+  try {
+    parsed = CheckpointFile.parse(JSON.parse(text));
+  } catch (e) {
+    throw new Error(`anchor file ${where} is not a valid checkpoint: ${(e as Error).message}`);
+  }
+  return {
+    file: where,
+    treeSize: parsed.treeSize,
+    rootHash: Buffer.from(parsed.rootHash, 'base64'),
+    time: new Date(parsed.time),
+    keyId: parsed.keyId,
+    signature: Buffer.from(parsed.signature, 'base64'),
+    previous: parsed.previous
+      ? { treeSize: parsed.previous.treeSize, rootHash: Buffer.from(parsed.previous.rootHash, 'base64') }
+      : null,
+    consistencyProof: parsed.consistencyProof.map((h) => Buffer.from(h, 'base64')),
+    leavesFrom: parsed.leaves.from,
+    leaves: splitHashes(Buffer.from(parsed.leaves.hashes, 'base64')),
+  };
+};
+
+export const byTreeSizeThenTime = (a: AuditCheckpoint, b: AuditCheckpoint) =>
+  a.treeSize - b.treeSize || a.time.getTime() - b.time.getTime();
+
+/**
+ * Where signed checkpoints live, outside the database: a directory (`DirectoryAnchorStore`, default) or an
+ * S3-compatible bucket with object lock (`S3AnchorStore`, production). Checkpoints are written once and never
+ * replaced; the Ed25519 public key is published beside them.
+ */
+export interface AnchorStore {
+  /** For messages: the directory, or `s3://bucket/prefix`. */
+  readonly location: string;
+  /** Publishes the public key, or checks that the one already published is this key. */
+  publishPublicKey(publicKey: KeyObject): Promise<void>;
+  readPublicKey(): Promise<KeyObject | null>;
+  /** Stores a new checkpoint; fails if one of that name exists (never overwrites). Returns where. */
+  write(c: CheckpointFile): Promise<string>;
+  /** Every checkpoint, ordered by tree size then time. Malformed ones throw, naming them. */
+  list(): Promise<AuditCheckpoint[]>;
+}
 
 /** The anchor store as a directory: one file per checkpoint, created exclusively, never rewritten. */
-export class DirectoryAnchorStore {
+export class DirectoryAnchorStore implements AnchorStore {
   constructor(readonly dir: string) {}
+
+  get location(): string {
+    return this.dir;
+  }
 
   /** Publishes the public key, or checks that the one already published is this key. */
   async publishPublicKey(publicKey: KeyObject): Promise<void> {
@@ -170,7 +220,7 @@ export class DirectoryAnchorStore {
   /** Writes a new checkpoint file; fails if a file of that name exists (never overwrites). */
   async write(c: CheckpointFile): Promise<string> {
     await mkdir(this.dir, { recursive: true });
-    const file = path.join(this.dir, fileName(c));
+    const file = path.join(this.dir, checkpointFileName(c));
     // Written aside, then linked into place: a reader never sees half a file, and link() refuses to replace
     // an existing checkpoint.
     const tmp = path.join(this.dir, `.tmp-${randomUUID()}`);
@@ -193,29 +243,10 @@ export class DirectoryAnchorStore {
       throw e;
     }
     const out: AuditCheckpoint[] = [];
-    for (const name of names.filter((n) => /^checkpoint-.*\.json$/.test(n)).sort()) {
+    for (const name of names.filter((n) => CHECKPOINT_NAME.test(n)).sort()) {
       const file = path.join(this.dir, name);
-      let parsed: CheckpointFile;
-      try {
-        parsed = CheckpointFile.parse(JSON.parse(await readFile(file, 'utf8')));
-      } catch (e) {
-        throw new Error(`anchor file ${file} is not a valid checkpoint: ${(e as Error).message}`);
-      }
-      out.push({
-        file,
-        treeSize: parsed.treeSize,
-        rootHash: Buffer.from(parsed.rootHash, 'base64'),
-        time: new Date(parsed.time),
-        keyId: parsed.keyId,
-        signature: Buffer.from(parsed.signature, 'base64'),
-        previous: parsed.previous
-          ? { treeSize: parsed.previous.treeSize, rootHash: Buffer.from(parsed.previous.rootHash, 'base64') }
-          : null,
-        consistencyProof: parsed.consistencyProof.map((h) => Buffer.from(h, 'base64')),
-        leavesFrom: parsed.leaves.from,
-        leaves: splitHashes(Buffer.from(parsed.leaves.hashes, 'base64')),
-      });
+      out.push(parseCheckpoint(file, await readFile(file, 'utf8')));
     }
-    return out.sort((a, b) => a.treeSize - b.treeSize || a.time.getTime() - b.time.getTime());
+    return out.sort(byTreeSizeThenTime);
   }
 }

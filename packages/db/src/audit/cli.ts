@@ -1,8 +1,8 @@
 import type { Logger } from '../log.js';
 import type { Queryable } from '../sql.js';
-import { DirectoryAnchorStore, parsePublicKey } from './checkpoint.js';
+import { parsePublicKey } from './checkpoint.js';
 import { verifyAgainstAnchor } from './log.js';
-import { loadAuditVerifyEnv, type AuditVerifyEnv } from './env.js';
+import { anchorStoreFromEnv, loadAuditVerifyEnv, type AuditVerifyEnv } from './env.js';
 
 /** `db:verify`'s check against the latest signed checkpoint; true when the log is intact. */
 export const checkAgainstAnchor = async (
@@ -10,20 +10,20 @@ export const checkAgainstAnchor = async (
   log: Logger,
   env: AuditVerifyEnv = loadAuditVerifyEnv(),
 ): Promise<boolean> => {
-  const store = new DirectoryAnchorStore(env.AUDIT_ANCHOR_DIR);
+  const store = anchorStoreFromEnv(env);
   const v = await verifyAgainstAnchor(db, store, {
     ...(env.AUDIT_PUBLIC_KEY ? { publicKey: parsePublicKey(env.AUDIT_PUBLIC_KEY) } : {}),
   });
   if (!v.ok) {
     log.error('audit log BROKEN: the database does not match the signed checkpoints', {
       ...v,
-      anchorDir: store.dir,
+      anchors: store.location,
     });
     return false;
   }
   if (!v.anchored)
     log.warn('no signed checkpoint found: only the database’s own chain was checked', {
-      anchorDir: store.dir,
+      anchors: store.location,
       checked: v.checked,
     });
   else log.info('audit log matches the latest signed checkpoint', v);

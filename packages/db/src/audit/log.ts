@@ -10,7 +10,7 @@ import {
   keyId,
   signCheckpoint,
   type AuditCheckpoint,
-  type DirectoryAnchorStore,
+  type AnchorStore,
 } from './checkpoint.js';
 import { readSealed, type SealedEntry } from './digest.js';
 import { consistencyProof, inclusionProof, rootOf, verifyConsistency, type Hash } from './merkle.js';
@@ -67,7 +67,7 @@ export interface Published {
 export const publishCheckpoint = async (opts: {
   db: Queryable;
   tree: AuditTree;
-  store: DirectoryAnchorStore;
+  store: AnchorStore;
   key: KeyObject;
   now: Date;
   force?: boolean;
@@ -150,13 +150,13 @@ const named = (e: SealedEntry) => ({
 
 /** Checks the anchor store on its own: signatures, and that every checkpoint extends the previous ones. */
 const readAnchors = async (
-  store: DirectoryAnchorStore,
+  store: AnchorStore,
   pinned: KeyObject | undefined,
 ): Promise<{ latest: AuditCheckpoint; leaves: Hash[] | null; keyId: string } | AuditVerdict | null> => {
   const all = await store.list();
   if (all.length === 0) return null;
   const publicKey = pinned ?? (await store.readPublicKey());
-  if (!publicKey) return bad('anchor_invalid', {}, `no public key in ${store.dir}`);
+  if (!publicKey) return bad('anchor_invalid', {}, `no public key in ${store.location}`);
   const kid = keyId(publicKey);
   const leaves: Hash[] = [];
   let complete = true;
@@ -188,7 +188,7 @@ const readAnchors = async (
  */
 export const verifyAgainstAnchor = async (
   db: Queryable,
-  store: DirectoryAnchorStore,
+  store: AnchorStore,
   opts: { publicKey?: KeyObject; batch?: number } = {},
 ): Promise<AuditVerdict> => {
   const anchors = await readAnchors(store, opts.publicKey);

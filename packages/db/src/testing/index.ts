@@ -65,3 +65,4 @@ export const speechFixturesDir = (): string =>
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/speech');
 export const speechFixture = (name = 'jfk.wav'): string => path.join(speechFixturesDir(), name);
 export * from './analytics.js';
+export * from './s3-server.js';

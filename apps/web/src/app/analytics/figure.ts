@@ -1,17 +1,12 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@tia/api';
+import { csvDocument } from '@tia/domain/csv';
 
 type Out = inferRouterOutputs<AppRouter>['analytics'];
 export type Figure = Out['figure'];
 export type Catalog = Out['catalog'];
 
 const SUPPRESSED = 'suppressed';
-
-/** One CSV field (RFC 4180 quoting). */
-const field = (v: string | number | null): string => {
-  const s = v === null ? SUPPRESSED : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** Exactly the table on screen: header, one line per row, the totals line. Hidden cells say "suppressed". */
 export const figureCsv = (f: Figure): string => {
@@ -20,7 +15,7 @@ export const figureCsv = (f: Figure): string => {
     ...f.rows.map((r) => [r.label, ...r.cells, r.total]),
     ['Total', ...f.totals.cells, f.totals.total],
   ];
-  return lines.map((l) => l.map(field).join(',')).join('\r\n') + '\r\n';
+  return csvDocument(lines.map((l) => l.map((v) => v ?? SUPPRESSED)));
 };
 
 /** What was applied to the figure, in words. */

@@ -212,7 +212,10 @@ function Breach({ breachId }: { breachId: string }) {
 
           <section aria-labelledby="notify-title">
             <h3 id="notify-title">3. Tell the people affected</h3>
-            <p>Write plainly. Each person gets one email; people already told are not written to again.</p>
+            <p>
+              Write plainly. Each person gets one email; people already told are not written to again. Notices
+              go out in batches of 50.
+            </p>
             <form
               aria-label="Notice to affected people"
               onSubmit={(e: FormEvent<HTMLFormElement>) => {
@@ -239,14 +242,18 @@ function Breach({ breachId }: { breachId: string }) {
               <TextArea id="n-can" name="whatYouCanDo" label="What they can do" max={3000} />
               <TextArea id="n-contact" name="contact" label="Whom to ask" max={500} />
               <button type="submit" className="button" disabled={notify.isPending}>
-                {notify.isPending ? 'Sending…' : 'Send notices'}
+                {notify.isPending
+                  ? 'Sending…'
+                  : notify.data && notify.data.remaining > 0
+                    ? 'Send the next batch'
+                    : 'Send notices'}
               </button>
             </form>
             <Outcome
               error={notify.error}
               ok={
                 notify.data
-                  ? `${notify.data.sent} notice(s) sent; ${notify.data.alreadyNotified} already told; ${notify.data.unreachable} without an account to write to.`
+                  ? `${notify.data.sent} notice(s) sent; ${notify.data.alreadyNotified} already told; ${notify.data.unreachable} without an account to write to.${notify.data.remaining > 0 ? ` ${notify.data.remaining} still to tell: send the next batch.` : ''}`
                   : null
               }
             />
