@@ -163,7 +163,7 @@ export class PocketsphinxEngine implements TranscriptionEngine {
         // the caller's abort wins over the errors it caused
         if (opts.signal?.aborted)
           throw mapStop(new RunStoppedError('aborted', this.binary, ''), opts.signal, 'pocketsphinx');
-        throw stop.signal.reason ?? (failed as PromiseRejectedResult).reason;
+        throw stop.signal.reason ?? failed.reason;
       }
       const words = stitchChunks(
         chunks,
