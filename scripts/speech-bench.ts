@@ -4,7 +4,7 @@
  * The answer is `SPEECH_BENCH_REPEAT` (default 11) copies of fixtures/speech/jfk.wav joined by ffmpeg (121 s);
  * its reference is the fixture's reference repeated. Prints, per variant:
  *   SPEECH <variant> audio_s=… wall_s=… ratio=<wall / audio> cpu_s=<recogniser CPU> wer=… parts=… concurrency=…
- * and the load average before and after: the machine is shared, so wall times are only comparable within one
+ * (SPEECH_BENCH_VARIANTS=a,b runs only those) and the load average before and after: the machine is shared, so wall times are only comparable within one
  * run (each engine gets an hour: under heavy load the whole-answer run passed its normal 30 s + 3 × length limit). `ratio` includes decoding (ffmpeg), as the worker does before the engine; the target is ≤ 0.25.
  */
 import { execFileSync } from 'node:child_process';
@@ -73,8 +73,9 @@ try {
       engine: new PocketsphinxEngine({ concurrency: cores, chunkSeconds, timeoutMs: 3_600_000 }),
     },
   ];
+  const only = process.env.SPEECH_BENCH_VARIANTS?.split(',');
   const results: Record<string, number> = {};
-  for (const v of variants) {
+  for (const v of variants.filter((x) => !only || only.includes(x.name))) {
     const cpu0 = childCpu();
     const t0 = performance.now();
     const { wav, seconds } = await decodeToWav16k(input);
@@ -92,10 +93,11 @@ try {
         `loadavg=${load()}`,
     );
   }
-  console.log(
-    `SPEECH speedup parallel_vs_whole=${(results.whole_sequential! / results.parts_parallel!).toFixed(2)}x ` +
-      `parallel_vs_parts_sequential=${(results.parts_sequential! / results.parts_parallel!).toFixed(2)}x target_ratio<=0.25`,
-  );
+  if (results.whole_sequential && results.parts_sequential && results.parts_parallel)
+    console.log(
+      `SPEECH speedup parallel_vs_whole=${(results.whole_sequential / results.parts_parallel).toFixed(2)}x ` +
+        `parallel_vs_parts_sequential=${(results.parts_sequential / results.parts_parallel).toFixed(2)}x target_ratio<=0.25`,
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
