@@ -24,7 +24,8 @@ export default defineConfig({
           name: 'int',
           include: ['{apps,packages,scripts}/**/*.int.spec.ts'],
           // no TEST_DATABASE_URL and nothing on 127.0.0.1:5432 (or TEST_DATABASE_URL=embedded): embedded PostgreSQL
-          globalSetup: ['scripts/test-database.ts'],
+          // Kafka tests start a broker when none answers and Java is present; test-kafka.ts stops it after the run
+          globalSetup: ['scripts/test-database.ts', 'scripts/test-kafka.ts'],
           exclude,
           testTimeout: 60_000,
           hookTimeout: 120_000,

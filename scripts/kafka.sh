@@ -133,6 +133,7 @@ ensure_libs() {
   [[ -f "$tmp/kafka_2.13-$version.jar" ]] || die "kafka_2.13-$version.jar not found after maven run"
   echo "$version" >"$tmp/.kafka-version"
   rm -rf "$LIBS"
+  mkdir -p "$(dirname "$LIBS")" # KAFKA_LIBS may live outside KAFKA_DIR (brokers started by the tests share it)
   mv "$tmp" "$LIBS"
   log "fetched $(find "$LIBS" -name '*.jar' | wc -l) jars in $((SECONDS - t0))s"
 }

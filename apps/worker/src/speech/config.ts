@@ -22,6 +22,16 @@ export const speechEnvSchema = z.object({
   /** whisper-http: per request; pocketsphinx: the minimum (raised to 30 s + 3 × audio length for long audio). */
   TRANSCRIPTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   /**
+   * pocketsphinx: recogniser processes at once (the parts of a long answer run in parallel); unset → the
+   * machine's cores (`os.availableParallelism()`).
+   */
+  TRANSCRIPTION_CONCURRENCY: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(64).optional(),
+  ),
+  /** pocketsphinx: answers longer than this are cut at pauses into parts of at most this many seconds. */
+  TRANSCRIPTION_CHUNK_SECONDS: z.coerce.number().int().min(5).max(600).default(20),
+  /**
    * What the worker does when the engine (or ffmpeg) cannot run at start: `fail` (refuse to start: the
    * default, for deployments) or `degrade` (start anyway, record transcription as unavailable so the web
    * app refuses recordings with a clear message, re-check every SPEECH_RECHECK_SECONDS; `npm start`).
@@ -34,7 +44,8 @@ export type SpeechEnv = z.infer<typeof speechEnvSchema>;
 
 /** The engine chosen by TRANSCRIPTION_ENGINE; throws a start-up error when its settings are incomplete. */
 export const createTranscriptionEngine = (
-  env: Omit<SpeechEnv, 'SPEECH_ENGINE_MISSING' | 'SPEECH_RECHECK_SECONDS'>,
+  env: Omit<SpeechEnv, 'SPEECH_ENGINE_MISSING' | 'SPEECH_RECHECK_SECONDS' | 'TRANSCRIPTION_CHUNK_SECONDS'> &
+    Partial<Pick<SpeechEnv, 'TRANSCRIPTION_CHUNK_SECONDS'>>,
 ): TranscriptionEngine => {
   if (env.TRANSCRIPTION_ENGINE === 'whisper-http') {
     if (!env.WHISPER_URL) {
@@ -51,7 +62,11 @@ export const createTranscriptionEngine = (
       timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS,
     });
   }
-  return new PocketsphinxEngine({ timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS });
+  return new PocketsphinxEngine({
+    timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS,
+    concurrency: env.TRANSCRIPTION_CONCURRENCY,
+    chunkSeconds: env.TRANSCRIPTION_CHUNK_SECONDS,
+  });
 };
 
 /** The result of checking that speech can be processed; `installHint` is for operators. */

@@ -10,6 +10,7 @@ describe('speech env', () => {
       WHISPER_MODEL: 'whisper-1',
       WHISPER_LANGUAGE: 'en',
       TRANSCRIPTION_TIMEOUT_MS: 120_000,
+      TRANSCRIPTION_CHUNK_SECONDS: 20,
       SPEECH_ENGINE_MISSING: 'fail',
       SPEECH_RECHECK_SECONDS: 60,
     });
@@ -34,6 +35,16 @@ describe('speech env', () => {
       name: 'whisper-http',
       model: 'Systran/faster-whisper-small.en',
     });
+  });
+
+  it('reads the parallel-transcription settings (concurrency unset → the cores)', () => {
+    const env = speechEnvSchema.parse({ TRANSCRIPTION_CONCURRENCY: '3', TRANSCRIPTION_CHUNK_SECONDS: '15' });
+    expect(env).toMatchObject({ TRANSCRIPTION_CONCURRENCY: 3, TRANSCRIPTION_CHUNK_SECONDS: 15 });
+    expect(
+      speechEnvSchema.parse({ TRANSCRIPTION_CONCURRENCY: '' }).TRANSCRIPTION_CONCURRENCY,
+    ).toBeUndefined();
+    expect(speechEnvSchema.safeParse({ TRANSCRIPTION_CONCURRENCY: '0' }).success).toBe(false);
+    expect(speechEnvSchema.safeParse({ TRANSCRIPTION_CHUNK_SECONDS: '2' }).success).toBe(false);
   });
 
   it('rejects bad values', () => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { speechFixture } from '@tia/db/testing';
@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeToWav16k, ffmpegAvailable, wav16kPcm } from './decode.js';
 import { PocketsphinxEngine } from './pocketsphinx.js';
 import { PermanentTranscriptionError, type Transcript } from './port.js';
+import { scratchRoot } from './scratch.js';
+import { planChunks } from './segment.js';
 import { wordErrorRate } from './wer.js';
 
 const JFK = speechFixture('jfk.wav');
@@ -48,6 +50,12 @@ describe.skipIf(missing && !process.env.CI)(
       encoded.webm = enc('jfk.webm', ['-c:a', 'libopus', '-b:a', '32k']);
       // ffmpeg's default MP4 puts the moov index at the end: not decodable from a pipe
       encoded.m4a = enc('jfk.m4a', ['-c:a', 'aac', '-b:a', '64k']);
+      // a longer answer: the fixture three times over (33 s)
+      writeFileSync(path.join(dir, 'list.txt'), `file '${JFK}'\n`.repeat(3));
+      execFileSync('ffmpeg', [
+        ...['-nostdin', '-hide_banner', '-loglevel', 'error', '-f', 'concat', '-safe', '0'],
+        ...['-i', path.join(dir, 'list.txt'), '-c', 'copy', path.join(dir, 'jfk3.wav')],
+      ]);
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -96,6 +104,65 @@ describe.skipIf(missing && !process.env.CI)(
       expect(t.text).toContain('country');
       expect(wordErrorRate(REFERENCE, t.text).wer).toBeLessThanOrEqual(maxWer[k]);
       expectSaneTimings(t, seconds);
+    });
+
+    const ourScratch = () => {
+      try {
+        return readdirSync(scratchRoot()).filter((n) => n.startsWith(`${process.pid}-sphinx-`));
+      } catch {
+        return [];
+      }
+    };
+
+    // Whole: one recogniser over 33 s; parts: cut at pauses into ≤ 12 s, two recognisers at once. Both get
+    // half an hour: on a machine shared by many (load 50 on 2 cores) the usual 30 s + 3 × length ran out.
+    it(
+      'a long answer cut into parts and recognised in parallel: same-or-better WER, real times, nothing left',
+      { timeout: 900_000 },
+      async () => {
+        const { wav, seconds } = await decodeToWav16k(readFileSync(path.join(dir, 'jfk3.wav')));
+        expect(seconds).toBeCloseTo(33, 1);
+        const reference = `${REFERENCE} ${REFERENCE} ${REFERENCE}`;
+        const chunks = planChunks(wav16kPcm(wav), { maxSeconds: 12 });
+        expect(chunks.length).toBe(3);
+        // the fixture is 11 s with pauses at both ends: each cut lands near a join of two copies
+        chunks
+          .slice(1)
+          .forEach((c, i) => expect(Math.abs(c.ownStart / 16_000 - 11 * (i + 1))).toBeLessThan(1.5));
+
+        const whole = await new PocketsphinxEngine({
+          chunkSeconds: 600,
+          concurrency: 1,
+          timeoutMs: 1_800_000,
+        }).transcribe(wav);
+        const parts = await new PocketsphinxEngine({
+          chunkSeconds: 12,
+          concurrency: 2,
+          timeoutMs: 1_800_000,
+        }).transcribe(wav);
+        const werWhole = wordErrorRate(reference, whole.text).wer;
+        const werParts = wordErrorRate(reference, parts.text).wer;
+        expect(werParts).toBeLessThanOrEqual(werWhole + 1e-9);
+        expectSaneTimings(parts, seconds);
+        // "country" ends each copy at ≈ 9.99 s into it: the stitched times are the whole answer's, not the part's
+        const countries = parts.words.filter((w) => w.word === 'country').map((w) => w.start);
+        expect(countries.length).toBeGreaterThanOrEqual(6);
+        for (const k of [0, 1, 2])
+          expect(countries.some((t) => Math.abs(t - (11 * k + 9.99)) < 0.5)).toBe(true);
+        expect(ourScratch()).toEqual([]);
+      },
+    );
+
+    it('stops every part’s recogniser when the caller aborts, and removes the scratch folder', async () => {
+      const { wav } = await decodeToWav16k(readFileSync(path.join(dir, 'jfk3.wav')));
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('shutting down')), 300);
+      const started = Date.now();
+      await expect(
+        new PocketsphinxEngine({ chunkSeconds: 12, concurrency: 2 }).transcribe(wav, { signal: ac.signal }),
+      ).rejects.toThrow('shutting down');
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(ourScratch()).toEqual([]);
     });
 
     it('garbage bytes → PermanentTranscriptionError with ffmpeg’s message', async () => {

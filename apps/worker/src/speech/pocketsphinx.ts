@@ -1,4 +1,5 @@
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { mapStop, pcmSeconds, wav16kPcm } from './decode.js';
 import {
@@ -7,7 +8,8 @@ import {
   type TranscriptionEngine,
   type TranscriptWord,
 } from './port.js';
-import { runProcess, stderrTail } from './run.js';
+import { RunStoppedError, runProcess, stderrTail } from './run.js';
+import { planChunks, stitchChunks } from './segment.js';
 import { makeScratchDir } from './scratch.js';
 
 /** Options of the pocketsphinx adapter; the defaults match Debian's `pocketsphinx` + `pocketsphinx-en-us`. */
@@ -18,6 +20,32 @@ export interface PocketsphinxOptions {
   modelDir?: string;
   /** Whole-call timeout floor; the effective timeout is max(this, 30 s + 3 × the audio length). */
   timeoutMs?: number;
+  /**
+   * Recogniser processes run at once by this engine, over all its calls (default: the machine's cores).
+   * Audio longer than `chunkSeconds` is cut at pauses and its parts are recognised in parallel.
+   */
+  concurrency?: number;
+  /** Longest part of a long recording handed to one recogniser process (default 20 s). */
+  chunkSeconds?: number;
+}
+
+/** At most `limit` tasks at once; the rest wait in order. */
+export class Slots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
 }
 
 const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -50,7 +78,10 @@ const JSGF_SAFE = /^[^\s;=|*+<>()[\]{}/"\\]+$/;
 
 /**
  * Local, offline transcription with CMU pocketsphinx (Debian bookworm: 0.8+5prealpha, `pocketsphinx_batch`).
- * Two passes over a private temp dir:
+ * Audio longer than `chunkSeconds` is cut at its pauses (`planChunks`) and the parts are recognised in
+ * parallel (`concurrency` processes), then stitched with their times shifted back (`stitchChunks`).
+ * Each part gets two passes in one private scratch dir (removed on success and failure; a killed worker's
+ * is swept at its next start):
  *  1. recognition with the en-us n-gram model and VAD silence removal (best accuracy; but removed silence shifts
  *     the reported word times),
  *  2. forced alignment of the recognised words (JSGF grammar, no silence removal) for real word timings; if the
@@ -61,10 +92,14 @@ export class PocketsphinxEngine implements TranscriptionEngine {
   readonly model = 'en-us';
   private readonly binary: string;
   private readonly modelDir: string;
+  private readonly slots: Slots;
+  private readonly chunkSeconds: number;
 
   constructor(private readonly opts: PocketsphinxOptions = {}) {
     this.binary = opts.binary ?? 'pocketsphinx_batch';
     this.modelDir = opts.modelDir ?? DEFAULT_MODEL_DIR;
+    this.slots = new Slots(Math.max(1, opts.concurrency ?? os.availableParallelism()));
+    this.chunkSeconds = opts.chunkSeconds ?? 20;
   }
 
   private modelArgs(): string[] {
@@ -103,80 +138,118 @@ export class PocketsphinxEngine implements TranscriptionEngine {
     const seconds = pcmSeconds(pcm.length);
     if (pcm.length < 3200) return { text: '', words: [] }; // < 0.1 s: nothing to recognise
     const deadline = Date.now() + Math.max(this.opts.timeoutMs ?? 0, 30_000 + 3_000 * seconds);
+    const chunks = planChunks(pcm, { maxSeconds: this.chunkSeconds });
     const dir = await makeScratchDir('sphinx');
+    // one failing part stops the others: its error is the answer, their processes are killed
+    const stop = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
     try {
-      await writeFile(path.join(dir, 'utt.raw'), pcm, { mode: 0o600 });
-      await writeFile(path.join(dir, 'ctl'), 'utt\n', { mode: 0o600 });
-      const common = [
-        '-adcin',
-        'yes',
-        '-samprate',
-        '16000',
-        '-cepdir',
-        dir,
-        '-cepext',
-        '.raw',
-        '-ctl',
-        'ctl',
-      ];
-
-      const p1 = await this.run(
-        dir,
-        [...common, ...this.lmArgs(), '-ctm', 'pass1.ctm', '-logfn', 'pass1.log'],
-        {
-          deadline,
-          signal: opts.signal,
-        },
+      const parts = await Promise.allSettled(
+        chunks.map((c, i) =>
+          this.slots
+            .run(async () => {
+              if (signal.aborted) throw signal.reason;
+              const part = pcm.subarray(c.start * 2, c.end * 2);
+              return this.transcribePart(dir, `c${i}`, part, { deadline, signal });
+            })
+            .catch((e: unknown) => {
+              if (!stop.signal.aborted) stop.abort(e);
+              throw e;
+            }),
+        ),
       );
-      if (!p1.ok) {
-        throw new TransientTranscriptionError(
-          `pocketsphinx failed (exit ${p1.exit}): ${await this.log(dir, 'pass1')}`,
-        );
+      const failed = parts.find((p) => p.status === 'rejected');
+      if (failed) {
+        // the caller's abort wins over the errors it caused
+        if (opts.signal?.aborted)
+          throw mapStop(new RunStoppedError('aborted', this.binary, ''), opts.signal, 'pocketsphinx');
+        throw stop.signal.reason ?? failed.reason;
       }
-      const recognised = parseCtm(await readFile(path.join(dir, 'pass1.ctm'), 'utf8').catch(() => ''));
-      if (recognised.length === 0) return { text: '', words: [] };
-      const text = recognised.map((w) => w.word).join(' ');
-      const words = recognised.map((w) => ({
-        ...w,
-        start: Math.min(w.start, seconds),
-        end: Math.min(w.end, seconds),
-      }));
-      if (!recognised.every((w) => JSGF_SAFE.test(w.word))) return { text, words };
-
-      await writeFile(path.join(dir, 'align.jsgf'), `#JSGF V1.0;\ngrammar utt;\npublic <utt> = ${text};\n`, {
-        mode: 0o600,
-      });
-      const p2 = await this.run(
-        dir,
-        [
-          ...common,
-          '-jsgf',
-          'align.jsgf',
-          '-remove_silence',
-          'no',
-          '-ctm',
-          'pass2.ctm',
-          '-logfn',
-          'pass2.log',
-        ],
-        { deadline, signal: opts.signal },
+      const words = stitchChunks(
+        chunks,
+        parts.map((p) => (p.status === 'fulfilled' ? p.value : [])),
+        seconds,
       );
-      if (!p2.ok) return { text, words };
-      const aligned = parseCtm(await readFile(path.join(dir, 'pass2.ctm'), 'utf8').catch(() => ''));
-      const same =
-        aligned.length === recognised.length && aligned.every((w, i) => w.word === recognised[i]?.word);
-      if (!same) return { text, words };
-      return {
-        text,
-        words: aligned.map((w) => ({
-          word: w.word,
-          start: Math.min(w.start, seconds),
-          end: Math.min(w.end, seconds),
-        })),
-      };
+      return { text: words.map((w) => w.word).join(' '), words };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Both passes over one part of the audio (files `<id>.*` in `dir`); word times are from the part's start.
+   */
+  private async transcribePart(
+    dir: string,
+    id: string,
+    pcm: Buffer,
+    o: { deadline: number; signal: AbortSignal },
+  ): Promise<TranscriptWord[]> {
+    if (pcm.length < 3200) return [];
+    const seconds = pcmSeconds(pcm.length);
+    await writeFile(path.join(dir, `${id}.raw`), pcm, { mode: 0o600 });
+    await writeFile(path.join(dir, `${id}.ctl`), `${id}\n`, { mode: 0o600 });
+    const common = [
+      '-adcin',
+      'yes',
+      '-samprate',
+      '16000',
+      '-cepdir',
+      dir,
+      '-cepext',
+      '.raw',
+      '-ctl',
+      `${id}.ctl`,
+    ];
+
+    const p1 = await this.run(
+      dir,
+      [...common, ...this.lmArgs(), '-ctm', `${id}.pass1.ctm`, '-logfn', `${id}.pass1.log`],
+      o,
+    );
+    if (!p1.ok) {
+      throw new TransientTranscriptionError(
+        `pocketsphinx failed (exit ${p1.exit}): ${await this.log(dir, `${id}.pass1`)}`,
+      );
+    }
+    const recognised = parseCtm(await readFile(path.join(dir, `${id}.pass1.ctm`), 'utf8').catch(() => ''));
+    if (recognised.length === 0) return [];
+    const text = recognised.map((w) => w.word).join(' ');
+    const words = recognised.map((w) => ({
+      ...w,
+      start: Math.min(w.start, seconds),
+      end: Math.min(w.end, seconds),
+    }));
+    if (!recognised.every((w) => JSGF_SAFE.test(w.word))) return words;
+
+    await writeFile(path.join(dir, `${id}.jsgf`), `#JSGF V1.0;\ngrammar utt;\npublic <utt> = ${text};\n`, {
+      mode: 0o600,
+    });
+    const p2 = await this.run(
+      dir,
+      [
+        ...common,
+        '-jsgf',
+        `${id}.jsgf`,
+        '-remove_silence',
+        'no',
+        '-ctm',
+        `${id}.pass2.ctm`,
+        '-logfn',
+        `${id}.pass2.log`,
+      ],
+      o,
+    );
+    if (!p2.ok) return words;
+    const aligned = parseCtm(await readFile(path.join(dir, `${id}.pass2.ctm`), 'utf8').catch(() => ''));
+    const same =
+      aligned.length === recognised.length && aligned.every((w, i) => w.word === recognised[i]?.word);
+    if (!same) return words;
+    return aligned.map((w) => ({
+      word: w.word,
+      start: Math.min(w.start, seconds),
+      end: Math.min(w.end, seconds),
+    }));
   }
 
   private lmArgs(): string[] {
