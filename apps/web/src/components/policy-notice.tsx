@@ -4,6 +4,15 @@ import Link from 'next/link';
 import { api } from './auth/api';
 import { problemsOf } from './forms';
 
+/**
+ * The revision of the privacy notice in force, as consents must name it; `fallback` (the build's baseline) until
+ * the server has answered. The server refuses any other, so a page opened before a change asks to reload.
+ */
+export function usePolicyVersionInForce(fallback: string): string {
+  const q = api.policy.current.useQuery(undefined, { retry: 1, staleTime: 60_000 });
+  return q.data?.current.revisionId ?? fallback;
+}
+
 /** “Revision 3 (2027-01-15), in force since 2027-01-15”: the privacy notice revision in force now (P35). */
 export function PolicyRevisionLine({ prefix = 'Privacy notice' }: { prefix?: string }) {
   const q = api.policy.current.useQuery(undefined, { retry: 1, staleTime: 60_000 });

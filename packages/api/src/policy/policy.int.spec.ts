@@ -118,6 +118,37 @@ describe('publishing a revision (P35)', () => {
   });
 });
 
+describe('consents name the revision in force (P24, P35)', () => {
+  it('sign-up naming an older revision is told to reload; consents given now name the new one', async () => {
+    const anon = call({ ...adaCtx, session: null }).auth;
+    const input = {
+      name: 'Nia Newcomer',
+      email: 'nia@example.org',
+      password: 'a long enough password 2027',
+      dateOfBirth: '1990-01-01',
+      consents: { recordingFeedback: true, productImprovement: true, marketingEmail: false },
+    };
+    // Revision 2 ('2027-01-10') is in force since the test above: a page still showing the baseline is refused.
+    const stale = await anon.signUp({ ...input, policyVersion: '2026-11-30' }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(TRPCError);
+    expect((stale as TRPCError).code).toBe('BAD_REQUEST');
+    expect((stale as TRPCError).message).toMatch(/updated while you were signing up/);
+    await anon.signUp({ ...input, policyVersion: '2027-01-10' });
+    const versions = await db.sql<{ policy_version: string }[]>`
+      select distinct c.policy_version from rm_consents c
+      join rm_consents x on x.subject_id = c.subject_id
+      where c.status = 'given' and c.subject_id not in (${Object.values(ids)})`;
+    expect(versions.map((r) => r.policy_version)).toEqual(['2027-01-10']);
+    // A consent given later from the privacy center names the revision in force too.
+    const after = await call(adaCtx).privacy.setConsent({ purpose: 'product_improvement', given: true });
+    expect(after.find((c) => c.purpose === 'product_improvement')).toMatchObject({
+      status: 'given',
+      policyVersion: '2027-01-10',
+    });
+    smtp.inbox.splice(0); // Nia's sign-up code: the mailing test below counts only notices
+  });
+});
+
 describe('a significant revision (P35)', () => {
   it('asks people who joined before it to acknowledge; acknowledging records PolicyRevisionAccepted once', async () => {
     clock.advance(3600_000);

@@ -8,7 +8,7 @@ import { lockSubject, type TxSql } from '@tia/db';
 import { CONSENT_PURPOSES, ConsentPurpose, consent } from '@tia/domain';
 import type { AuthServices } from '../services.js';
 import { Forbidden } from '../errors.js';
-import { POLICY_VERSION } from '../version.js';
+import { policyVersionInForce } from '../policy/revisions.js';
 import { deletePendingAudio } from './pending-audio.js';
 import { privacyStream } from './stream.js';
 import { recordCompletedRequest } from './requests.js';
@@ -40,7 +40,7 @@ export const getConsents = async (a: AuthServices, userId: string): Promise<Cons
   viewOf((await load(a, userId)).state);
 
 /**
- * Gives (under the published policy version) or withdraws one consent. Takes the subject's lock, as uploads
+ * Gives (naming the revision of the privacy notice in force) or withdraws one consent. Takes the subject's lock, as uploads
  * do, so no upload slips in between a withdrawal and its check. Audio already uploaded but not transcribed is
  * deleted in the withdrawal's transaction (`deletePendingAudio`); a worker already decoding it checks the
  * consent again before committing anything and records nothing more.
@@ -51,12 +51,13 @@ export const setConsent = async (
   raw: z.input<typeof setConsentInput>,
 ): Promise<ConsentView[]> => {
   const { purpose, given } = setConsentInput.parse(raw);
+  const policyVersion = given ? await policyVersionInForce(a) : null;
   const { state } = await a.commands.handle(
     consent.consentDecider,
     privacyStream(actor.userId),
     (_s, now): consent.ConsentCommand =>
-      given
-        ? { type: 'GiveConsent', subjectId: actor.userId, purpose, policyVersion: POLICY_VERSION, now }
+      given && policyVersion
+        ? { type: 'GiveConsent', subjectId: actor.userId, purpose, policyVersion, now }
         : { type: 'WithdrawConsent', subjectId: actor.userId, purpose, now },
     { actor: { kind: 'user', id: actor.userId }, requestId: actor.requestId },
     {

@@ -13,7 +13,9 @@ import {
   verifyEmail,
 } from '../accounts/index.js';
 import { AUTHENTICATED, PUBLIC, procedure, router } from '../trpc.js';
-import { POLICY_VERSION } from '../version.js';
+import { ValidationFailed } from '../errors.js';
+import { policyVersionInForce } from '../policy/revisions.js';
+import type { AuthServices } from '../services.js';
 
 const email = z
   .string()
@@ -39,11 +41,16 @@ const consents = z.object({
  */
 export const POLICY_VERSION_CHANGED =
   'The privacy notice was updated while you were signing up. Reload the page, read it, and try again.';
-const policyVersion = z
-  .string()
-  .trim()
-  .max(40)
-  .refine((v) => v === POLICY_VERSION, POLICY_VERSION_CHANGED);
+const policyVersion = z.string().trim().min(1).max(40);
+
+/** Refuses a consent naming any notice but the revision in force now (the page was opened before a change). */
+const inForce = async (ctx: { services: AuthServices }, named: string): Promise<void> => {
+  if (named !== (await policyVersionInForce(ctx.services)))
+    throw new ValidationFailed(
+      [{ path: 'policyVersion', message: POLICY_VERSION_CHANGED }],
+      POLICY_VERSION_CHANGED,
+    );
+};
 
 export const authRouter = router({
   signUp: procedure(PUBLIC)
@@ -57,11 +64,17 @@ export const authRouter = router({
         policyVersion,
       }),
     )
-    .mutation(({ ctx, input }) => signUp(ctx, input)),
+    .mutation(async ({ ctx, input }) => {
+      await inForce(ctx, input.policyVersion);
+      return signUp(ctx, input);
+    }),
   /** The sign-up rules for an account created through Google (date of birth, consents) → trial. */
   completeProfile: procedure(AUTHENTICATED)
     .input(z.object({ dateOfBirth, consents, policyVersion }))
-    .mutation(({ ctx, input }) => completeProfile(ctx, input)),
+    .mutation(async ({ ctx, input }) => {
+      await inForce(ctx, input.policyVersion);
+      return completeProfile(ctx, input);
+    }),
   verifyEmail: procedure(PUBLIC)
     .input(z.object({ email, code }))
     .mutation(({ ctx, input }) => verifyEmail(ctx, input)),

@@ -10,6 +10,7 @@ import {
   type Consents,
 } from '@/components/auth/consent-fieldset';
 import { FormShell, useFormProblems } from '@/components/form-shell';
+import { usePolicyVersionInForce } from '@/components/policy-notice';
 import { DateOfBirthField, Field, PasswordField } from '@/components/forms';
 
 /** Server field path → input id. */
@@ -21,7 +22,8 @@ const IDS: Record<string, string> = {
   ...CONSENT_FIELD_IDS,
 };
 
-export function SignUpForm({ policyVersion }: { policyVersion: string }) {
+export function SignUpForm({ policyVersion: baseline }: { policyVersion: string }) {
+  const policyVersion = usePolicyVersionInForce(baseline);
   const router = useRouter();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');

@@ -11,6 +11,7 @@ import {
   type Consents,
 } from '@/components/auth/consent-fieldset';
 import { FormShell, useFormProblems } from '@/components/form-shell';
+import { usePolicyVersionInForce } from '@/components/policy-notice';
 import { DateOfBirthField, problemsOf } from '@/components/forms';
 
 /** Server field path → input id. */
@@ -20,7 +21,8 @@ const IDS: Record<string, string> = {
 };
 
 /** Date of birth and consents for an account created through Google (`auth.completeProfile`). */
-export function WelcomeForm({ policyVersion }: { policyVersion: string }) {
+export function WelcomeForm({ policyVersion: baseline }: { policyVersion: string }) {
+  const policyVersion = usePolicyVersionInForce(baseline);
   const router = useRouter();
   const utils = api.useUtils();
   const me = api.auth.me.useQuery(undefined, { retry: false });
