@@ -5,7 +5,6 @@
  */
 import { loadRegisters, type Queryable } from '@tia/db';
 import { retention } from '@tia/domain';
-import type { Context } from '../context.js';
 
 export interface PurposeRow {
   id: string;
@@ -61,6 +60,7 @@ export const processingNotice = async (
   return { purposes, categories };
 };
 
-/** The retention configuration of this process (the web app builds it from its environment into `ctx.auth`). */
-export const retentionConfigFor = (ctx: Pick<Context, 'auth'>): retention.RetentionConfig =>
-  ctx.auth?.retention ?? retention.DEFAULT_RETENTION;
+/** The retention configuration of this process (the web app builds it from its environment into its services). */
+export const retentionConfigFor = (services?: {
+  retention?: retention.RetentionConfig;
+}): retention.RetentionConfig => services?.retention ?? retention.DEFAULT_RETENTION;

@@ -166,6 +166,8 @@ export const runRetention = async (
 
   if (r.sessionsExpired + r.accountsWarned + r.accountsErased + r.deferred > 0) {
     const finishedAt = a.clock().toISOString();
+    // 'any': the run log is one stream written only by the job holding the retention leader lock; runs are
+    // independent facts, so there is no state to load and decide on.
     await a.store.append(
       'retention-runs',
       'any',

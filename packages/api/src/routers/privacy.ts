@@ -90,14 +90,18 @@ export const privacyRouter = router({
    * Categories and purposes (P30), for anyone: generated from the records of processing compliance maintains
    * (`registers.processing`), so the notice and the register never disagree.
    */
-  processing: procedure(PUBLIC).query(({ ctx }) => processingNotice(ctx.sql, retentionConfigFor(ctx))),
+  processing: procedure(PUBLIC).query(({ ctx }) =>
+    processingNotice(ctx.sql, retentionConfigFor(ctx.services)),
+  ),
 
   /**
    * The notice's "How long we keep data" table (P18), for anyone: generated from the retention configuration
    * the worker's retention job enforces, never written a second time.
    */
   retention: procedure(PUBLIC).query(({ ctx }) =>
-    retention.retentionRows(retentionConfigFor(ctx)).map(({ id, data, howLong }) => ({ id, data, howLong })),
+    retention
+      .retentionRows(retentionConfigFor(ctx.services))
+      .map(({ id, data, howLong }) => ({ id, data, howLong })),
   ),
 
   /** Anyone, signed in or not, reports an account they believe belongs to someone under 16 (P33). */

@@ -19,7 +19,7 @@ export const registersRouter = router({
    */
   processing: procedure(PUBLIC).query(async ({ ctx }) => {
     const entries = await loadRegisters(ctx.sql, 'processing');
-    const config = retentionConfigFor(ctx);
+    const config = retentionConfigFor(ctx.services);
     return entries.flatMap((e) =>
       e.register === 'processing'
         ? [{ id: e.entryId, ...e.fields, retention: retention.expandRetention(e.fields.retention, config) }]
