@@ -11,7 +11,7 @@ create table rm_policy_revisions (
   summary       text not null,
   significant   boolean not null,
   effective_on  date not null,
-  text          text not null,
+  notice_body   text not null,
   published_by  text not null,
   published_at  timestamptz not null
 );

@@ -17,7 +17,7 @@ export const policyProjection = defineProjection({
     for (const e of events) {
       if (e.type === 'PolicyRevisionPublished') {
         const d = e.data;
-        await tx`insert into ${revisions} (revision, revision_id, summary, significant, effective_on, text,
+        await tx`insert into ${revisions} (revision, revision_id, summary, significant, effective_on, notice_body,
                    published_by, published_at)
                  values (${d.revision}, ${d.revisionId}, ${d.summary}, ${d.significant}, ${d.effectiveOn},
                    ${d.text}, ${d.publishedBy}, ${d.publishedAt})
@@ -79,7 +79,7 @@ export const loadPolicyRevision = async (
     return { ...policy.BASELINE, publishedBy: null, text: policy.BASELINE_TEXT };
   const [r] = await db<(Row & { text: string })[]>`
     select revision, revision_id, summary, significant, effective_on::text as effective_on, published_by,
-      published_at, text
+      published_at, notice_body as text
     from rm_policy_revisions where revision = ${revision}`;
   return r ? { ...toInfo(r), text: r.text } : null;
 };
