@@ -291,6 +291,8 @@ describe('pages in Chromium', () => {
 
   it('/privacy covers the required topics', async () => {
     const { page, problems } = await openWatched(`${base}/privacy`);
+    // The revision in force is read from the server after the page loads (P35).
+    await page.getByTestId('policy-revision').first().waitFor({ timeout: 15_000 });
     const text = (await page.locator('main').innerText()).toLowerCase();
     for (const topic of [
       'account data',
@@ -315,7 +317,7 @@ describe('pages in Chromium', () => {
       'targeting',
       'under 16',
       '72 hours',
-      'version 2026-11-30',
+      'revision 1 (2026-11-30)',
       'links to other websites',
       'contact us',
     ]) {
