@@ -3,16 +3,7 @@
  * /compliance/breaches, computes the affected people from the event log for a time window, and sends the
  * notices, which arrive at a real SMTP server.
  */
-import {
-  createAuthServices,
-  memoryCookies,
-  POLICY_VERSION,
-  signUp,
-  silentLogger,
-  verifyEmail,
-  type MailMessage,
-} from '@tia/api';
-import { createTestDatabase, TEST_MASTER_KEY, type TestDatabase } from '@tia/db/testing';
+import { createTestDatabase, type TestDatabase } from '@tia/db/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,7 +13,6 @@ import {
   SHOT_DIR,
   startApp,
   startMailbox,
-  TEST_SERVER_SECRETS,
   type App,
   type Mailbox,
 } from './harness';
@@ -38,43 +28,6 @@ let windowTo: Date;
 const EMAIL = 'officer@example.org';
 const PASSWORD = 'contain, assess, notify';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A verified candidate account, signed up as the app does (the mailed code read from a local mailer). */
-async function createCandidate(d: TestDatabase, name: string, email: string): Promise<void> {
-  let code = '';
-  const a = createAuthServices({
-    sql: d.sql,
-    masterKey: TEST_MASTER_KEY,
-    authSecret: Buffer.from(TEST_SERVER_SECRETS.AUTH_SECRET, 'base64'),
-    mailer: {
-      send: (m: MailMessage) => {
-        code = /\n\s+(\d{6})\s*\n/.exec(m.text)?.[1] ?? code;
-        return Promise.resolve();
-      },
-    },
-    secureCookies: false,
-  });
-  const ctx = {
-    sql: d.sql,
-    requestId: 'e2e',
-    session: null,
-    ip: '192.0.2.20',
-    userAgent: 'e2e',
-    log: silentLogger,
-    cookies: memoryCookies(),
-    auth: a,
-    services: a,
-  };
-  await signUp(ctx, {
-    name,
-    email,
-    password: 'a long candidate password',
-    dateOfBirth: '1990-03-03',
-    consents: { recordingFeedback: true, productImprovement: false, marketingEmail: false },
-    policyVersion: POLICY_VERSION,
-  });
-  await verifyEmail(ctx, { email, code });
-}
 
 /** An instant as the browser's `datetime-local` value (its own time zone, to the second). */
 const local = (page: Page, d: Date) =>
@@ -96,8 +49,12 @@ beforeAll(async () => {
   // Ada and Grace sign up inside the window (whole seconds: the form's precision); the officer before it.
   await sleep(1100);
   windowFrom = new Date(Math.floor(Date.now() / 1000) * 1000);
-  await createCandidate(db, 'Ada', 'ada@example.org');
-  await createCandidate(db, 'Grace', 'grace@example.org');
+  // Verified candidates (no staff role), signed up through the real use case.
+  for (const [name, email] of [
+    ['Ada', 'ada@example.org'],
+    ['Grace', 'grace@example.org'],
+  ] as const)
+    await createStaffAccount(db, { name, email, password: 'a long candidate password', role: null });
   windowTo = new Date(Math.ceil((Date.now() + 1) / 1000) * 1000);
   await sleep(Math.max(0, windowTo.getTime() - Date.now()) + 100);
   await ensureBuild(['/compliance/breaches', '/signin', '/mfa/enrol']);

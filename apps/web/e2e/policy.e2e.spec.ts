@@ -4,80 +4,33 @@
  * in, sees what changed, acknowledges it (`PolicyRevisionAccepted`), and is not asked again; the earlier
  * revision stays readable.
  */
-import {
-  createAuthServices,
-  memoryCookies,
-  POLICY_VERSION,
-  signUp,
-  silentLogger,
-  verifyEmail,
-  type MailMessage,
-} from '@tia/api';
-import { createTestDatabase, TEST_MASTER_KEY } from '@tia/db/testing';
+import { createTestDatabase } from '@tia/db/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureBuild,
-  launchChromium,
-  openWatched,
-  SHOT_DIR,
-  startApp,
-  TEST_SERVER_SECRETS,
-  type App,
-} from './harness';
+import { ensureBuild, launchChromium, openWatched, SHOT_DIR, startApp, type App } from './harness';
 import { createStaffAccount, signInEnrollingTotp } from './staff';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 let app: App | undefined;
 let browser: Browser | undefined;
 
-const OFFICER = { name: 'Olivia Officer', email: 'officer@example.org', password: 'notices change, records stay' };
-const CANDIDATE = { name: 'Ada Candidate', email: 'ada@example.org', password: 'read the change before I agree' };
+const OFFICER = {
+  name: 'Olivia Officer',
+  email: 'officer@example.org',
+  password: 'notices change, records stay',
+};
+const CANDIDATE = {
+  name: 'Ada Candidate',
+  email: 'ada@example.org',
+  password: 'read the change before I agree',
+};
 const SUMMARY = 'We now keep transcripts for 12 months unless you delete them sooner.';
-
-/** A verified candidate account made through the real sign-up use case (before the revision exists). */
-async function createCandidate(database: NonNullable<typeof db>): Promise<string> {
-  const codes = new Map<string, string>();
-  const a = createAuthServices({
-    sql: database.sql,
-    masterKey: TEST_MASTER_KEY,
-    authSecret: Buffer.from(TEST_SERVER_SECRETS.AUTH_SECRET, 'base64'),
-    mailer: {
-      send: (m: MailMessage) => {
-        const code = /\n\s+(\d{6})\s*\n/.exec(m.text)?.[1];
-        if (code) codes.set(m.to, code);
-        return Promise.resolve();
-      },
-    },
-    secureCookies: false,
-  });
-  const ctx = {
-    sql: database.sql,
-    requestId: 'e2e',
-    session: null,
-    ip: '192.0.2.11',
-    userAgent: 'e2e',
-    log: silentLogger,
-    cookies: memoryCookies(),
-    auth: a,
-    services: a,
-  };
-  const { userId } = await signUp(ctx, {
-    name: CANDIDATE.name,
-    email: CANDIDATE.email,
-    password: CANDIDATE.password,
-    dateOfBirth: '1991-03-03',
-    consents: { recordingFeedback: true, productImprovement: false, marketingEmail: false },
-    policyVersion: POLICY_VERSION,
-  });
-  await verifyEmail(ctx, { email: CANDIDATE.email, code: codes.get(CANDIDATE.email)! });
-  return userId;
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await createStaffAccount(db, { ...OFFICER, role: 'compliance_officer' });
-  await createCandidate(db);
+  // A verified candidate (no staff role), signed up before the revision exists.
+  await createStaffAccount(db, { ...CANDIDATE, role: null });
   await ensureBuild([
     '/compliance/policy',
     '/privacy/revisions',

@@ -1,5 +1,5 @@
 /**
- * Staff accounts for browser tests: a real account (sign-up, email verification), made admin by the
+ * Accounts for browser tests (staff, or with `role: null` a verified candidate): a real account (sign-up, email verification), made admin by the
  * bootstrap rule and granted a staff role; then, in the browser, the first sign-in with TOTP enrolment.
  */
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
