@@ -232,7 +232,7 @@ describe('bad uploads: a clear 4xx, nothing stored, nothing running', () => {
     await refused({ data: silence, durationSeconds: 60 }, 400, /longer than the 120 s time limit/);
   }, 120_000);
 
-  it('a 2-minute answer declared as 5 s (WebM), and 11 s answers declared as 3 s (Ogg, M4A, WAV)', async () => {
+  it('a 2-minute answer declared as 5 s (WebM), and 11 s answers declared as 3 s (Ogg, M4A, fragmented M4A, WAV)', async () => {
     const twoMinutes = await encode('two-minutes.webm', [
       '-stream_loop',
       '11',
@@ -253,6 +253,12 @@ describe('bad uploads: a clear 4xx, nothing stored, nothing running', () => {
     );
     await refused(
       { data: await fx.must('m4a-aac'), durationSeconds: 3, contentType: 'audio/mp4' },
+      400,
+      /lasts 11 s but was sent as 3 s/,
+    );
+    // Safari's recorder writes fragmented MP4 (movie header duration 0): measured from its fragments.
+    await refused(
+      { data: await fx.must('m4a-aac-fragmented'), durationSeconds: 3, contentType: 'audio/mp4' },
       400,
       /lasts 11 s but was sent as 3 s/,
     );

@@ -1,12 +1,12 @@
 /**
  * How long an uploaded answer really is, from its container's own structure (no decoder, no child process):
  * WebM/Matroska from the last block's timestamp (or the Info Duration, whichever is longer), Ogg from the last
- * page's granule position, MP4 from the movie header, WAV from the data chunk's size. The browser's declared
+ * page's granule position, MP4 from the movie header (or, fragmented, the end of its last fragment), WAV from the data chunk's size. The browser's declared
  * length is a claim; this is what the upload route checks it against before storing anything, so a 2-minute
  * answer declared as 5 s, an hour of silence or a tiny file declaring hours never reaches storage or the worker.
  *
  * `truncated`: the file ends inside an element, page, box or chunk (cut off, or it lies about its sizes).
- * `unknown`: the container does not say (fragmented MP4): the worker's check after decoding still applies.
+ * `unknown`: the container does not say: the worker's check after decoding still applies.
  * Every walk is linear in the file's length with at most MAX_DURATION_STEPS steps; beyond that, `unknown`.
  */
 import type { SniffedContainer } from './sniff.js';
@@ -249,15 +249,116 @@ function mp4Seconds(buf: Buffer): number | null {
   };
   const top = boxes(0, buf.length);
   const moov = top.find((b) => b.type === 'moov');
-  const mvhd = moov && boxes(moov.data, moov.end).find((b) => b.type === 'mvhd');
+  if (!moov) return null;
+  const inMoov = boxes(moov.data, moov.end);
+  const mvhd = inMoov.find((b) => b.type === 'mvhd');
   if (!mvhd) return null;
   need(buf, mvhd.data + 32);
   const v1 = buf[mvhd.data] === 1;
   const timescale = buf.readUInt32BE(mvhd.data + (v1 ? 20 : 12));
   const duration = v1 ? Number(buf.readBigUInt64BE(mvhd.data + 24)) : buf.readUInt32BE(mvhd.data + 16);
-  // Fragmented MP4 (Safari's recorder) leaves the movie duration at 0: the fragments would have to be summed.
-  if (timescale === 0 || duration === 0 || duration === 0xffffffff) return null;
-  return duration / timescale;
+  if (timescale !== 0 && duration !== 0 && duration !== 0xffffffff) return duration / timescale;
+  // Fragmented MP4 (Safari's recorder, `empty_moov`): the movie header says 0; the length is the end of the
+  // last sample of the fragments (movie fragment boxes), per track in that track's own timescale.
+  return fragmentedMp4Seconds(buf, inMoov, top, boxes, step);
+}
+
+type Mp4Box = { type: string; data: number; end: number };
+
+/** Reads a box's full-box header (version, flags). */
+const fullBox = (buf: Buffer, box: Mp4Box) => {
+  need(buf, box.data + 4);
+  return { version: buf[box.data]!, flags: buf.readUIntBE(box.data + 1, 3), at: box.data + 4 };
+};
+
+function fragmentedMp4Seconds(
+  buf: Buffer,
+  inMoov: Mp4Box[],
+  top: Mp4Box[],
+  boxes: (start: number, end: number) => Mp4Box[],
+  step: () => void,
+): number | null {
+  // Each track's timescale (trak/mdia/mdhd) and default sample duration (mvex/trex).
+  const tracks = new Map<number, { timescale: number; defaultDuration: number; end: number }>();
+  for (const trak of inMoov.filter((b) => b.type === 'trak')) {
+    const inTrak = boxes(trak.data, trak.end);
+    const tkhd = inTrak.find((b) => b.type === 'tkhd');
+    const mdia = inTrak.find((b) => b.type === 'mdia');
+    const mdhd = mdia && boxes(mdia.data, mdia.end).find((b) => b.type === 'mdhd');
+    if (!tkhd || !mdhd) continue;
+    const t = fullBox(buf, tkhd);
+    need(buf, t.at + (t.version === 1 ? 20 : 12));
+    const trackId = buf.readUInt32BE(t.at + (t.version === 1 ? 16 : 8));
+    const m = fullBox(buf, mdhd);
+    need(buf, m.at + (m.version === 1 ? 20 : 12));
+    const scale = buf.readUInt32BE(m.at + (m.version === 1 ? 16 : 8));
+    if (scale > 0) tracks.set(trackId, { timescale: scale, defaultDuration: 0, end: 0 });
+  }
+  const mvex = inMoov.find((b) => b.type === 'mvex');
+  for (const trex of mvex ? boxes(mvex.data, mvex.end).filter((b) => b.type === 'trex') : []) {
+    const x = fullBox(buf, trex);
+    need(buf, x.at + 12);
+    const track = tracks.get(buf.readUInt32BE(x.at));
+    if (track) track.defaultDuration = buf.readUInt32BE(x.at + 8);
+  }
+  let fragments = 0;
+  for (const moof of top.filter((b) => b.type === 'moof')) {
+    for (const traf of boxes(moof.data, moof.end).filter((b) => b.type === 'traf')) {
+      const inTraf = boxes(traf.data, traf.end);
+      const tfhd = inTraf.find((b) => b.type === 'tfhd');
+      if (!tfhd) continue;
+      const h = fullBox(buf, tfhd);
+      need(buf, h.at + 4);
+      const track = tracks.get(buf.readUInt32BE(h.at));
+      if (!track) continue;
+      let at = h.at + 4;
+      if (h.flags & 0x01) at += 8; // base-data-offset
+      if (h.flags & 0x02) at += 4; // sample-description-index
+      let defaultDuration = track.defaultDuration;
+      if (h.flags & 0x08) {
+        need(buf, at + 4);
+        defaultDuration = buf.readUInt32BE(at);
+      }
+      // The fragment starts at its decode time when it says so, else where the previous one ended.
+      let time = track.end;
+      const tfdt = inTraf.find((b) => b.type === 'tfdt');
+      if (tfdt) {
+        const d = fullBox(buf, tfdt);
+        need(buf, d.at + (d.version === 1 ? 8 : 4));
+        time = d.version === 1 ? Number(buf.readBigUInt64BE(d.at)) : buf.readUInt32BE(d.at);
+      }
+      for (const trun of inTraf.filter((b) => b.type === 'trun')) {
+        const r = fullBox(buf, trun);
+        need(buf, r.at + 4);
+        const count = buf.readUInt32BE(r.at);
+        let s = r.at + 4;
+        if (r.flags & 0x01) s += 4; // data-offset
+        if (r.flags & 0x04) s += 4; // first-sample-flags
+        const perSample =
+          (r.flags & 0x100 ? 4 : 0) +
+          (r.flags & 0x200 ? 4 : 0) +
+          (r.flags & 0x400 ? 4 : 0) +
+          (r.flags & 0x800 ? 4 : 0);
+        if (!(r.flags & 0x100)) {
+          // Every sample lasts the default: no need to walk them (the table must still fit in the box).
+          if (s + count * perSample > trun.end) throw new Truncated();
+          time += count * defaultDuration;
+          continue;
+        }
+        if (s + count * perSample > trun.end) throw new Truncated();
+        for (let i = 0; i < count; i++, s += perSample) {
+          step();
+          time += buf.readUInt32BE(s);
+        }
+      }
+      track.end = Math.max(track.end, time);
+      fragments++;
+    }
+  }
+  if (fragments === 0) return null;
+  let seconds = 0;
+  for (const t of tracks.values()) seconds = Math.max(seconds, t.end / t.timescale);
+  return seconds;
 }
 
 // --- WAV ---------------------------------------------------------------------------------------------------

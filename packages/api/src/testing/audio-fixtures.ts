@@ -13,7 +13,14 @@ const run = promisify(execFile);
 export const SPEECH_FIXTURE = speechFixture('jfk.wav');
 
 export type FixtureName =
-  'webm-opus' | 'webm-vp8-opus' | 'ogg-opus' | 'ogg-theora-vorbis' | 'm4a-aac' | 'mp4-h264-aac' | 'wav';
+  | 'webm-opus'
+  | 'webm-vp8-opus'
+  | 'ogg-opus'
+  | 'ogg-theora-vorbis'
+  | 'm4a-aac'
+  | 'm4a-aac-fragmented'
+  | 'mp4-h264-aac'
+  | 'wav';
 
 /** ffmpeg arguments after the inputs; `video` adds a lavfi test picture as the second input. */
 const RECIPES: Record<FixtureName, { file: string; video: boolean; args: string[]; encoders: string[] }> = {
@@ -42,6 +49,22 @@ const RECIPES: Record<FixtureName, { file: string; video: boolean; args: string[
     encoders: ['libtheora', 'libvorbis'],
   },
   'm4a-aac': { file: 'a.m4a', video: false, args: ['-c:a', 'aac', '-b:a', '48k'], encoders: ['aac'] },
+  // What Safari's MediaRecorder writes: an empty movie header (duration 0) and the audio in 1 s fragments.
+  'm4a-aac-fragmented': {
+    file: 'a-frag.m4a',
+    video: false,
+    args: [
+      '-c:a',
+      'aac',
+      '-b:a',
+      '48k',
+      '-movflags',
+      'frag_keyframe+empty_moov+default_base_moof',
+      '-frag_duration',
+      '1000000',
+    ],
+    encoders: ['aac'],
+  },
   'mp4-h264-aac': {
     file: 'av.mp4',
     video: true,
