@@ -12,20 +12,23 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { COOKIE_INVENTORY } from '@tia/api';
 import { recordCapability } from '@tia/db';
-import { createTestDatabase } from '@tia/db/testing';
+import { createTestDatabase, speechFixture } from '@tia/db/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuild,
+  fakeMediaArgs,
   freePort,
   launchChromium,
   openWatched,
   signUpAndVerify,
   startApp,
   startMailbox,
+  startWorker,
   TEST_SERVER_SECRETS,
   type App,
   type Mailbox,
+  type Worker,
 } from './harness';
 import { createStaffAccount, signInEnrollingTotp } from './staff';
 
@@ -33,6 +36,11 @@ const OFFICER = {
   name: 'Ada Access',
   email: 'e2e.a11y.officer@example.com',
   password: 'every page for every person',
+};
+const ANALYST = {
+  name: 'Ana Aggregates',
+  email: 'e2e.a11y.analyst@example.com',
+  password: 'only the aggregates, please',
 };
 const CANDIDATE = {
   name: 'Kim Keys',
@@ -44,6 +52,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 let app: App | undefined;
 let browser: Browser | undefined;
 let mailbox: Mailbox | undefined;
+let worker: Worker | undefined;
 let base = '';
 let axeSource = '';
 
@@ -51,10 +60,21 @@ beforeAll(async () => {
   axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   db = await createTestDatabase();
   mailbox = await startMailbox();
-  // The practice pages as a candidate sees them when transcription is up (no worker runs here).
+  // The practice pages as a candidate sees them when transcription is up (the worker below reports it too).
   await recordCapability(db.sql, { capability: 'transcription', available: true });
-  await createStaffAccount(db, { ...OFFICER, role: 'compliance_officer' });
-  await ensureBuild(['/practice', '/practice/history', '/account/privacy', '/compliance/requests']);
+  const officerId = await createStaffAccount(db, { ...OFFICER, role: 'compliance_officer' });
+  // Granted by the officer (made admin by the bootstrap rule): an analyst and nothing else.
+  await createStaffAccount(db, { ...ANALYST, role: 'analyst', grantedBy: officerId });
+  await ensureBuild([
+    '/practice',
+    '/practice/[sessionId]',
+    '/practice/answers/[recordingId]',
+    '/practice/history',
+    '/account/privacy',
+    '/compliance/requests',
+    '/analytics',
+    '/admin/access',
+  ]);
   const port = await freePort();
   app = await startApp(
     {
@@ -66,11 +86,19 @@ beforeAll(async () => {
     port,
   );
   base = app.base;
-  browser = await launchChromium();
+  // Transcribes and scores the answer recorded in the keyboard-only walk (its feedback page is checked too).
+  worker = await startWorker({
+    DATABASE_URL: db.url,
+    ...TEST_SERVER_SECRETS,
+    TRANSCRIPTION_ENGINE: 'pocketsphinx',
+  });
+  // A fake camera and a microphone playing real speech, every prompt accepted (the keyboard walk records).
+  browser = await launchChromium(fakeMediaArgs(speechFixture('jfk.wav')));
 }, 900_000);
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
+  await worker?.stop();
   await app?.stop();
   await mailbox?.close();
   await db?.drop();
@@ -147,6 +175,22 @@ async function visit(page: Page, path: string): Promise<string[]> {
   return [...(await serious(page)), ...(await footprint(page))];
 }
 
+/** Presses Tab until the focused element matches (its id, label, aria-label or text), at most `max` times. */
+async function tabUntil(page: Page, what: RegExp, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement | null;
+      if (!el) return '';
+      const labels = el.labels ? [...el.labels].map((l) => l.innerText).join(' ') : '';
+      const text = el.tagName === 'BUTTON' || el.tagName === 'A' ? el.innerText : '';
+      return `${el.id} ${labels} ${el.getAttribute('aria-label') ?? ''} ${text}`;
+    });
+    if (what.test(focused)) return;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
 describe('accessibility (axe-core, serious and critical)', () => {
   it('public pages, sign-up and sign-in', async () => {
     const { page } = await openWatched(browser!, `${base}/`);
@@ -159,8 +203,17 @@ describe('accessibility (axe-core, serious and critical)', () => {
       '/signin',
       '/reset',
       '/verify?email=a%40example.com',
+      '/privacy/revisions',
+      '/privacy/report-minor',
     ])
       found.push(...(await visit(page, p)));
+    // One revision's full text (the newest, linked from the list).
+    await page.goto(`${base}/privacy/revisions`, { waitUntil: 'load' });
+    const revision = await page
+      .locator('main a[href^="/privacy/revisions/"]')
+      .first()
+      .getAttribute('href', { timeout: 15_000 });
+    found.push(...(await visit(page, revision!)));
     expect(found).toEqual([]);
     // The check can fail: an image without a text alternative and an unlabelled field are reported.
     await page.evaluate(() => {
@@ -216,28 +269,34 @@ describe('accessibility (axe-core, serious and critical)', () => {
       '/compliance/registers',
       '/compliance/recordings',
       '/compliance/dependencies',
+      '/compliance/policy',
       '/compliance/trail',
+      '/admin/access',
     ])
       found.push(...(await visit(page, p)));
+    // One event of the trail, opened from the list.
+    await page.goto(`${base}/compliance/trail`, { waitUntil: 'load' });
+    const event = await page
+      .locator('main a[href^="/compliance/trail/"]')
+      .first()
+      .getAttribute('href', { timeout: 15_000 });
+    found.push(...(await visit(page, event!)));
     expect(found).toEqual([]);
   }, 240_000);
 
+  it("the analyst's workspace", async () => {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/signin`, { waitUntil: 'load' });
+    await signInEnrollingTotp(page, ANALYST.email, ANALYST.password);
+    const found = await visit(page, '/analytics');
+    expect(found).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('keyboard only: sign-up with Tab, typing, Space and Enter', async () => {
     const { page } = await openWatched(browser!, `${base}/signup`);
-    /** Presses Tab until the focused element matches (its id, label or text), at most 40 times. */
-    const tabTo = async (what: RegExp) => {
-      for (let i = 0; i < 40; i++) {
-        await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => {
-          const el = document.activeElement as HTMLInputElement | null;
-          if (!el) return '';
-          const labels = el.labels ? [...el.labels].map((l) => l.innerText).join(' ') : '';
-          return `${el.id} ${labels} ${el.getAttribute('aria-label') ?? ''} ${el.tagName === 'BUTTON' ? el.innerText : ''}`;
-        });
-        if (what.test(focused)) return;
-      }
-      throw new Error(`Tab never reached ${what}`);
-    };
+    const tabTo = (what: RegExp) => tabUntil(page, what);
     const who = {
       name: 'Kai Keyboard',
       email: 'e2e.a11y.keyboard@example.com',
@@ -264,4 +323,53 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await page.waitForURL(`${base}/account`, { timeout: 20_000 });
     await page.getByRole('heading', { name: /Hello, Kai Keyboard/ }).waitFor({ timeout: 15_000 });
   }, 120_000);
+
+  it('keyboard only: a practice answer recorded, submitted and its feedback read, without a click', async () => {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    const who = {
+      name: 'Rae Recorder',
+      email: 'e2e.a11y.recorder@example.com',
+      password: 'record with the keyboard 9',
+    };
+    await page.goto(`${base}/signup`, { waitUntil: 'load' });
+    await signUpAndVerify(page, base, mailbox!, who);
+    await page.goto(`${base}/practice`, { waitUntil: 'load' });
+    await page.getByTestId('trial').waitFor({ timeout: 15_000 });
+    // Radio group: Tab reaches it, the arrow keys choose (the competency track), Tab moves on.
+    await tabUntil(page, /Competency-based/);
+    await page.keyboard.press('Space');
+    expect(await page.getByLabel(/Competency-based/).isChecked()).toBe(true);
+    await tabUntil(page, /Number of questions/);
+    await page.keyboard.press('1');
+    await tabUntil(page, /Start practising/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/practice\/[^/?]+$/, { timeout: 20_000 });
+    await page.getByTestId('question-text').waitFor({ timeout: 15_000 });
+    await tabUntil(page, /Turn on camera and microphone/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: 15_000 });
+    await tabUntil(page, /Start recording/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: 5_000 });
+    await page.waitForTimeout(5_000);
+    // Focus stays usable while recording: Stop is reachable from where focus is now.
+    await tabUntil(page, /Stop recording/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Submit answer' }).waitFor({ timeout: 10_000 });
+    expect(await serious(page)).toEqual([]);
+    await tabUntil(page, /Submit answer/);
+    await page.keyboard.press('Enter');
+    const status = page.getByTestId('answer-status');
+    await status.waitFor({ timeout: 20_000 });
+    await expect.poll(async () => status.innerText(), { timeout: 120_000, interval: 500 }).toMatch(/^Ready/);
+    expect(await serious(page)).toEqual([]);
+    await tabUntil(page, /See your feedback/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/practice\/answers\/[^/]+$/, { timeout: 15_000 });
+    await page.getByTestId('transcript').waitFor({ timeout: 15_000 });
+    await page.getByTestId('overall').waitFor({ timeout: 15_000 });
+    expect(await serious(page)).toEqual([]);
+    await context.close();
+  }, 300_000);
 });

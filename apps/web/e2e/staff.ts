@@ -22,7 +22,14 @@ import { TEST_SERVER_SECRETS } from './harness';
 
 export async function createStaffAccount(
   db: TestDatabase,
-  p: { name: string; email: string; password: string; role: StaffRole | null },
+  p: {
+    name: string;
+    email: string;
+    password: string;
+    role: StaffRole | null;
+    /** An admin's user id: grants the role as that admin (no bootstrap: only the first staff member is). */
+    grantedBy?: string;
+  },
 ): Promise<string> {
   const codes = new Map<string, string>();
   const a = createAuthServices({
@@ -60,10 +67,10 @@ export async function createStaffAccount(
   await verifyEmail(ctx, { email: p.email, code: codes.get(p.email)! });
   if (p.role === null) return userId; // a candidate: signed up and verified, no staff role
   const now = new Date().toISOString();
-  await changeStaffAccess({ store: a.store }, { type: 'BootstrapAdmin', userId, now });
+  if (!p.grantedBy) await changeStaffAccess({ store: a.store }, { type: 'BootstrapAdmin', userId, now });
   await changeStaffAccess(
     { store: a.store },
-    { type: 'GrantRole', actorId: userId, userId, role: p.role, now },
+    { type: 'GrantRole', actorId: p.grantedBy ?? userId, userId, role: p.role, now },
   );
   return userId;
 }
