@@ -33,10 +33,12 @@ const resettingProxy = async (target: URL) => {
   let cutOn: string | null = null;
   let cuts = 0;
   const sockets = new Set<net.Socket>();
+  const clients = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     sockets.add(client).add(upstream);
-    client.on('close', () => void sockets.delete(client));
+    clients.add(client);
+    client.on('close', () => void (sockets.delete(client), clients.delete(client)));
     upstream.on('close', () => void sockets.delete(upstream));
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
@@ -62,6 +64,13 @@ const resettingProxy = async (target: URL) => {
   return {
     url: url.toString(),
     cutWhenSent: (marker: string) => void (cutOn = marker),
+    /** Resets every client socket now (and drops its server connection). */
+    resetAll: () => {
+      for (const c of clients) {
+        c.resetAndDestroy();
+        cuts++;
+      }
+    },
     cuts: () => cuts,
     close: () =>
       new Promise<void>((r) => {
@@ -118,6 +127,49 @@ describe('driver: connection reset at an exact protocol point (real PostgreSQL t
       // and plain queries on it still get their own answers
       const rows = await sql<{ n: number }[]>`select generate_series(1, 3) as n`;
       expect(rows.map((r) => r.n)).toEqual([1, 2, 3]);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it('a reserve() waiting for the connection that is reset still gets a connection (upstream #1195)', async () => {
+    const sql: Sql = createSql(proxy.url, { max: 1, applicationName: 'tia-reset-test' });
+    try {
+      await sql`select 1`;
+      // the only connection is busy; the reserve waits in the pool's queue
+      const busy = within(sql`select pg_sleep(0.5)`, 10_000);
+      await sleep(100);
+      const reserving = within(sql.reserve(), 10_000);
+      await sleep(50);
+      proxy.resetAll();
+      expect(await busy).toMatchObject({ ok: false });
+      // its connection closed: the pool reconnects it for the reserve, which gets it (or fails), never hangs
+      const r = await reserving;
+      expect(r, 'the reserve did not settle within 10 s').not.toBe(HUNG);
+      if (r !== HUNG && r.ok) {
+        const [row] = await r.v<{ n: number }[]>`select 7 as n`;
+        expect(row!.n).toBe(7);
+        r.v.release();
+      }
+      const again = await within(sql<{ n: number }[]>`select 2 as n`, 10_000);
+      expect(again).toEqual({ ok: true, v: [{ n: 2 }] });
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it('a reserve() whose connection attempt is reset fails, and the pool keeps its connection', async () => {
+    const sql: Sql = createSql(proxy.url, { max: 1, applicationName: 'tia-reset-startup' });
+    try {
+      // the StartupMessage carries the application name: the reserve's connection attempt is reset
+      proxy.cutWhenSent('tia-reset-startup');
+      const r = await within(sql.reserve(), 10_000);
+      expect(r).toMatchObject({ ok: false });
+      // a failed reserve left in the pool's queue was handed the connection and kept it for good
+      for (const n of [2, 3, 4]) {
+        const again = await within(sql<{ n: number }[]>`select ${n}::int as n`, 5_000);
+        expect(again, 'the pool lost its connection to the failed reserve').toEqual({ ok: true, v: [{ n }] });
+      }
     } finally {
       await sql.end({ timeout: 1 });
     }
