@@ -143,7 +143,7 @@ describe('rights: export my data and delete an answer', () => {
       profile: { name: string; email: string };
       answers: { recordingId: string; transcript: string | null }[];
     };
-    expect(doc.schema).toBe('tia-export/1');
+    expect(doc.schema).toBe('tia-export/2');
     expect(doc.profile).toMatchObject({ name: WHO.name, email: WHO.email });
     expect(doc.answers).toHaveLength(1);
     expect(doc.answers[0]!.recordingId).toBe(recordingId);
