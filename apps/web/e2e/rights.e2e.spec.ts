@@ -3,7 +3,10 @@
  * up, practises one answer (fake camera, microphone playing the JFK clip, pocketsphinx), asks for a copy of
  * their data on My data, watches it being prepared, downloads the ZIP once (opened here: the transcript is in
  * data.json and answers.csv; the second download is refused), deletes that answer from its feedback page
- * (confirmation), and finds it gone. Run alone from the repo root:
+ * (confirmation), and finds it gone; a compliance officer answers their complaint. The worker emails them that
+ * the copy is ready (no link to the file) and that the complaint was answered. Then they pause processing,
+ * withdraw a consent, erase the account, can no longer sign in, and signing up again with the same address
+ * gives no second free trial (the issue's "Done when" chain). Run alone from the repo root:
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
  *     npx vitest run --project e2e apps/web/e2e/rights.e2e.spec.ts
  */
@@ -79,6 +82,9 @@ beforeAll(async () => {
     DATABASE_URL: db.url,
     ...TEST_SERVER_SECRETS,
     TRANSCRIPTION_ENGINE: 'pocketsphinx',
+    // Outcome emails (export ready, complaint answered) go to the test's SMTP server.
+    SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
+    PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
   });
   browser = await launchChromium(fakeMediaArgs(JFK_WAV, { autoAccept: false }));
 }, 900_000);
@@ -90,6 +96,17 @@ afterAll(async () => {
   await mailbox?.close();
   await db?.drop();
 });
+
+/** A mail's text with quoted-printable soft breaks undone. */
+const plain = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+const mailWithSubject = async (to: string, subject: string) => {
+  for (let i = 0; i < 300; i++) {
+    const m = mailbox!.inbox.find((x) => x.to.includes(to.toLowerCase()) && plain(x.raw).includes(subject));
+    if (m) return plain(m.raw);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail "${subject}" to ${to}`);
+};
 
 async function shot(page: Page, name: string) {
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -143,7 +160,7 @@ describe('rights: export my data and delete an answer', () => {
       profile: { name: string; email: string };
       answers: { recordingId: string; transcript: string | null }[];
     };
-    expect(doc.schema).toBe('tia-export/1');
+    expect(doc.schema).toBe('tia-export/2');
     expect(doc.profile).toMatchObject({ name: WHO.name, email: WHO.email });
     expect(doc.answers).toHaveLength(1);
     expect(doc.answers[0]!.recordingId).toBe(recordingId);
@@ -220,4 +237,62 @@ describe('rights: export my data and delete an answer', () => {
     expect(p.csp).toEqual([]);
     expect(p.console).toEqual([]);
   }, 180_000);
+
+  it('emails the outcomes; then restricts, withdraws consent, erases: no sign-in, no second trial', async () => {
+    // The worker emailed both outcomes: the copy is ready in the privacy center (never the file's link), and
+    // the complaint was answered.
+    const ready = await mailWithSubject(WHO.email, 'Your copy of your data is ready');
+    expect(ready).toContain('/account/privacy');
+    expect(ready).not.toContain('/api/exports/');
+    expect(ready).not.toContain(WHO.name);
+    const answered = await mailWithSubject(WHO.email, 'We have answered your privacy complaint');
+    expect(answered).not.toContain(COMPLAINT);
+
+    const { page, problems } = await openWatched(browser!, `${base}/signin`, 1280, 900);
+    await page.getByLabel('Email address').fill(WHO.email);
+    await page.getByLabel('Password', { exact: true }).fill(WHO.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${base}/account`, { timeout: 20_000 });
+    await page.goto(`${base}/account/privacy`, { waitUntil: 'load' });
+
+    // Restrict processing.
+    await page.getByRole('button', { name: 'Pause processing' }).click();
+    await page.getByText('Processing is paused.', { exact: true }).waitFor({ timeout: 15_000 });
+    // Withdraw the recording consent, as easily as it was given.
+    await page.getByRole('button', { name: 'Withdraw consent: Recording feedback' }).click();
+    await page.getByText('Your choice is saved.').waitFor({ timeout: 15_000 });
+    await page
+      .locator('li[data-purpose="recording_feedback"]')
+      .getByText(/^Withdrawn/)
+      .waitFor({ timeout: 15_000 });
+    const kinds = await db!.sql<{ kind: string }[]>`
+      select kind from rm_privacy_requests where kind in ('restriction', 'withdrawal') order by kind`;
+    expect(kinds.map((k) => k.kind)).toEqual(['restriction', 'withdrawal']);
+
+    // Erase the account.
+    await page.getByRole('button', { name: 'Erase my account…' }).click();
+    await page.getByLabel('Current password').fill(WHO.password);
+    await page.getByLabel('Type ERASE to confirm').fill('ERASE');
+    await page.getByRole('button', { name: 'Erase my account for good' }).click();
+    await page.getByRole('heading', { name: 'Your account was erased' }).waitFor({ timeout: 20_000 });
+
+    // Signing in no longer works.
+    await page.goto(`${base}/signin`, { waitUntil: 'load' });
+    await page.getByLabel('Email address').fill(WHO.email);
+    await page.getByLabel('Password', { exact: true }).fill(WHO.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('.error-summary, [role="alert"]').first().waitFor({ timeout: 15_000 });
+    expect(page.url()).toContain('/signin');
+
+    // Signing up again with the same address works, but there is no second free trial.
+    await page.goto(`${base}/signup`, { waitUntil: 'load' });
+    await signUpAndVerify(page, base, mailbox!, WHO);
+    await expect
+      .poll(async () => page.locator('.trial-count').innerText(), { timeout: 15_000 })
+      .toMatch(/^0 of \d+ free practice answers left/);
+    await shot(page, 'tia-rights-resignup-no-trial-1280.png');
+    const p = await problems();
+    expect(p.csp).toEqual([]);
+    expect(p.console.filter((l) => !/status of 40[13]/.test(l))).toEqual([]);
+  }, 300_000);
 });

@@ -88,7 +88,7 @@ export const runRetentionJob = async (deps: {
           if (purged > 0) log.info('stale rate-limit rows purged', { purged });
           if (typeof services !== 'string') {
             const r = await services.run(services.a, { log, batch: env.RETENTION_BATCH });
-            if (r.sessionsExpired + r.accountsWarned + r.accountsErased + r.deferred > 0)
+            if (r.sessionsExpired + r.accountsWarned + r.accountsErased + r.deferred + r.requestsExpired > 0)
               log.info('retention run', { ...r });
           }
         } catch (e) {

@@ -23,6 +23,7 @@ import { KafkaTransport } from './transport/kafka.js';
 import type { Handler, Transport } from './transport/port.js';
 import { diagnosticsHandler } from './handlers/diagnostics.js';
 import { privacyExportHandler } from './handlers/privacy-export.js';
+import { privacyOutcomeMailHandler } from './handlers/privacy-outcome-mail.js';
 import { createMailer, mailPolicyNotices } from '@tia/api/policy-notices';
 import { devMailboxProblem } from '@tia/api/mail-guard';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
@@ -101,9 +102,27 @@ export const startWorker = async (
     enricher: enricher && env.LLM_BASE_URL ? gateEnricher(enricher, sql, env.LLM_BASE_URL) : enricher,
   };
   const ac = new AbortController();
+  // A production worker never writes people's mail into the dev mailbox (the web app refuses it the same way).
+  const mailProblem = devMailboxProblem(env);
+  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, mailboxDir: env.MAILBOX_DIR });
+  if (mailProblem) log.error('privacy outcome emails are not sent', { reason: mailProblem });
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
     privacyExportHandler({ keys, inline }),
+    // Export ready, complaint answered (P07). Without a usable mailer the handler is left out, as the
+    // policy-change notices are; stale outcomes are not mailed when it runs again.
+    ...(mailProblem
+      ? []
+      : [
+          privacyOutcomeMailHandler({
+            keys,
+            inline,
+            mailer,
+            clock: () => new Date(),
+            newId: randomUUID,
+            origin: env.PUBLIC_ORIGIN,
+          }),
+        ]),
     transcriptionHandler({ blobs, inline, engine: gated.engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
     feedbackHandler({ blobs, inline, enricher: gated.enricher, grader: gated.grader }),
   ];
@@ -225,10 +244,7 @@ export const startWorker = async (
 
   // Emails about a significant revision of the privacy notice, in bounded batches (claimed before sending, so
   // nobody is mailed twice about the same revision, whatever crashes).
-  // A production worker never writes people's mail into the dev mailbox (the web app refuses it the same way).
-  const mailProblem = devMailboxProblem(env);
   if (mailProblem) log.error('policy-change notices are not sent', { reason: mailProblem });
-  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, mailboxDir: env.MAILBOX_DIR });
   loops.push(
     (async () => {
       while (!ac.signal.aborted && !mailProblem) {

@@ -1,7 +1,8 @@
 /**
  * The right of access and to data portability (P44): a ZIP of everything held about one person — profile,
  * consents, practice sessions and their questions, answers with transcripts, scores and feedback, privacy
- * requests, and every event about them (decrypted) — as JSON (schema `tia-export/1`, docs/data-export.md) and
+ * requests (complaints and reports of a minor among them), policy acknowledgements, cookie choices, sign-ins and
+ * open sign-in sessions, and every event about them (decrypted) — as JSON (schema `tia-export/2`, docs/data-export.md) and
  * CSV. The worker builds it (`buildExportArchive`, no transaction open, progress written as it goes), stores it
  * encrypted under the person's key (`storeExportArchive`), and it can be downloaded once
  * (`takeExportArchive`) until it expires 24 hours later (`sweepExports`). Each step is an event on
@@ -17,7 +18,8 @@ import type { EventStore, InlineProjection, StoredEvent } from './event-store.js
 import type { KeyStore } from './key-store.js';
 import type { Queryable, Sql, TxSql } from './sql.js';
 
-export const EXPORT_SCHEMA = 'tia-export/1';
+/** v2 added sign-ins and open sign-in sessions, policy acknowledgements, complaints, minor reports, cookie choices. */
+export const EXPORT_SCHEMA = 'tia-export/2';
 /** How long a prepared export can be downloaded. */
 export const EXPORT_TTL_MS = 24 * 3600 * 1000;
 
@@ -260,6 +262,76 @@ export const buildExportArchive = async (
     refusal: r.refusal,
   }));
 
+  // Sessions' metadata: every sign-in still on record (technical data past its days reads as null), and the
+  // sign-in sessions open now (times only: the cookie's token is never stored).
+  const signIns = events
+    .filter((e) => e.type === 'SignedIn')
+    .map((e) => ({
+      signedInAt: e.data.signedInAt as string,
+      method: e.data.method as string,
+      ipPrefix: (e.data.ipPrefix as string | null | undefined) ?? null,
+      browser: (e.data.uaFamily as string | null | undefined) ?? null,
+    }));
+  const openSessions = (
+    await deps.sql<
+      { created_at: Date; expires_at: Date; absolute_expires_at: Date; mfa_passed: boolean }[]
+    >`select created_at, expires_at, absolute_expires_at, mfa_passed from auth_sessions
+       where user_id = ${subjectId} order by created_at`
+  ).map((r) => ({
+    startedAt: iso(r.created_at),
+    idleExpiresAt: iso(r.expires_at),
+    expiresAt: iso(r.absolute_expires_at),
+    secondFactor: r.mfa_passed,
+  }));
+
+  // Acknowledgements of significant revisions of the privacy notice (P35).
+  const policyAcknowledgements = (
+    await deps.sql<{ revision: number; revision_id: string; accepted_at: Date }[]>`
+      select revision, revision_id, accepted_at from rm_policy_acceptances
+       where user_id = ${subjectId} order by revision`
+  ).map((r) => ({ revision: r.revision, revisionId: r.revision_id, acceptedAt: iso(r.accepted_at) }));
+
+  // Complaints, with the text as written and where each stands.
+  const requestById = new Map(requests.map((r) => [r.requestId, r]));
+  const complaints = events
+    .filter((e) => e.type === 'ComplaintLodged')
+    .map((e) => {
+      const r = requestById.get(e.data.requestId as string);
+      return {
+        requestId: e.data.requestId as string,
+        lodgedAt: e.data.lodgedAt as string,
+        text: typeof e.data.text === 'string' ? e.data.text : null,
+        status: r?.status ?? null,
+        closedAt: r?.closedAt ?? null,
+      };
+    });
+
+  // Reports that this account's holder is under 16 (who reported is not disclosed: that is another person).
+  const minorReports = requests
+    .filter((r) => r.kind === 'minor_report')
+    .map((r) => ({
+      requestId: r.requestId,
+      receivedAt: r.receivedAt,
+      status: r.status,
+      closedAt: r.closedAt,
+    }));
+
+  // Cookie choices made while signed in to this account (P34).
+  const cookieConsents = events
+    .filter((e) => e.type === 'CookieConsentRecorded')
+    .map((e) => {
+      const c = e.data.categories as Record<string, boolean>;
+      return {
+        consentId: e.data.consentId as string,
+        recordedAt: e.data.recordedAt as string,
+        policyVersion: e.data.policyVersion as string,
+        essential: c.essential === true,
+        performance: c.performance === true,
+        functional: c.functional === true,
+        targeting: c.targeting === true,
+      };
+    });
+
   const eventList = events.map((e) => ({
     position: e.globalPosition,
     recordedAt: e.recordedAt.toISOString(),
@@ -278,6 +350,12 @@ export const buildExportArchive = async (
     sessions,
     answers,
     requests,
+    signIns,
+    openSessions,
+    policyAcknowledgements,
+    complaints,
+    minorReports,
+    cookieConsents,
     events: eventList,
   };
   const files: Record<string, Uint8Array> = {
@@ -286,7 +364,7 @@ export const buildExportArchive = async (
         'Your data from TrueInterviewAI',
         '',
         `Made ${now.toISOString()} for account ${subjectId}.`,
-        'data.json holds everything in one file (format "tia-export/1", described in docs/data-export.md).',
+        `data.json holds everything in one file (format "${EXPORT_SCHEMA}", described in docs/data-export.md).`,
         'The .csv files hold the same data as tables that open in any spreadsheet.',
         'Answers or sessions you deleted are not included.',
         '',
@@ -324,6 +402,21 @@ export const buildExportArchive = async (
     'requests.csv': strToU8(
       toCsv(['requestId', 'kind', 'status', 'receivedAt', 'dueAt', 'closedAt', 'refusal'], requests),
     ),
+    'sign-ins.csv': strToU8(toCsv(['signedInAt', 'method', 'ipPrefix', 'browser'], signIns)),
+    'open-sessions.csv': strToU8(
+      toCsv(['startedAt', 'idleExpiresAt', 'expiresAt', 'secondFactor'], openSessions),
+    ),
+    'policy-acknowledgements.csv': strToU8(
+      toCsv(['revision', 'revisionId', 'acceptedAt'], policyAcknowledgements),
+    ),
+    'complaints.csv': strToU8(toCsv(['requestId', 'lodgedAt', 'text', 'status', 'closedAt'], complaints)),
+    'minor-reports.csv': strToU8(toCsv(['requestId', 'receivedAt', 'status', 'closedAt'], minorReports)),
+    'cookie-consents.csv': strToU8(
+      toCsv(
+        ['consentId', 'recordedAt', 'policyVersion', 'essential', 'performance', 'functional', 'targeting'],
+        cookieConsents,
+      ),
+    ),
     'events.csv': strToU8(toCsv(['position', 'recordedAt', 'type', 'stream', 'data'], eventList)),
   };
   const zip = Buffer.from(zipSync(files, { level: 6, mtime: now }));
@@ -337,6 +430,12 @@ export const buildExportArchive = async (
       questions: questions.length,
       answers: answers.length,
       requests: requests.length,
+      signIns: signIns.length,
+      openSessions: openSessions.length,
+      policyAcknowledgements: policyAcknowledgements.length,
+      complaints: complaints.length,
+      minorReports: minorReports.length,
+      cookieConsents: cookieConsents.length,
       events: eventList.length,
     },
   };

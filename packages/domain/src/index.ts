@@ -11,6 +11,7 @@ export * from './events/practice.js';
 export * from './events/analytics.js';
 export * from './events/rights.js';
 export * as privacyRequests from './privacy/requests.js';
+export * as outcomeMail from './privacy/outcome-mail.js';
 export * from './events/breach.js';
 export * as breach from './compliance/breach.js';
 export * from './events/registers.js';

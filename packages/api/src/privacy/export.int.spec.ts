@@ -87,13 +87,19 @@ describe('data export (access and portability)', () => {
     expect(Object.keys(files).sort()).toEqual([
       'README.txt',
       'answers.csv',
+      'complaints.csv',
       'consents.csv',
+      'cookie-consents.csv',
       'data.json',
       'events.csv',
+      'minor-reports.csv',
+      'open-sessions.csv',
+      'policy-acknowledgements.csv',
       'profile.csv',
       'questions.csv',
       'requests.csv',
       'sessions.csv',
+      'sign-ins.csv',
     ]);
     const doc = JSON.parse(strFromU8(files['data.json']!)) as {
       schema: string;
@@ -104,7 +110,7 @@ describe('data export (access and portability)', () => {
       requests: { kind: string }[];
       events: { type: string; data: Record<string, unknown> }[];
     };
-    expect(doc.schema).toBe('tia-export/1');
+    expect(doc.schema).toBe('tia-export/2');
     expect(doc.profile).toMatchObject({ name: 'Petra Portable', email: 'petra@example.org' });
     expect(doc.answers).toHaveLength(1);
     expect(doc.answers[0]).toMatchObject({ transcript: TRANSCRIPT, overall: 64 });

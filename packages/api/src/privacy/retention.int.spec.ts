@@ -68,7 +68,7 @@ const runJob = async () => {
   const { runId: _, ...counts } = await runRetention(h.auth, { log: silentLogger, batch: 50 });
   return counts;
 };
-const nothing = { sessionsExpired: 0, accountsWarned: 0, accountsErased: 0, deferred: 0 };
+const nothing = { sessionsExpired: 0, accountsWarned: 0, accountsErased: 0, deferred: 0, requestsExpired: 0 };
 
 /** A mail's text with quoted-printable soft breaks and folded headers undone. */
 const plain = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' ');

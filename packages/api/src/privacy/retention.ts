@@ -9,6 +9,9 @@
  * - accounts inactive for `inactiveAccountMonths` minus `warningDays` and not warned since their last activity:
  *   the warning email, then `InactivityWarningSent` (only once the mail server took the mail; a failure is
  *   tried again next run).
+ * - records of privacy requests closed more than `privacyRequestMonths` ago: `PrivacyRequestRecordExpired` on the
+ *   request's own stream, through the command handler (`privacyRequests.recordDecider`: never an open request,
+ *   never twice); the record leaves the compliance queue and the person's list.
  * Each step is bounded by `batch`; a run that did something ends with `RetentionRunCompleted` (counts only).
  * Idempotent: what was expired is gone from the read models, so a second run finds nothing. Two workers never
  * run it at once (the worker holds a leader lock); staff accounts are never expired for inactivity.
@@ -17,12 +20,13 @@ import {
   accountActivityBehind,
   accountsToErase,
   accountsToWarn,
+  expiredRequestRecords,
   expiredSessions,
   lockSubject,
   type Logger,
   type TxSql,
 } from '@tia/db';
-import { retention, type RetentionCategory } from '@tia/domain';
+import { privacyRequests, retention, type RetentionCategory } from '@tia/domain';
 import { MESSAGES } from '../mail/mailer.js';
 import { findAccountById } from '../accounts/common.js';
 import type { AuthServices } from '../services.js';
@@ -37,6 +41,7 @@ export interface RetentionRunResult {
   accountsWarned: number;
   accountsErased: number;
   deferred: number;
+  requestsExpired: number;
 }
 
 export const runRetention = async (
@@ -54,6 +59,7 @@ export const runRetention = async (
     accountsWarned: 0,
     accountsErased: 0,
     deferred: 0,
+    requestsExpired: 0,
   };
   const metadata = { occurredAt: startedAt, actor: RETENTION_ACTOR, correlationId: runId };
 
@@ -164,7 +170,25 @@ export const runRetention = async (
     r.accountsWarned++;
   }
 
-  if (r.sessionsExpired + r.accountsWarned + r.accountsErased + r.deferred > 0) {
+  // 4. Records of privacy requests closed longer ago than their period (open ones are never expired).
+  for (const req of await expiredRequestRecords(a.sql, cut, opts.batch)) {
+    const done = await a.commands.handle(
+      privacyRequests.recordDecider,
+      privacyRequests.requestStream(req.requestId),
+      (): privacyRequests.ExpireRecord => ({
+        type: 'ExpireRecord',
+        requestId: req.requestId,
+        runId,
+        limitMonths: c.privacyRequestMonths,
+        closedBefore: cut.requestClosedBefore.toISOString(),
+        now: startedAt,
+      }),
+      { actor: RETENTION_ACTOR, correlationId: runId },
+    );
+    if (done.events.length > 0) r.requestsExpired++;
+  }
+
+  if (r.sessionsExpired + r.accountsWarned + r.accountsErased + r.deferred + r.requestsExpired > 0) {
     const finishedAt = a.clock().toISOString();
     // 'any': the run log is one stream written only by the job holding the retention leader lock; runs are
     // independent facts, so there is no state to load and decide on.
@@ -183,6 +207,7 @@ export const runRetention = async (
             accountsWarned: r.accountsWarned,
             accountsErased: r.accountsErased,
             deferred: r.deferred,
+            requestsExpired: r.requestsExpired,
           },
           metadata,
         },

@@ -13,6 +13,7 @@ import { roleGrantsProjection } from './role-grants.js';
 import { practiceProjection } from './practice.js';
 import { analyticsProjection } from './analytics.js';
 import { privacyRequestsProjection } from './privacy-requests.js';
+export { expiredRequestRecords } from './privacy-requests.js';
 import { breachesProjection } from './breaches.js';
 import { registersProjection } from './registers.js';
 import { policyProjection } from './policy.js';
@@ -64,7 +65,11 @@ export const INLINE_PROJECTIONS = [
   retentionProjection,
 ] as const;
 /** Projections kept up to date asynchronously by the worker. */
-export const ASYNC_PROJECTIONS = [activityProjection, analyticsProjection, accountActivityProjection] as const;
+export const ASYNC_PROJECTIONS = [
+  activityProjection,
+  analyticsProjection,
+  accountActivityProjection,
+] as const;
 export const ALL_PROJECTIONS = [...INLINE_PROJECTIONS, ...ASYNC_PROJECTIONS] as const;
 
 /** Every projection's name, `accounts` included (what `npm run db:rebuild` accepts). */

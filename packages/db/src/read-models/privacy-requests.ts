@@ -1,4 +1,6 @@
+import type { retention } from '@tia/domain';
 import type { Projection } from '../projections.js';
+import type { Queryable } from '../sql.js';
 
 type Fields = Readonly<
   Record<
@@ -18,7 +20,12 @@ const handler = (h: Fields['handledBy']) => (h.kind === 'staff' ? h.staffId : 's
 export const privacyRequestsProjection: Projection = {
   name: 'privacy-requests',
   tables: ['rm_privacy_requests'],
-  types: ['PrivacyRequestReceived', 'PrivacyRequestCompleted', 'PrivacyRequestRefused'],
+  types: [
+    'PrivacyRequestReceived',
+    'PrivacyRequestCompleted',
+    'PrivacyRequestRefused',
+    'PrivacyRequestRecordExpired',
+  ],
   apply: async (tx, events, t) => {
     const table = tx(t('rm_privacy_requests'));
     for (const e of events) {
@@ -35,7 +42,27 @@ export const privacyRequestsProjection: Projection = {
         await tx`update ${table} set status = 'refused', closed_at = ${d.refusedAt},
                    handled_by = ${handler(d.handledBy)}, refusal = ${d.reason}
                  where request_id = ${d.requestId}`;
+      } else if (e.type === 'PrivacyRequestRecordExpired') {
+        // The end of the record's retention period (P18): it leaves the queue and the person's list.
+        await tx`delete from ${table} where request_id = ${d.requestId}`;
       }
     }
   },
+};
+
+/** Records of closed requests past their retention period (closed longest ago first), at most `limit`. */
+export const expiredRequestRecords = async (
+  db: Queryable,
+  c: retention.RetentionCutoffs,
+  limit: number,
+): Promise<{ requestId: string; subjectId: string; closedAt: string }[]> => {
+  const rows = await db<{ request_id: string; subject_id: string; closed_at: Date }[]>`
+    select request_id, subject_id, closed_at from rm_privacy_requests
+     where status <> 'received' and closed_at < ${c.requestClosedBefore}
+     order by closed_at, request_id limit ${limit}`;
+  return rows.map((r) => ({
+    requestId: r.request_id,
+    subjectId: r.subject_id,
+    closedAt: r.closed_at.toISOString(),
+  }));
 };

@@ -73,9 +73,9 @@ export const retentionProjection = defineProjection({
       } else if (e.type === 'RetentionRunCompleted') {
         const d = e.data;
         await tx`insert into ${runs} (run_id, started_at, finished_at, sessions_expired, accounts_warned,
-                   accounts_erased, deferred)
+                   accounts_erased, deferred, requests_expired)
                  values (${d.runId}, ${d.startedAt}, ${d.finishedAt}, ${d.sessionsExpired}, ${d.accountsWarned},
-                   ${d.accountsErased}, ${d.deferred})
+                   ${d.accountsErased}, ${d.deferred}, ${d.requestsExpired})
                  on conflict (run_id) do nothing`;
       } else {
         await tx`delete from ${warnings} where user_id = ${e.data.subjectId}`;
@@ -148,6 +148,7 @@ export interface RetentionRunRow {
   accountsWarned: number;
   accountsErased: number;
   deferred: number;
+  requestsExpired: number;
 }
 
 /** The last runs that did something, newest first (compliance console). */
@@ -161,6 +162,7 @@ export const lastRetentionRuns = async (db: Queryable, limit = 20): Promise<Rete
       accounts_warned: number;
       accounts_erased: number;
       deferred: number;
+      requests_expired: number;
     }[]
   >`select * from rm_retention_runs order by finished_at desc, run_id limit ${limit}`;
   return rows.map((r) => ({
@@ -171,5 +173,6 @@ export const lastRetentionRuns = async (db: Queryable, limit = 20): Promise<Rete
     accountsWarned: r.accounts_warned,
     accountsErased: r.accounts_erased,
     deferred: r.deferred,
+    requestsExpired: r.requests_expired,
   }));
 };

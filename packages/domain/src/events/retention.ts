@@ -46,20 +46,26 @@ export const InactivityWarningSent = defineEvent({
   subject: (d) => d.userId,
 });
 
-/** One run of the retention job that did something (stream `retention-runs`): counts only. */
+const runCounts = {
+  runId: id,
+  startedAt: isoTime,
+  finishedAt: isoTime,
+  sessionsExpired: z.number().int().min(0),
+  accountsWarned: z.number().int().min(0),
+  accountsErased: z.number().int().min(0),
+  /** Items due but left for a later run (still being analysed, or past the batch limit). */
+  deferred: z.number().int().min(0),
+};
+
+/**
+ * One run of the retention job that did something (stream `retention-runs`): counts only. v2 added
+ * `requestsExpired` (records of closed privacy requests past their period; v1 runs expired none).
+ */
 export const RetentionRunCompleted = defineEvent({
   type: 'RetentionRunCompleted',
   category: 'privacy',
-  schema: z.object({
-    runId: id,
-    startedAt: isoTime,
-    finishedAt: isoTime,
-    sessionsExpired: z.number().int().min(0),
-    accountsWarned: z.number().int().min(0),
-    accountsErased: z.number().int().min(0),
-    /** Items due but left for a later run (still being analysed, or past the batch limit). */
-    deferred: z.number().int().min(0),
-  }),
+  schema: z.object({ ...runCounts, requestsExpired: z.number().int().min(0) }),
+  history: [{ schema: z.object(runCounts), upcastToNext: (d) => ({ ...d, requestsExpired: 0 }) }],
 });
 
 export const RETENTION_EVENTS = [RetentionExpired, InactivityWarningSent, RetentionRunCompleted] as const;

@@ -175,6 +175,47 @@ export const EmailChanged = defineEvent({
   subject: (d) => d.userId,
 });
 
+/** What an outcome email was about: a data export ready in the privacy center, a complaint answered. */
+export const OUTCOME_MAIL_TOPICS = ['export_ready', 'complaint_answered'] as const;
+export const OutcomeMailTopic = z.enum(OUTCOME_MAIL_TOPICS);
+export type OutcomeMailTopic = z.infer<typeof OutcomeMailTopic>;
+
+/**
+ * Stream `outcome-mail-<topic>-<refId>`: the person was emailed the outcome of a right they exercised (P07):
+ * their export is ready in the privacy center, or compliance answered their complaint. `refId` is the export
+ * or the request. No address and no text: the mail itself is not recorded.
+ */
+export const PrivacyOutcomeEmailSent = defineEvent({
+  type: 'PrivacyOutcomeEmailSent',
+  category: 'privacy',
+  schema: z.object({
+    subjectId: id,
+    topic: OutcomeMailTopic,
+    refId: id,
+    sentAt: isoTime,
+  }),
+  subject: (d) => d.subjectId,
+});
+
+/**
+ * Stream `privacy-request-<requestId>`: the record of a closed request reached the end of its retention period
+ * (P18) and left the compliance queue and the person's list. Identifiers and dates only.
+ */
+export const PrivacyRequestRecordExpired = defineEvent({
+  type: 'PrivacyRequestRecordExpired',
+  category: 'privacy',
+  schema: z.object({
+    requestId: id,
+    subjectId: id,
+    runId: id,
+    /** The rule applied: months after the request was closed. */
+    limitMonths: z.number().int().min(1),
+    closedAt: isoTime,
+    expiredAt: isoTime,
+  }),
+  subject: (d) => d.subjectId,
+});
+
 export const RIGHTS_EVENTS = [
   PrivacyRequestReceived,
   PrivacyRequestCompleted,
@@ -189,4 +230,6 @@ export const RIGHTS_EVENTS = [
   NameCorrected,
   EmailChangeRequested,
   EmailChanged,
+  PrivacyOutcomeEmailSent,
+  PrivacyRequestRecordExpired,
 ] as const;

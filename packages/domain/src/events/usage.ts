@@ -52,7 +52,9 @@ export const USAGE_RECORD = {
     'PrivacyRequestReceived',
     'PrivacyRequestCompleted',
     'PrivacyRequestRefused',
+    'PrivacyRequestRecordExpired',
   ],
+  'email the outcome of a right I exercised (export ready, complaint answered)': ['PrivacyOutcomeEmailSent'],
   'lodge a complaint': ['ComplaintLodged'],
   'download a copy of my data': [
     'DataExportRequested',

@@ -18,6 +18,13 @@ export const retentionEnvSchema = z.object({
   TECHNICAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Audio older than this is deleted whatever happened (normally it goes seconds after upload). */
   AUDIO_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /**
+   * Records of privacy requests (what was asked, when, the due date, the outcome — ids and dates only) are kept
+   * this many months after the request was closed, then deleted. 36: they are our proof that each right was
+   * answered in time (accountability, GDPR Art. 5(2)) for as long as a claim about it can be brought (three
+   * years, the general limitation period of e.g. § 195 BGB); open requests are never expired.
+   */
+  RETENTION_PRIVACY_REQUEST_MONTHS: z.coerce.number().int().min(12).max(120).default(36),
 });
 export type RetentionEnv = z.infer<typeof retentionEnvSchema>;
 
@@ -31,6 +38,7 @@ export const RetentionConfig = z
     warningDays: z.number().int().min(1).max(90),
     technicalDataDays: z.number().int().min(1).max(3650),
     audioMaxAgeMinutes: z.number().int().min(1).max(1440),
+    privacyRequestMonths: z.number().int().min(12).max(120),
     exportHours: z.literal(EXPORT_RETENTION_HOURS),
   })
   .refine((c) => c.warningDays < c.inactiveAccountMonths * 28, {
@@ -45,6 +53,7 @@ const draftOf = (env: RetentionEnv) => ({
   warningDays: env.RETENTION_WARNING_DAYS,
   technicalDataDays: env.TECHNICAL_DATA_RETENTION_DAYS,
   audioMaxAgeMinutes: env.AUDIO_MAX_AGE_MINUTES,
+  privacyRequestMonths: env.RETENTION_PRIVACY_REQUEST_MONTHS,
   exportHours: EXPORT_RETENTION_HOURS,
 });
 
@@ -80,6 +89,8 @@ export interface RetentionCutoffs {
   warnActiveBefore: Date;
   /** A warning sent before this has given the person their `warningDays`. */
   warnedBefore: Date;
+  /** Privacy requests closed before this have their records expired. */
+  requestClosedBefore: Date;
 }
 
 export const retentionCutoffs = (c: RetentionConfig, now: Date): RetentionCutoffs => {
@@ -89,6 +100,7 @@ export const retentionCutoffs = (c: RetentionConfig, now: Date): RetentionCutoff
     accountActiveBefore,
     warnActiveBefore: new Date(accountActiveBefore.getTime() + c.warningDays * 86_400_000),
     warnedBefore: new Date(now.getTime() - c.warningDays * 86_400_000),
+    requestClosedBefore: addMonths(now, -c.privacyRequestMonths),
   };
 };
 
@@ -96,7 +108,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 /** One category as the notice and the compliance console show it. */
 export interface RetentionRow {
-  id: 'audio' | 'practice' | 'account' | 'technical' | 'export' | 'privacy_records';
+  id: 'audio' | 'practice' | 'account' | 'technical' | 'export' | 'privacy_requests' | 'privacy_records';
   data: string;
   howLong: string;
   /** How it is enforced (console only). */
@@ -137,8 +149,14 @@ export const retentionRows = (c: RetentionConfig): RetentionRow[] => [
     enforcedBy: 'export sweeper',
   },
   {
+    id: 'privacy_requests',
+    data: 'Records of the privacy requests you made (what you asked, when, and how we answered)',
+    howLong: `${plural(c.privacyRequestMonths, 'month')} after the request was answered, then deleted — also after your account is erased, when they hold only dates and identifiers, nothing that names you. A request still open is kept until it is answered.`,
+    enforcedBy: 'retention job (RETENTION_PRIVACY_REQUEST_MONTHS): PrivacyRequestRecordExpired',
+  },
+  {
     id: 'privacy_records',
-    data: 'Records of privacy requests and consents',
+    data: 'Records of your consents',
     howLong:
       'While your account exists; after erasure only dates and identifiers remain, with nothing that names you.',
     enforcedBy: 'erasure (read models purged, subject key destroyed)',

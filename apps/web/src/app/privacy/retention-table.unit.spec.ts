@@ -18,6 +18,7 @@ describe("the notice's retention table (P18)", () => {
     expect(html).toContain('90 days, then made unreadable');
     expect(html).toContain('never more than 30 minutes');
     expect(html).toContain('24 hours after they are ready');
+    expect(html).toContain('36 months after the request was answered, then deleted');
     expect(html.match(/<tr>/g)).toHaveLength(1 + retention.retentionRows(retention.DEFAULT_RETENTION).length);
   });
 
@@ -28,6 +29,7 @@ describe("the notice's retention table (P18)", () => {
       RETENTION_WARNING_DAYS: '14',
       TECHNICAL_DATA_RETENTION_DAYS: '30',
       AUDIO_MAX_AGE_MINUTES: '1',
+      RETENTION_PRIVACY_REQUEST_MONTHS: '60',
     });
     const html = render(retention.retentionConfigOf(env));
     expect(html).toContain('6 months after the session');
@@ -36,6 +38,8 @@ describe("the notice's retention table (P18)", () => {
     );
     expect(html).toContain('30 days, then made unreadable');
     expect(html).toContain('never more than 1 minute,');
+    expect(html).toContain('60 months after the request was answered');
+    expect(html).not.toContain('36 months');
     expect(html).not.toContain('24 months');
   });
 
@@ -56,6 +60,7 @@ describe("the notice's retention table (P18)", () => {
     expect(c.accountActiveBefore.toISOString()).toBe('2026-03-31T12:00:00.000Z');
     expect(c.warnActiveBefore.toISOString()).toBe('2026-04-30T12:00:00.000Z');
     expect(c.warnedBefore.toISOString()).toBe('2028-03-01T12:00:00.000Z');
+    expect(c.requestClosedBefore.toISOString()).toBe('2025-03-31T12:00:00.000Z');
     expect(retention.addMonths(new Date('2028-03-31T00:00:00.000Z'), -1).toISOString()).toBe(
       '2028-02-29T00:00:00.000Z',
     );

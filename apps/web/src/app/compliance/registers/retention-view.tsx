@@ -41,12 +41,20 @@ export function RetentionView() {
       ) : (
         <DataTable
           caption="Runs that expired, warned or deferred something, newest first"
-          columns={['Finished', 'Sessions deleted', 'Accounts warned', 'Accounts erased', 'Deferred']}
+          columns={[
+            'Finished',
+            'Sessions deleted',
+            'Accounts warned',
+            'Accounts erased',
+            'Request records expired',
+            'Deferred',
+          ]}
           rows={runs.map((r) => [
             r.finishedAt.slice(0, 16).replace('T', ' '),
             String(r.sessionsExpired),
             String(r.accountsWarned),
             String(r.accountsErased),
+            String(r.requestsExpired),
             String(r.deferred),
           ])}
         />
