@@ -16,7 +16,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import type { Checkpoint, NewEvent, Persistence, Queryable, Sql } from '@tia/db';
 import {
   createPersistence,
   createSql,
@@ -25,11 +26,6 @@ import {
   migrate,
   writeCheckpoint,
   START,
-  type Checkpoint,
-  type NewEvent,
-  type Persistence,
-  type Queryable,
-  type Sql,
 } from '@tia/db';
 import { createTestDatabase, TEST_MASTER_KEY, testServerUrl } from '@tia/db/testing';
 
@@ -81,7 +77,12 @@ const eventAt = (i: number): NewEvent => {
       data: { olderThanDay: DAY, keysDestroyed: i % 7, retentionDays: 30, expiredAt: T },
       metadata,
     };
-  return { eventId, type: 'DiagnosticPinged', data: { pingId: eventId, sentAt: T, payload: PAYLOAD }, metadata };
+  return {
+    eventId,
+    type: 'DiagnosticPinged',
+    data: { pingId: eventId, sentAt: T, payload: PAYLOAD },
+    metadata,
+  };
 };
 
 const seed = async (p: Persistence, n: number) => {
@@ -212,19 +213,10 @@ const OLD_SPARSE = `
        limit 200
     ) e on true`;
 
-const PUBLIC_HEALTH_SQL = `
-  select s.consumer, s.mode, (extract(epoch from now() - s.heartbeat_at) * 1000)::bigint as heartbeat_age_ms,
-         s.last_error, c.updated_at, c.transaction_id::text, c.global_position,
-         greatest(coalesce((select max(global_position) from events), 0) - coalesce(c.global_position, 0), 0) as lag
-    from consumer_status s left join consumer_checkpoints c on c.consumer = s.consumer
-   order by s.consumer`;
-const EXACT_LAG_SQL = `
-  select s.consumer,
-         (select count(*) from events e
-           where (e.transaction_id, e.global_position) >
-                 (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))) as lag
-    from consumer_status s left join consumer_checkpoints c on c.consumer = s.consumer
-   order by s.consumer`;
+/** The public lag estimate before this change: newest position minus the checkpoint's (a sparse one's is 0). */
+const OLD_PUBLIC_LAG_SQL = `
+  select c.consumer, greatest(coalesce((select max(global_position) from events), 0) - c.global_position, 0) as lag
+    from consumer_checkpoints c order by c.consumer`;
 
 interface Figures {
   health: number;
@@ -235,16 +227,61 @@ interface Figures {
   sparseEvents: number;
 }
 
-/** Health and lag on one store, with its consumers registered. */
+/** Health and lag on one store, with its consumers registered: times, figures and the plans of its queries. */
 const measureHealth = async (label: string, p: Persistence, sql: Sql, sparseAt: Checkpoint) => {
   await registerConsumers(p, sql, sparseAt);
   await sql`analyze consumer_status`;
   await sql`analyze consumer_checkpoints`;
   const health = await timeMedian(() => healthReport(sql));
   const healthExact = await timeMedian(() => healthReport(sql, { exactLag: true }), 3);
-  const pub = await explain(sql, `health_public_${label}`, PUBLIC_HEALTH_SQL);
-  const ex = await explain(sql, `health_exact_lag_${label}`, EXACT_LAG_SQL);
+  const figures = async (exactLag: boolean) =>
+    (await healthReport(sql, { exactLag })).transport.consumers
+      .map((c) => `${c.name}=${c.lagEvents}${c.lagCapped ? '+' : ''}`)
+      .join(' ');
+  console.log(`${label}: lag public (estimate) ${await figures(false)}; exact ${await figures(true)}`);
+  const old = await sql.unsafe<{ consumer: string; lag: string }[]>(OLD_PUBLIC_LAG_SQL);
+  console.log(
+    `${label}: lag public before this change ${old.map((r) => `${r.consumer}=${r.lag}`).join(' ')}`,
+  );
+  const rec = recording(sql);
+  await healthReport(rec.db as unknown as Sql);
+  const pub = await explain(sql, `health_public_${label}`, rec.last.text, rec.last.params);
+  await healthReport(rec.db as unknown as Sql, { exactLag: true });
+  const ex = await explain(sql, `health_exact_lag_${label}`, rec.last.text, rec.last.params);
   return { health, healthExact, healthBuffers: pub.buffers, exactBuffers: ex.buffers };
+};
+
+/** The plan a prepared statement gets once PostgreSQL switches to a generic one (postgres.js prepares). */
+const explainGeneric = async (sql: Sql, label: string, text: string, params: unknown[]) => {
+  const conn = await sql.reserve();
+  try {
+    await conn`set plan_cache_mode = force_generic_plan`;
+    const types = params.map((v) =>
+      Array.isArray(v)
+        ? 'text[]'
+        : typeof v === 'boolean'
+          ? 'boolean'
+          : typeof v === 'number'
+            ? 'bigint'
+            : 'text',
+    );
+    await conn.unsafe(`prepare scale_generic(${types.join(', ')}) as ${text}`);
+    const lit = params.map((v) =>
+      Array.isArray(v)
+        ? `array[${v.map((x) => `'${String(x)}'`).join(', ')}]::text[]`
+        : typeof v === 'string'
+          ? `'${v}'`
+          : String(v),
+    );
+    const rows = await conn.unsafe<{ 'QUERY PLAN': string }[]>(
+      `explain (analyze, buffers, costs off) execute scale_generic(${lit.join(', ')})`,
+    );
+    console.log(`PLAN ${label} (generic plan)`);
+    for (const r of rows) console.log(`  ${r['QUERY PLAN']}`);
+    await conn`deallocate scale_generic`;
+  } finally {
+    conn.release();
+  }
 };
 
 const main = async () => {
@@ -293,7 +330,9 @@ const main = async () => {
       select (select max(global_position) from events)::text as n,
              pg_size_pretty(pg_total_relation_size('events')) as bytes,
              (select count(*) from events where type = ${RARE})::text as rare`;
-    console.log(`full store: ${size!.n} events, events table with indexes ${size!.bytes}, ${size!.rare} ${RARE}`);
+    console.log(
+      `full store: ${size!.n} events, events table with indexes ${size!.bytes}, ${size!.rare} ${RARE}`,
+    );
     if (KEEP) console.log(`SCALE_KEEP=1: keeping ${full.name} (drop it yourself)`);
 
     // Append throughput: empty and full alternated (the machine's load drifts), median of each.
@@ -333,9 +372,17 @@ const main = async () => {
       await p.store.readBatch(START, 200, { types: [RARE], db: rec.db });
       const plan = await explain(sql, `sparse_first_batch_${label}`, rec.last.text, rec.last.params);
       await p.store.readBatch(START, 200, { types: [RARE, UNCOMMON], db: rec.db });
-      const plan2 = await explain(sql, `sparse_two_types_first_batch_${label}`, rec.last.text, rec.last.params);
+      const plan2 = await explain(
+        sql,
+        `sparse_two_types_first_batch_${label}`,
+        rec.last.text,
+        rec.last.params,
+      );
+      if (label === 'full')
+        await explainGeneric(sql, `sparse_two_types_first_batch_${label}`, rec.last.text, rec.last.params);
       if (label === 'full') {
         const old = await explain(sql, 'sparse_first_batch_before_0024_full', OLD_SPARSE, [[RARE]]);
+        await explainGeneric(sql, 'sparse_first_batch_before_0024_full', OLD_SPARSE, [[RARE]]);
         line('sparse_first_batch_before_0024_buffers', old.buffers, 'buffers', null, 'what 0024 removes');
       }
       line(`sparse_catch_up_${label}`, one.ms, 'ms', null, 'info');
@@ -351,10 +398,28 @@ const main = async () => {
     line('sparse_catch_up_full_per_event', f.sparseMs / Math.max(1, f.sparseEvents), 'ms', null, 'info');
     line('health_public_empty', e.health, 'ms', 1, 'baseline');
     line('health_public_full', f.health, 'ms', f.health / e.health, 'O(1)');
-    line('health_public_buffers_full', f.healthBuffers, 'buffers', f.healthBuffers / Math.max(1, e.healthBuffers), 'O(1)');
+    line(
+      'health_public_buffers_full',
+      f.healthBuffers,
+      'buffers',
+      f.healthBuffers / Math.max(1, e.healthBuffers),
+      'O(1)',
+    );
     line('health_exact_lag_empty', e.healthExact, 'ms', 1, 'baseline');
-    line('health_exact_lag_full', f.healthExact, 'ms', f.healthExact / e.healthExact, 'O(backlog), staff only');
-    line('health_exact_lag_buffers_full', f.exactBuffers, 'buffers', f.exactBuffers / Math.max(1, e.exactBuffers), 'O(backlog)');
+    line(
+      'health_exact_lag_full',
+      f.healthExact,
+      'ms',
+      f.healthExact / e.healthExact,
+      'O(backlog), staff only',
+    );
+    line(
+      'health_exact_lag_buffers_full',
+      f.exactBuffers,
+      'buffers',
+      f.exactBuffers / Math.max(1, e.exactBuffers),
+      'O(backlog)',
+    );
     console.log(`done ${new Date().toISOString()}; load ${load()}`);
   } finally {
     await empty.drop();
