@@ -366,7 +366,9 @@ export class EventStore {
                where e.type = t.type
                  and (e.transaction_id, e.global_position) > (${after.transactionId}::xid8, ${after.globalPosition}::bigint)
                  and (${everything} or e.transaction_id < h.xmin)
-               order by e.transaction_id, e.global_position
+               -- type first (one value here): only events_type_tx_order yields this order, so the planner
+               -- never walks the log in commit order filtering by type (it did when it guessed the type common)
+               order by e.type, e.transaction_id, e.global_position
                limit ${limit}
             ) x
            order by x.transaction_id, x.global_position
