@@ -586,23 +586,43 @@ try {
       );
       if (bodies[0] !== bodies[1]) throw new Error(`trpc_query: bodies differ:\n${bodies[0]}\n${bodies[1]}`);
       console.log(`# trpc_query: both answer the same ${bodies[0]!.length}-byte body`);
-      const load = (url: string) => async () => {
-        for (let i = 0; i < 50; i++) {
-          const r = await fetch(url);
-          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status} ${await r.text()}`);
-          await r.arrayBuffer();
-        } // warm-up
-        return rate(16, SECONDS, async () => {
-          const r = await fetch(url);
-          if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
-          await r.arrayBuffer();
-        });
+      /** CPU seconds a process has used (Linux /proc; null elsewhere): rates on a shared machine swing, this less. */
+      const cpuOf = (pid: number | undefined): number | null => {
+        try {
+          const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+        } catch {
+          return null;
+        }
       };
+      const cpuMsPerRequest = [0, 0, 0].map(() => ({ cpu: 0, requests: 0 }));
+      const load =
+        (url: string, pid?: number, slot = 0) =>
+        async () => {
+          for (let i = 0; i < 50; i++) {
+            const r = await fetch(url);
+            if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status} ${await r.text()}`);
+            await r.arrayBuffer();
+          } // warm-up
+          const cpu0 = cpuOf(pid);
+          const t0 = performance.now();
+          const r = await rate(16, SECONDS, async () => {
+            const r = await fetch(url);
+            if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+            await r.arrayBuffer();
+          });
+          const cpu1 = cpuOf(pid);
+          if (cpu0 !== null && cpu1 !== null) {
+            cpuMsPerRequest[slot]!.cpu += cpu1 - cpu0;
+            cpuMsPerRequest[slot]!.requests += (r * (performance.now() - t0)) / 1000;
+          }
+          return r;
+        };
       // bare, web, via Next, bare, web, via Next …: the best of each (the machine is shared and noisy).
       const subjects = [
-        load(`http://127.0.0.1:${bare.port}/`),
-        load(`http://127.0.0.1:${web.port}/api/trpc/privacy.processing`),
-        load(`http://127.0.0.1:${viaNext.port}/api/trpc/privacy.processing`),
+        load(`http://127.0.0.1:${bare.port}/`, bare.child.pid, 0),
+        load(`http://127.0.0.1:${web.port}/api/trpc/privacy.processing`, web.child.pid, 1),
+        load(`http://127.0.0.1:${viaNext.port}/api/trpc/privacy.processing`, viaNext.child.pid, 2),
       ];
       const best = [0, 0, 0];
       for (let round = 0; round < Number(process.env.BENCH_TRPC_ROUNDS ?? 2); round++)
@@ -612,6 +632,13 @@ try {
         `# trpc_query: bare node:http ${b.toFixed(0)} requests/s, tRPC from server.ts ${s.toFixed(0)} requests/s ` +
           `(ratio ${(s / b).toFixed(2)}), through Next's route as before ${n.toFixed(0)} requests/s (ratio ${(n / b).toFixed(2)})`,
       );
+      const ms = cpuMsPerRequest.map(({ cpu, requests }) => (requests > 0 ? (1000 * cpu) / requests : NaN));
+      if (ms.every(Number.isFinite))
+        console.log(
+          `# trpc_query: server CPU per request (all rounds): bare ${ms[0]!.toFixed(2)} ms, server.ts ` +
+            `${ms[1]!.toFixed(2)} ms (bare/server.ts ${(ms[0]! / ms[1]!).toFixed(2)}), through Next ${ms[2]!.toFixed(2)} ms ` +
+            `(bare/Next ${(ms[0]! / ms[2]!).toFixed(2)})`,
+        );
       line('trpc_query', s, 'requests/s', s / b, '>=0.5');
     } finally {
       web.child.kill('SIGTERM');

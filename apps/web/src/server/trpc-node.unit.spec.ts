@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trpcPathOf } from './trpc-node';
+import { TRPC_REQUEST_HEADERS, trpcPathOf } from './trpc-node';
 import { MALFORMED_PATH_MESSAGE, trpcRefusal } from './trpc-context';
 
 describe('which requests server.ts answers itself (trpcPathOf)', () => {
@@ -47,5 +50,18 @@ describe('refusals before any procedure runs (trpcRefusal)', () => {
       message: MALFORMED_PATH_MESSAGE,
       calls: 1,
     });
+  });
+});
+
+describe("tRPC's Request carries the headers tRPC reads", () => {
+  it('every header the installed @trpc/server reads is passed on', () => {
+    // resolveResponse and its helpers live in the package's dist chunks; collect every `headers.get("…")`.
+    const dist = path.dirname(createRequire(import.meta.url).resolve('@trpc/server/http'));
+    const read = new Set<string>();
+    for (const f of readdirSync(dist).filter((n) => n.startsWith('resolveResponse') && n.endsWith('.mjs')))
+      for (const m of readFileSync(path.join(dist, f), 'utf8').matchAll(/headers\.(?:get|has)\("([^"]+)"\)/g))
+        read.add(m[1]!.toLowerCase());
+    expect(read.size).toBeGreaterThan(0);
+    expect([...read].filter((h) => !(TRPC_REQUEST_HEADERS as readonly string[]).includes(h))).toEqual([]);
   });
 });
