@@ -4,6 +4,8 @@
  * is resolved (`TRUSTED_PROXIES`: how many proxies of ours stand in front; 0 = none, use the socket) and
  * stamped into an internal header, after removing any copy the client sent (and, with no trusted proxy, every
  * forwarded-address header). `apps/web/src/server/request.ts` reads only that header.
+ * `/api/trpc/*` is answered here, without Next (`src/server/trpc-node.ts`: same router, context, checks and
+ * headers as Next's route behind the proxy; see `docs/performance.md`, `trpc_query`); everything else goes to Next.
  *
  *   node --import tsx server.ts [-p PORT] [-H HOST]      (PORT / HOST / TRUSTED_PROXIES: src/env.ts)
  */
@@ -14,6 +16,7 @@ import next from 'next';
 import { stampClientAddress } from '@tia/api/client-ip';
 import { devMailboxProblem } from '@tia/api/mail-guard';
 import { listenEnv, mailGuardEnv } from './src/env';
+import { createTrpcNodeHandler, trpcPathOf } from './src/server/trpc-node';
 
 const arg = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
@@ -37,9 +40,13 @@ const app = next({ dev: false, dir, hostname: host, port });
 await app.prepare();
 const handle = app.getRequestHandler();
 
+const trpc = createTrpcNodeHandler();
+
 const server = createServer((req, res) => {
   stampClientAddress(req.headers, req.socket.remoteAddress, trustedProxies);
-  void handle(req, res);
+  const trpcPath = trpcPathOf(req.url);
+  if (trpcPath !== null) trpc(req, res, trpcPath);
+  else void handle(req, res);
 });
 server.listen(port, host, () => {
   console.log(

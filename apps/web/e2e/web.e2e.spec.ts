@@ -110,6 +110,91 @@ describe('security headers', () => {
   });
 });
 
+describe('security headers of /api/trpc (answered by server.ts, not Next)', () => {
+  // What the proxy puts on every API answer inside Next; /api/health still goes through it.
+  const SECURITY = [
+    'content-security-policy',
+    'x-content-type-options',
+    'referrer-policy',
+    'permissions-policy',
+    'x-frame-options',
+    'cross-origin-opener-policy',
+    'strict-transport-security',
+  ];
+  const same = async (trpc: Response, viaProxy: Response) => {
+    for (const h of SECURITY) expect(trpc.headers.get(h), h).toBe(viaProxy.headers.get(h));
+    expect(trpc.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(trpc.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(trpc.headers.get('x-request-id')).not.toBe(viaProxy.headers.get('x-request-id'));
+    expect(trpc.headers.get('cache-control')).toBe('no-store');
+    expect(trpc.headers.get('x-powered-by')).toBeNull();
+    await trpc.arrayBuffer();
+    await viaProxy.arrayBuffer();
+  };
+
+  it('a query, over HTTP and behind an HTTPS proxy, carries what a Next API route behind the proxy carries', async () => {
+    for (const headers of [{}, { 'x-forwarded-proto': 'https' }] as Record<string, string>[]) {
+      const trpc = await fetch(`${base}/api/trpc/system.info`, { headers });
+      expect(trpc.status).toBe(200);
+      await same(trpc, await fetch(`${base}/api/health`, { headers }));
+    }
+    const hsts = await fetch(`${base}/api/trpc/system.info`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(hsts.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    await hsts.text();
+  });
+
+  it('refusals and errors carry them too: CSRF 403, batch 400, unknown procedure 404, oversized body 413', async () => {
+    const health = () => fetch(`${base}/api/health`);
+    const csrf = await fetch(`${base}/api/trpc/auth.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: '{}',
+    });
+    expect(csrf.status).toBe(403);
+    // the proxy's own refusal of a Next API route, for comparison
+    const csrfViaProxy = await fetch(`${base}/api/health`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: '{}',
+    });
+    expect(csrfViaProxy.status).toBe(403);
+    expect(await csrf.clone().json()).toEqual(await csrfViaProxy.clone().json());
+    await same(csrf, csrfViaProxy);
+
+    const batch = await fetch(`${base}/api/trpc/system.info,auth.me?batch=1&input={}`);
+    expect(batch.status).toBe(400);
+    await same(batch, await health());
+    const eleven = await fetch(
+      `${base}/api/trpc/${Array(11).fill('system.info').join(',')}?batch=1&input={}`,
+    );
+    expect(eleven.status).toBe(400);
+    await same(eleven, await health());
+
+    const missing = await fetch(`${base}/api/trpc/no.such`);
+    expect(missing.status).toBe(404);
+    await same(missing, await health());
+
+    const big = await fetch(`${base}/api/trpc/auth.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ email: 'a@example.org', password: 'x'.repeat(13 * 1024 * 1024) }),
+    });
+    expect(big.status).toBe(413);
+    await same(big, await health());
+    // and the server is still there
+    expect(await fetch(`${base}/api/trpc/system.info`).then(async (r) => (await r.text(), r.status))).toBe(
+      200,
+    );
+  });
+
+  it('paths Next would not route to /api/trpc/[trpc] still go to Next', async () => {
+    const nested = await fetch(`${base}/api/trpc/a/b`);
+    expect(nested.status).toBe(404);
+    expect(nested.headers.get('content-type')).toContain('text/html'); // Next's not-found page
+    await nested.text();
+  });
+});
+
 describe('CSRF protection', () => {
   const post = (headers: Record<string, string>) =>
     fetch(`${base}/api/trpc/system.info`, {

@@ -2,12 +2,23 @@ import { NextResponse } from 'next/server';
 import type { NextRequest } from 'next/server';
 import { createJsonLogger } from '@tia/api/log';
 import { proxyEnv } from './env';
-import { API_CSP, baseSecurityHeaders, createNonce, csrfRejection, newRequestId, pageCsp } from './security';
+import {
+  API_CSP,
+  apiResponseHeaders,
+  baseSecurityHeaders,
+  createNonce,
+  CSRF_REFUSAL,
+  csrfRejection,
+  newRequestId,
+  pageCsp,
+} from './security';
 
 const log = createJsonLogger({ service: 'web', component: 'proxy' });
 
 /**
- * Next 16 "proxy" (formerly middleware): runs before every route except static assets.
+ * Next 16 "proxy" (formerly middleware): runs before every route except static assets. (`/api/trpc/*` is served
+ * by server.ts itself, with the same checks and headers — `src/server/trpc-node.ts`; this still covers it under
+ * `next dev`.)
  * - CSRF: state-changing requests must come from our own origin.
  * - A fresh CSP nonce per page response (Next reads it from the request's CSP header and puts it
  *   on its own scripts), plus the other security headers.
@@ -30,12 +41,8 @@ export function proxy(request: NextRequest): NextResponse {
       origin: request.headers.get('origin'),
       secFetchSite: request.headers.get('sec-fetch-site'),
     });
-    const res = NextResponse.json(
-      { error: { code: 'FORBIDDEN', message: 'This request did not come from this site and was refused.' } },
-      { status: 403, headers: { 'cache-control': 'no-store', 'x-request-id': requestId } },
-    );
-    for (const [k, v] of Object.entries(security)) res.headers.set(k, v);
-    res.headers.set('Content-Security-Policy', API_CSP);
+    const res = NextResponse.json(CSRF_REFUSAL, { status: 403, headers: { 'cache-control': 'no-store' } });
+    for (const [k, v] of Object.entries(apiResponseHeaders(facts, requestId))) res.headers.set(k, v);
     return res;
   }
 

@@ -58,7 +58,8 @@ export interface RequestFacts {
   method: string;
   /** Protocol of the URL the server saw, e.g. 'http:'. */
   protocol: string;
-  headers: Headers;
+  /** A fetch `Headers`, or anything that reads request headers the same way (server.ts's Node requests). */
+  headers: Pick<Headers, 'get'>;
 }
 
 /** Whether the client reached us over HTTPS (directly or through a TLS-terminating proxy). */
@@ -118,6 +119,22 @@ export function baseSecurityHeaders(req: RequestFacts & { pathname: string }): R
   if (isHttps(req)) h['Strict-Transport-Security'] = HSTS;
   return h;
 }
+
+/**
+ * Every header an API answer carries besides its own (the proxy sets them on Next's API routes, server.ts on
+ * `/api/trpc`, which it serves itself): the base security headers, the API CSP and the request id.
+ */
+export function apiResponseHeaders(
+  req: RequestFacts & { pathname: string },
+  requestId: string,
+): Record<string, string> {
+  return { ...baseSecurityHeaders(req), 'Content-Security-Policy': API_CSP, 'x-request-id': requestId };
+}
+
+/** The body of a request refused by the CSRF check (403). */
+export const CSRF_REFUSAL = {
+  error: { code: 'FORBIDDEN', message: 'This request did not come from this site and was refused.' },
+} as const;
 
 /** A request id we generate ourselves (client-supplied ids are not trusted). */
 export function newRequestId(): string {

@@ -93,8 +93,11 @@ export const memoryCookies = (
   };
 };
 
-/** Writes cookies as `Set-Cookie` headers (the tRPC fetch adapter's `resHeaders`). */
-export const headerCookies = (headers: Headers, secure: boolean): CookieJar => ({
+/**
+ * Writes cookies as `Set-Cookie` headers: the tRPC fetch adapter's `resHeaders`, or anything with an `append`
+ * (server.ts passes a Node response's `appendHeader`).
+ */
+export const headerCookies = (headers: Pick<Headers, 'append'>, secure: boolean): CookieJar => ({
   secure,
   set: (name, value, attrs) => headers.append('set-cookie', `${name}=${value}; ${attrs}`),
   clear: (name) =>

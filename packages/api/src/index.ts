@@ -38,6 +38,8 @@ export {
 export { eraseMyAccount, RECENT_SIGN_IN_SECONDS } from './privacy/erase-account.js';
 export { runRetention, RETENTION_ACTOR, type RetentionRunResult } from './privacy/retention.js';
 export { COOKIE_INVENTORY, STORAGE_INVENTORY, type CookieEntry } from './privacy/cookie-inventory.js';
+/** What `privacy.processing` answers (also the `trpc_query` benchmark's bare baseline, scripts/lib). */
+export { processingNotice, type ProcessingNotice } from './privacy/processing-notice.js';
 export { sessionCookieName } from './sessions/sessions.js';
 export { rolesFor } from './sessions/roles.js';
 export { DEFAULT_ACCESS_REVIEW_DAYS } from './staff/grants.js';

@@ -1,15 +1,11 @@
 import 'server-only';
-import { createSql } from '@tia/db';
 import type { Sql } from 'postgres';
-import { serverEnv } from '../env';
+import { sharedSql } from './process-services';
 
 /**
- * One postgres.js client per server process. Kept on globalThis so that Next's dev-mode module
- * reloading does not open a new pool on every edit.
+ * One postgres.js client per server process (shared with server.ts's `/api/trpc` handler, and kept on
+ * globalThis so that Next's dev-mode module reloading does not open a new pool on every edit).
  */
-const holder = globalThis as typeof globalThis & { __tiaWebSql?: Sql };
-
 export function getSql(): Sql {
-  holder.__tiaWebSql ??= createSql(serverEnv().DATABASE_URL, { max: 10, applicationName: 'tia-web' });
-  return holder.__tiaWebSql;
+  return sharedSql();
 }
