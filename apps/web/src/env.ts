@@ -16,48 +16,49 @@ const edgeSchema = z.object({
 
 const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
 
-const serverSchema = edgeSchema.extend({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
-  /** Wraps every data subject's key (crypto-shredding). */
-  MASTER_KEY: secret32('MASTER_KEY'),
-  /** HMAC key for email codes, email lookups, the trial registry and rate-limit keys. */
-  AUTH_SECRET: secret32('AUTH_SECRET'),
-  /** smtp(s)://user:pass@host:port — unset: mails are written as .eml files to MAILBOX_DIR. */
-  SMTP_URL: z.preprocess(
-    blankIsUnset,
-    z
-      .string()
-      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
-      .optional(),
-  ),
-  MAIL_FROM: z.preprocess(
-    blankIsUnset,
-    z.string().min(3).default('TrueInterviewAI <no-reply@trueinterview.local>'),
-  ),
-  MAILBOX_DIR: z.preprocess(blankIsUnset, z.string().default('.data/mailbox')),
-  ALLOW_DEV_MAILBOX: z.preprocess(blankIsUnset, z.enum(['0', '1']).optional()),
-  /** Erasures are appended here too (outside the database and its backups); `npm start` replays it. */
-  ERASURE_JOURNAL: z.preprocess(blankIsUnset, z.string().min(1).optional()),
-  FREE_TRIAL_ANSWERS: z.coerce.number().int().min(0).max(1000).default(5),
-  /** Sign in with Google (OpenID Connect). Unset client id: the Google button answers "not available". */
-  GOOGLE_CLIENT_ID: z.preprocess(blankIsUnset, z.string().min(1).optional()),
-  GOOGLE_CLIENT_SECRET: z.preprocess(blankIsUnset, z.string().min(1).optional()),
-  GOOGLE_ISSUER: z.preprocess(blankIsUnset, z.url().default('https://accounts.google.com')),
-  /** Staff grants not reviewed for this many days show as overdue. */
-  ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  /** Analyst workspace: a shown cell describes at least this many people. */
-  ANALYTICS_K: z.coerce.number().int().min(2).max(1000).default(11),
-  /** Analyst workspace: ε spent per query with noise added; unset → exact figures (suppression only). */
-  ANALYTICS_EPSILON: z.preprocess(blankIsUnset, z.coerce.number().positive().max(100).optional()),
-  /** Analyst workspace: total ε each analyst may spend. */
-  ANALYTICS_BUDGET: z.coerce.number().positive().max(10_000).default(10),
-  /** Where `npm run db:verify` and the compliance pages read signed checkpoints (`npm start` sets it). */
-  DATA_DIR: z.preprocess(blankIsUnset, z.string().min(1).default('.data')),
-  AUDIT_ANCHOR_DIR: z.preprocess(blankIsUnset, z.string().min(1).optional()),
-  /** Pins the checkpoint key (PEM or base64 SPKI); checked once by `server/audit.ts`. */
-  AUDIT_PUBLIC_KEY: z.preprocess(blankIsUnset, z.string().min(1).optional()),
-})
+const serverSchema = edgeSchema
+  .extend({
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+    PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+    /** Wraps every data subject's key (crypto-shredding). */
+    MASTER_KEY: secret32('MASTER_KEY'),
+    /** HMAC key for email codes, email lookups, the trial registry and rate-limit keys. */
+    AUTH_SECRET: secret32('AUTH_SECRET'),
+    /** smtp(s)://user:pass@host:port — unset: mails are written as .eml files to MAILBOX_DIR. */
+    SMTP_URL: z.preprocess(
+      blankIsUnset,
+      z
+        .string()
+        .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+        .optional(),
+    ),
+    MAIL_FROM: z.preprocess(
+      blankIsUnset,
+      z.string().min(3).default('TrueInterviewAI <no-reply@trueinterview.local>'),
+    ),
+    MAILBOX_DIR: z.preprocess(blankIsUnset, z.string().default('.data/mailbox')),
+    ALLOW_DEV_MAILBOX: z.preprocess(blankIsUnset, z.enum(['0', '1']).optional()),
+    /** Erasures are appended here too (outside the database and its backups); `npm start` replays it. */
+    ERASURE_JOURNAL: z.preprocess(blankIsUnset, z.string().min(1).optional()),
+    FREE_TRIAL_ANSWERS: z.coerce.number().int().min(0).max(1000).default(5),
+    /** Sign in with Google (OpenID Connect). Unset client id: the Google button answers "not available". */
+    GOOGLE_CLIENT_ID: z.preprocess(blankIsUnset, z.string().min(1).optional()),
+    GOOGLE_CLIENT_SECRET: z.preprocess(blankIsUnset, z.string().min(1).optional()),
+    GOOGLE_ISSUER: z.preprocess(blankIsUnset, z.url().default('https://accounts.google.com')),
+    /** Staff grants not reviewed for this many days show as overdue. */
+    ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** Analyst workspace: a shown cell describes at least this many people. */
+    ANALYTICS_K: z.coerce.number().int().min(2).max(1000).default(11),
+    /** Analyst workspace: ε spent per query with noise added; unset → exact figures (suppression only). */
+    ANALYTICS_EPSILON: z.preprocess(blankIsUnset, z.coerce.number().positive().max(100).optional()),
+    /** Analyst workspace: total ε each analyst may spend. */
+    ANALYTICS_BUDGET: z.coerce.number().positive().max(10_000).default(10),
+    /** Where `npm run db:verify` and the compliance pages read signed checkpoints (`npm start` sets it). */
+    DATA_DIR: z.preprocess(blankIsUnset, z.string().min(1).default('.data')),
+    AUDIT_ANCHOR_DIR: z.preprocess(blankIsUnset, z.string().min(1).optional()),
+    /** Pins the checkpoint key (PEM or base64 SPKI); checked once by `server/audit.ts`. */
+    AUDIT_PUBLIC_KEY: z.preprocess(blankIsUnset, z.string().min(1).optional()),
+  })
   // Retention per data category: the same variables as the worker's, so the notice shows what the job enforces.
   .extend(retention.retentionEnvSchema.shape)
   .superRefine((env, ctx) => {
