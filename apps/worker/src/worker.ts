@@ -26,6 +26,7 @@ import { privacyExportHandler } from './handlers/privacy-export.js';
 import { createMailer, mailPolicyNotices } from '@tia/api/policy-notices';
 import { devMailboxProblem } from '@tia/api/mail-guard';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
+import { closeDecoder, warmDecoder } from './speech/decode.js';
 import {
   assertEngineReady,
   checkSpeech,
@@ -107,6 +108,8 @@ export const startWorker = async (
     transcriptionHandler({ blobs, inline, engine: gated.engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
     feedbackHandler({ blobs, inline, enricher: gated.enricher, grader: gated.grader }),
   ];
+  // One ffmpeg waits, started, for the next answer (`decode.ts`): its start-up is not paid per answer.
+  if (engine) warmDecoder();
   if (engine) {
     log.info('speech and feedback engines', {
       transcription: { name: engine.name, model: engine.model },
@@ -298,6 +301,7 @@ export const startWorker = async (
       log.info('worker stopping');
       ac.abort();
       await transport.stop();
+      closeDecoder();
       await Promise.allSettled(loops);
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
       await sql.end({ timeout: 5 });
