@@ -105,7 +105,14 @@ export const startWorker = async (
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
     privacyExportHandler({ keys, inline }),
-    transcriptionHandler({ blobs, inline, engine: gated.engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
+    transcriptionHandler({
+      blobs,
+      inline,
+      engine: gated.engine!,
+      timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS,
+      // Rubric-only feedback is decided with the transcript (one hop fewer); a language model keeps its own.
+      scoreAtOnce: !gated.enricher && !gated.grader,
+    }),
     feedbackHandler({ blobs, inline, enricher: gated.enricher, grader: gated.grader }),
   ];
   // One ffmpeg waits, started, for the next answer (`decode.ts`): its start-up is not paid per answer.
