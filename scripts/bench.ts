@@ -427,6 +427,7 @@ try {
       ['blob read + decrypt', 'blob0', 'blob1'],
       ['ffmpeg decode to 16 kHz (spawn + decode)', 'blob1', 'engine0'],
       ['ENGINE (subtracted)', 'engine0', 'engine1'],
+      ['after the engine: scoreAtOnce session read + rubric (else ≈ 0)', 'engine1', 'prepare1:transcription'],
       ['prepare → transaction: begin, inbox, decode', 'prepare1:transcription', 'handle0:transcription'],
       [
         'decide + append TranscriptProduced, AudioDeleted, blob delete',
