@@ -22,9 +22,13 @@ import { createTestDatabase, speechFixture, TEST_MASTER_KEY } from '@tia/db/test
 import {
   KafkaTransport,
   EmbeddedTransport,
+  closeDecoder,
+  warmDecoder,
   feedbackHandler,
   transcriptionHandler,
   type Handler,
+  type PrepareContext,
+  type TranscriptionEngine,
   type Transport,
 } from '@tia/worker';
 import { givenCandidate, givenUpload, inline, ScriptedEngine } from '@tia/worker/testing';
@@ -389,6 +393,10 @@ try {
   //    engine's time (a scripted engine answers at once; ffmpeg decoding, the consent checks, both handlers,
   //    the blob deletion and the relay hops are what is measured). Baseline: the no-op one-hop pipeline of the
   //    same transport; and (the `wake_vs_poll` line) the same pipeline polling as before, same run.
+  //    Two loads: `paced` (40 answers, one uploaded every 150 ms, as before: answers may queue behind each
+  //    other) and `alone` (one answer in flight at a time: the latency of one answer, no queueing). Each
+  //    answer's way is timed hop by hop (transport `trace`, wrapped handlers, blob store and engine) and the
+  //    medians printed as `# hop` lines.
   if (want('practice')) {
     const kafkaUp = await reachable(brokers[0]!);
     const audio = readFileSync(speechFixture());
@@ -396,28 +404,154 @@ try {
       text: 'when i was leading a team of five i rebuilt the report and we cut the time by forty percent',
       words: [],
     });
-    const practiceRun = async (wake: boolean) => {
+    type Marks = Map<string, number>;
+    /** The hops of one answer, in order: [label, from mark, to mark]. */
+    const HOPS: [string, string, string][] = [
+      ['upload transaction (blob + RecordingUploaded)', 'up0', 'up1'],
+      ...(kafkaUp
+        ? ([
+            ['relay: wake, read, publish to Kafka (acked)', 'up1', 'published:RecordingUploaded'],
+            [
+              'Kafka: published → transcription consumer',
+              'published:RecordingUploaded',
+              'received:transcription',
+            ],
+          ] as [string, string, string][])
+        : ([['transcription consumer: wake, read', 'up1', 'received:transcription']] as [
+            string,
+            string,
+            string,
+          ][])),
+      ['inbox check + decode event', 'received:transcription', 'prepare0:transcription'],
+      ['consent check (processingBlock)', 'prepare0:transcription', 'blob0'],
+      ['blob read + decrypt', 'blob0', 'blob1'],
+      ['ffmpeg decode to 16 kHz (spawn + decode)', 'blob1', 'engine0'],
+      ['ENGINE (subtracted)', 'engine0', 'engine1'],
+      ['after the engine: scoreAtOnce session read + rubric (else ≈ 0)', 'engine1', 'prepare1:transcription'],
+      ['prepare → transaction: begin, inbox, decode', 'prepare1:transcription', 'handle0:transcription'],
+      [
+        'decide + append TranscriptProduced, AudioDeleted, blob delete',
+        'handle0:transcription',
+        'handle1:transcription',
+      ],
+      ['commit (transcription)', 'handle1:transcription', 'done:transcription'],
+      ...(kafkaUp
+        ? ([
+            [
+              'relay: wake, read, publish to Kafka (acked)',
+              'done:transcription',
+              'published:TranscriptProduced',
+            ],
+            ['Kafka: published → feedback consumer', 'published:TranscriptProduced', 'received:feedback'],
+          ] as [string, string, string][])
+        : ([['feedback consumer: wake, read', 'done:transcription', 'received:feedback']] as [
+            string,
+            string,
+            string,
+          ][])),
+      ['inbox check, decode, prepare, begin, inbox, decode', 'received:feedback', 'handle0:feedback'],
+      ['score + append FeedbackScored', 'handle0:feedback', 'handle1:feedback'],
+      ['commit (feedback)', 'handle1:feedback', 'done:feedback'],
+      ['TOTAL: upload start → FeedbackScored committed (engine included)', 'up0', 'scored'],
+    ];
+    const practiceRun = async (wake: boolean, warm: boolean, scoreAtOnce: boolean) => {
+      // warm: an ffmpeg started ahead waits for each answer (the worker's default); cold: one started per answer.
+      if (warm) warmDecoder();
+      else closeDecoder();
       const prefix = `benchp${randomBytes(3).toString('hex')}.`;
       const fresh = await createTestDatabase();
-      const p3 = createPersistence(fresh.sql, TEST_MASTER_KEY);
+      let queries = 0; // every statement the pool sends (postgres.js `debug`): consumers, handlers, uploads
+      const pool = postgres(fresh.url, { max: 10, onnotice: () => undefined, debug: () => void queries++ });
+      const p3 = createPersistence(pool, TEST_MASTER_KEY);
+      const marks = new Map<string, Marks>(); // recording id → stage → when (first time)
+      const mark = (rid: string | undefined, stage: string) => {
+        if (!rid) return;
+        let m = marks.get(rid);
+        if (!m) marks.set(rid, (m = new Map<string, number>()));
+        if (!m.has(stage)) m.set(stage, performance.now());
+      };
+      const ridOf = (e: { data: unknown }) => (e.data as { recordingId?: string }).recordingId;
+      const ridByEvent = new Map<string, string>();
+      let current: string | undefined; // the recording being transcribed (one at a time per consumer)
+      const blobs = new Proxy(p3.blobs, {
+        get(target, key, recv) {
+          if (key === 'get')
+            return async (db: Parameters<typeof target.get>[0], id: string) => {
+              mark(id, 'blob0');
+              const r = await target.get(db, id);
+              mark(id, 'blob1');
+              return r;
+            };
+          const v = Reflect.get(target, key, recv) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      const timedEngine: TranscriptionEngine = {
+        name: engine.name,
+        model: engine.model,
+        check: () => engine.check(),
+        transcribe: async (wav, o) => {
+          const rid = current;
+          mark(rid, 'engine0');
+          try {
+            return await engine.transcribe();
+          } finally {
+            mark(rid, 'engine1');
+            void wav;
+            void o;
+          }
+        },
+      };
+      const timed = (h: Handler): Handler => ({
+        name: h.name,
+        types: h.types,
+        ...(h.maxAttempts !== undefined ? { maxAttempts: h.maxAttempts } : {}),
+        ...(h.prepare
+          ? {
+              prepare: async (e: Parameters<NonNullable<Handler['prepare']>>[0], ctx: PrepareContext) => {
+                const rid = ridOf(e);
+                current = rid;
+                mark(rid, `prepare0:${h.name}`);
+                try {
+                  return await h.prepare!(e, ctx);
+                } finally {
+                  mark(rid, `prepare1:${h.name}`);
+                }
+              },
+            }
+          : {}),
+        handle: async (e, ctx) => {
+          mark(ridOf(e), `handle0:${h.name}`);
+          await h.handle(e, ctx);
+          mark(ridOf(e), `handle1:${h.name}`);
+        },
+      });
+      const trace = (stage: string, h: string, e: { eventId: string; type: string; data: unknown }) => {
+        const rid = ridOf(e);
+        if (!rid) return;
+        ridByEvent.set(e.eventId, rid);
+        mark(rid, stage === 'published' ? `published:${e.type}` : `${stage}:${h}`);
+      };
       const mkTransport = (handlers: Handler[], onOutcome: (h: string, id: string) => void): Transport =>
         kafkaUp
           ? new KafkaTransport({
-              sql: fresh.sql,
+              sql: pool,
               store: p3.store,
               log: silentLogger,
               handlers,
               wake,
               cfg: { brokers, clientId: 'bench', topicPrefix: prefix },
               onOutcome: (h, id) => onOutcome(h, id),
+              trace,
             })
           : new EmbeddedTransport({
-              sql: fresh.sql,
+              sql: pool,
               store: p3.store,
               log: silentLogger,
               handlers,
               wake,
               onOutcome: (h, id) => onOutcome(h, id),
+              trace,
             });
       // Baseline: append → no-op handler, one hop, same transport and database.
       const base: number[] = [];
@@ -443,13 +577,18 @@ try {
         await t.stop();
       }
       const n = 40;
-      const done = new Map<string, number>(); // TranscriptProduced event id → when its feedback committed
+      const alone = 15;
+      const done = new Map<string, number>(); // TranscriptProduced event id → when the feedback handler ended
+      const outcomeAt = new Map<string, number>(); // event id → when its handler's transaction committed
       const t = mkTransport(
         [
-          transcriptionHandler({ blobs: p3.blobs, inline, engine }),
-          feedbackHandler({ blobs: p3.blobs, inline, enricher: null }),
+          // As the worker runs them with no language model configured (`worker.ts`).
+          timed(transcriptionHandler({ blobs, inline, engine: timedEngine, scoreAtOnce })),
+          timed(feedbackHandler({ blobs, inline, enricher: null })),
         ],
         (h, id) => {
+          mark(ridByEvent.get(id), `done:${h}`);
+          if (!outcomeAt.has(id)) outcomeAt.set(id, performance.now());
           if (h === 'feedback') done.set(id, performance.now());
         },
       );
@@ -457,33 +596,105 @@ try {
       await new Promise((r) => setTimeout(r, 2000));
       const who = await givenCandidate(p3);
       const started = new Map<string, number>();
-      for (let i = 0; i < n; i++) {
+      const upload = async () => {
         const s0 = performance.now();
         const id = await givenUpload(p3, who, audio);
         started.set(id, s0);
+        mark(id, 'up0');
+        marks.get(id)!.set('up0', s0);
+        mark(id, 'up1');
+        return id;
+      };
+      const paced: string[] = [];
+      for (let i = 0; i < n; i++) {
+        paced.push(await upload());
         await new Promise((r) => setTimeout(r, 150));
       }
-      const end = Date.now() + 120_000;
-      while (done.size < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-      await t.stop();
-      const rows = await fresh.sql<{ event_id: string; recording_id: string; engine_ms: number }[]>`
-        select event_id::text, data->>'recordingId' as recording_id, (data->>'engineMs')::int as engine_ms
-          from events where type = 'TranscriptProduced'`;
-      const overhead: number[] = [];
-      for (const r of rows) {
-        const s0 = started.get(r.recording_id);
-        const f = done.get(r.event_id);
-        if (s0 !== undefined && f !== undefined) overhead.push(f - s0 - r.engine_ms);
+      const settle = async (want: number, ms: number) => {
+        const end = Date.now() + ms;
+        while (done.size < want && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      };
+      await settle(n, 120_000);
+      const lone: string[] = [];
+      await new Promise((r) => setTimeout(r, 200));
+      const q0 = queries;
+      for (let i = 0; i < alone; i++) {
+        lone.push(await upload());
+        await settle(n + i + 1, 30_000);
+        await new Promise((r) => setTimeout(r, 200));
       }
+      const queriesPerAnswer = (queries - q0) / alone;
+      await t.stop();
+      // FeedbackScored committed with the event that caused it (its handler's transaction): TranscriptProduced
+      // (feedback handler) or, scored at once, RecordingUploaded (transcription handler).
+      const rows = await pool<{ recording_id: string; cause: string; engine_ms: number }[]>`
+        select f.data->>'recordingId' as recording_id, f.metadata->>'causationId' as cause,
+               (t.data->>'engineMs')::int as engine_ms
+          from events f join events t on t.stream_id = f.stream_id and t.type = 'TranscriptProduced'
+         where f.type = 'FeedbackScored'`;
+      for (const r of rows) {
+        const at = outcomeAt.get(r.cause);
+        if (at !== undefined) marks.get(r.recording_id)?.set('scored', at);
+      }
+      const overheadOf = (ids: string[]) => {
+        const want = new Set(ids);
+        const out: number[] = [];
+        for (const r of rows) {
+          if (!want.has(r.recording_id)) continue;
+          const s0 = started.get(r.recording_id);
+          const f = marks.get(r.recording_id)?.get('scored');
+          if (s0 !== undefined && f !== undefined) out.push(f - s0 - r.engine_ms);
+        }
+        return out;
+      };
+      /** Median of each hop over `ids` (answers missing a mark are left out of that hop). */
+      const hops = (ids: string[]) =>
+        HOPS.map(([label, from, to]) => {
+          const xs: number[] = [];
+          for (const id of ids) {
+            const m = marks.get(id);
+            const a = m?.get(from);
+            const b = m?.get(to);
+            if (a !== undefined && b !== undefined) xs.push(b - a);
+          }
+          return { label, p50: xs.length ? pct(xs, 50) : NaN, n: xs.length };
+        });
+      await pool.end({ timeout: 5 });
       await fresh.drop();
-      return { overhead, base };
+      return {
+        queriesPerAnswer,
+        overhead: overheadOf(paced),
+        alone: overheadOf(lone),
+        hopsPaced: hops(paced),
+        hopsAlone: hops(lone),
+        base,
+      };
     };
-    const polled = await practiceRun(false);
-    const { overhead, base } = await practiceRun(true);
+    // Before (main: an ffmpeg per answer, feedback scored by the next hop), then after (ffmpeg started ahead,
+    // rubric feedback decided with the transcript), then the after pipeline polling as before wake-on-commit.
+    const before = await practiceRun(true, false, false);
+    const woken = await practiceRun(true, true, true);
+    const polled = await practiceRun(false, true, true);
+    const { overhead, base } = woken;
     const via = kafkaUp ? 'kafka' : 'embedded';
+    const p50 = (xs: number[]) => pct(xs, 50).toFixed(1);
     console.log(
-      `# practice pipeline: ${overhead.length}/40 answers scored via ${via}; 11 s clip, scripted engine; ` +
-        `overhead p50 polling ${pct(polled.overhead, 50).toFixed(1)} ms, woken ${pct(overhead, 50).toFixed(1)} ms`,
+      `# practice pipeline via ${via}, 11 s clip, scripted engine; answers scored ${overhead.length}/40 paced ` +
+        `+ ${woken.alone.length}/15 alone; overhead p50 (ms) paced / alone: after ${p50(overhead)} / ` +
+        `${p50(woken.alone)}, before ${p50(before.overhead)} / ${p50(before.alone)}, ` +
+        `after but polling ${p50(polled.overhead)} / ${p50(polled.alone)}; statements per answer (alone, all ` +
+        `consumers): after ${woken.queriesPerAnswer.toFixed(1)}, before ${before.queriesPerAnswer.toFixed(1)}, ` +
+        `polling ${polled.queriesPerAnswer.toFixed(1)}`,
+    );
+    console.log(
+      `# hop (p50 ms, one answer alone)                                    ${'after'.padStart(8)} ${'before'.padStart(8)} ${'polling'.padStart(8)} ${'paced'.padStart(8)}`,
+    );
+    woken.hopsAlone.forEach((h, i) =>
+      console.log(
+        `# hop ${h.label.padEnd(62)} ${[h, before.hopsAlone[i]!, polled.hopsAlone[i]!, woken.hopsPaced[i]!]
+          .map((x) => x.p50.toFixed(1).padStart(8))
+          .join(' ')}`,
+      ),
     );
     line(
       `practice_overhead_${via}_p50`,
@@ -506,6 +717,35 @@ try {
       pct(overhead, 50) / Math.max(0.01, pct(polled.overhead, 50)),
       '<=50ms',
     );
+    line(
+      `practice_overhead_alone_${via}_wake_vs_poll_p50`,
+      pct(woken.alone, 50),
+      'ms',
+      pct(woken.alone, 50) / Math.max(0.01, pct(polled.alone, 50)),
+      '<=50ms',
+    );
+    line(
+      `practice_overhead_alone_${via}_after_vs_before_p50`,
+      pct(woken.alone, 50),
+      'ms',
+      pct(woken.alone, 50) / Math.max(0.01, pct(before.alone, 50)),
+      '<=50ms',
+    );
+    line(
+      `practice_overhead_${via}_after_vs_before_p50`,
+      pct(overhead, 50),
+      'ms',
+      pct(overhead, 50) / Math.max(0.01, pct(before.overhead, 50)),
+      '<=50ms',
+    );
+    line(
+      `practice_statements_per_answer_after_vs_before`,
+      woken.queriesPerAnswer,
+      'statements',
+      woken.queriesPerAnswer / Math.max(0.01, before.queriesPerAnswer),
+      '<=1',
+    );
+    closeDecoder();
   }
   // 6. (trpc) A DB-backed tRPC query (`privacy.processing`, public) from the web server as it runs (`server.ts`,
   //    which answers `/api/trpc` itself, without Next), vs a bare `node:http` server answering the same body

@@ -7,3 +7,4 @@ export * from './transport/kafka.js';
 export * from './handlers/diagnostics.js';
 export * from './handlers/practice.js';
 export type { Transcript, TranscriptionEngine } from './speech/port.js';
+export { closeDecoder, warmDecoder } from './speech/decode.js';

@@ -27,6 +27,7 @@ import { privacyOutcomeMailHandler } from './handlers/privacy-outcome-mail.js';
 import { createMailer, mailPolicyNotices } from '@tia/api/policy-notices';
 import { devMailboxProblem } from '@tia/api/mail-guard';
 import { feedbackHandler, sweepAudio, transcriptionHandler } from './handlers/practice.js';
+import { closeDecoder, warmDecoder } from './speech/decode.js';
 import {
   assertEngineReady,
   checkSpeech,
@@ -123,9 +124,18 @@ export const startWorker = async (
             origin: env.PUBLIC_ORIGIN,
           }),
         ]),
-    transcriptionHandler({ blobs, inline, engine: gated.engine!, timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS }),
+    transcriptionHandler({
+      blobs,
+      inline,
+      engine: gated.engine!,
+      timeoutMs: env.TRANSCRIPTION_TIMEOUT_MS,
+      // Rubric-only feedback is decided with the transcript (one hop fewer); a language model keeps its own.
+      scoreAtOnce: !gated.enricher && !gated.grader,
+    }),
     feedbackHandler({ blobs, inline, enricher: gated.enricher, grader: gated.grader }),
   ];
+  // One ffmpeg waits, started, for the next answer (`decode.ts`): its start-up is not paid per answer.
+  if (engine) warmDecoder();
   if (engine) {
     log.info('speech and feedback engines', {
       transcription: { name: engine.name, model: engine.model },
@@ -314,6 +324,7 @@ export const startWorker = async (
       log.info('worker stopping');
       ac.abort();
       await transport.stop();
+      closeDecoder();
       await Promise.allSettled(loops);
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
       await sql.end({ timeout: 5 });

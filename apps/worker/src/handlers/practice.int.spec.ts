@@ -41,13 +41,13 @@ const engine = new ScriptedEngine({
 let transport: EmbeddedTransport | null = null;
 const outcomes: [string, string, Outcome][] = [];
 
-const startPipeline = async () => {
+const startPipeline = async (opts: { scoreAtOnce?: boolean } = {}) => {
   transport = new EmbeddedTransport({
     sql: db.sql,
     store: p.store,
     log: silentLogger,
     handlers: [
-      transcriptionHandler({ blobs: p.blobs, inline, engine }),
+      transcriptionHandler({ blobs: p.blobs, inline, engine, ...opts }),
       feedbackHandler({ blobs: p.blobs, inline, enricher: null }),
     ],
     pollMs: 10,
@@ -114,6 +114,38 @@ describe('practice pipeline: transcription, audio deletion, feedback (embedded t
     const feedback = only('FeedbackScored', events[3]).data;
     expect(feedback.engine).toEqual({ name: 'rubric', model: null });
     expect(Array.isArray(feedback.criteria)).toBe(true);
+  });
+
+  it('scoreAtOnce: the rubric feedback commits with the transcript, the same as the next hop would decide it', async () => {
+    const who = await givenCandidate(p);
+    const twoStep = await givenUpload(p, who, JFK);
+    await startPipeline();
+    await waitFor(async () => (await typesOf(twoStep)).includes('FeedbackScored'), 30_000);
+    await transport!.stop();
+    transport = null;
+
+    const atOnce = await givenUpload(p, who, JFK);
+    await startPipeline({ scoreAtOnce: true });
+    await waitFor(async () => (await typesOf(atOnce)).includes('FeedbackScored'), 30_000);
+    // The feedback handler still gets the transcript, finds the recording scored and decides nothing.
+    const events = await streamOf(atOnce);
+    await waitFor(() => outcomes.some(([h, id]) => h === 'feedback' && id === events[1]!.eventId), 30_000);
+    const after = await streamOf(atOnce);
+    expect(after.map((e) => e.type)).toEqual([
+      'RecordingUploaded',
+      'TranscriptProduced',
+      'AudioDeleted',
+      'FeedbackScored',
+    ]);
+    // One transaction for transcript, audio deletion and feedback, caused by the upload.
+    expect(new Set(after.slice(1).map((e) => e.transactionId)).size).toBe(1);
+    expect(after[3]!.metadata.causationId).toBe(after[0]!.eventId);
+    const { scoredAt: _a, ...one } = only('FeedbackScored', after[3]).data;
+    const { scoredAt: _b, ...other } = only('FeedbackScored', (await streamOf(twoStep))[3]).data;
+    expect({ ...one, recordingId: twoStep }).toEqual(other);
+    const [row] = await db.sql<{ status: string; overall: number }[]>`
+      select status, overall from rm_recordings where recording_id = ${atOnce}`;
+    expect(row).toMatchObject({ status: 'scored', overall: other.overall });
   });
 
   it('does not transcribe when consent was withdrawn, processing restricted or the subject erased', async () => {

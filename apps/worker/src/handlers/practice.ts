@@ -91,7 +91,7 @@ export const DURATION_TOLERANCE_SECONDS = 5;
 type Prepared =
   | { kind: 'blocked'; reason: SkipReason }
   | { kind: 'gone' }
-  | { kind: 'transcript'; transcript: recording.TranscriptData }
+  | { kind: 'transcript'; transcript: recording.TranscriptData; feedback: recording.FeedbackData | null }
   | { kind: 'failed'; code: recording.TranscriptionFailureCode };
 
 /**
@@ -102,7 +102,17 @@ type Prepared =
  * deletes the audio too, with the reason.
  */
 export const transcriptionHandler = (
-  deps: PracticeDeps & { engine: TranscriptionEngine; timeoutMs?: number },
+  deps: PracticeDeps & {
+    engine: TranscriptionEngine;
+    timeoutMs?: number;
+    /**
+     * Score the answer with the rubric in the transcript's own transaction (`FeedbackScored` beside
+     * `TranscriptProduced`): what the feedback handler would decide next, without another relay hop, consumer
+     * and transaction. Only where feedback is the rubric alone (no language model: its call must not run
+     * here); the feedback handler then finds the recording scored and does nothing. Default false.
+     */
+    scoreAtOnce?: boolean;
+  },
 ): Handler<Prepared, 'RecordingUploaded'> => ({
   name: 'transcription',
   types: ['RecordingUploaded'],
@@ -139,16 +149,24 @@ export const transcriptionHandler = (
         engineMs,
         words: t.words.length,
       });
-      return {
-        kind: 'transcript',
-        transcript: {
-          text: t.text,
-          words: t.words,
-          engine: { name: deps.engine.name, model: deps.engine.model },
-          audioSeconds: Math.round(seconds * 100) / 100,
-          engineMs,
-        },
+      const transcript: recording.TranscriptData = {
+        text: t.text,
+        words: t.words,
+        engine: { name: deps.engine.name, model: deps.engine.model },
+        audioSeconds: Math.round(seconds * 100) / 100,
+        engineMs,
       };
+      // The session is immutable once started: scored here, outside the transaction.
+      const scored = deps.scoreAtOnce
+        ? await scoreText(ctx.store, ctx.store.sql, {
+            sessionId: event.data.sessionId,
+            questionId: event.data.questionId,
+            text: t.text,
+            words: t.words,
+            audioSeconds: transcript.audioSeconds,
+          })
+        : null;
+      return { kind: 'transcript', transcript, feedback: scored ? rubricFeedback(scored) : null };
     } catch (e) {
       if (e instanceof PermanentTranscriptionError || ctx.attempt >= ctx.maxAttempts) {
         const code = failureCodeOf(e);
@@ -174,12 +192,18 @@ export const transcriptionHandler = (
       ctx.store,
       ctx.tx,
       recordingId,
-      (_state, now): recording.RecordingCommand => {
+      (_state, now): recording.RecordingCommand | recording.RecordingCommand[] => {
         if (blocked) return { type: 'SkipProcessing', reason: blocked, blobExisted, now };
         if (prepared.kind === 'blocked')
           return { type: 'SkipProcessing', reason: prepared.reason, blobExisted, now };
         if (prepared.kind === 'transcript')
-          return { type: 'CompleteTranscription', transcript: prepared.transcript, blobExisted, now };
+          return [
+            { type: 'CompleteTranscription', transcript: prepared.transcript, blobExisted, now },
+            // The consent check above holds for both (same transaction), as the feedback handler's would.
+            ...(prepared.feedback
+              ? [{ type: 'ScoreFeedback' as const, feedback: prepared.feedback, now }]
+              : []),
+          ];
         if (prepared.kind === 'failed')
           return {
             type: 'FailTranscription',
@@ -216,11 +240,29 @@ const sessionContext = async (store: EventStore, db: Queryable, sessionId: strin
   return { question: revealQuestion(stored, { jobTitle, keyTerms }), keyTerms };
 };
 
-const scoreTranscript = async (store: EventStore, db: Queryable, t: EventData<'TranscriptProduced'>) => {
+const scoreTranscript = (store: EventStore, db: Queryable, t: EventData<'TranscriptProduced'>) =>
+  scoreText(store, db, {
+    sessionId: t.sessionId,
+    questionId: t.questionId,
+    text: revealOr<string>(t.text, ''),
+    words: revealOr<recording.TranscriptData['words']>(t.words, []),
+    audioSeconds: t.audioSeconds,
+  });
+
+const scoreText = async (
+  store: EventStore,
+  db: Queryable,
+  t: {
+    sessionId: string;
+    questionId: string;
+    text: string;
+    words: recording.TranscriptData['words'];
+    audioSeconds: number;
+  },
+) => {
   const ctx = await sessionContext(store, db, t.sessionId, t.questionId);
   if (!ctx) return null;
-  const text = revealOr<string>(t.text, '');
-  const words = revealOr<recording.TranscriptData['words']>(t.words, []);
+  const { text, words } = t;
   const score = scoreAnswer({
     transcript: text,
     words,
@@ -287,6 +329,15 @@ const toFeedback = (
     llmTips: llm ? llm.tips : null,
   };
 };
+
+/** The rubric's feedback alone (no language model), as the feedback handler decides it without one. */
+const rubricFeedback = (scored: NonNullable<Awaited<ReturnType<typeof scoreText>>>) =>
+  toFeedback(
+    scored.score,
+    COMPETENCY_IDS.includes(scored.question.competency) ? scored.question.competency : COMPETENCY_IDS[0],
+    null,
+    null,
+  );
 
 type FeedbackPrepared = {
   llm: { model: string; tips: string[] } | null;

@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PermanentTranscriptionError, TransientTranscriptionError } from './port.js';
 import { FFMPEG_INSTALL_HINT, ffmpegCommand } from './ffmpeg.js';
-import { RunStoppedError, runProcess, stderrTail } from './run.js';
+import { RunStoppedError, runProcess, startProcess, stderrTail, type StartedProcess } from './run.js';
 import { makeScratchDir } from './scratch.js';
 
 /** Sample rate of everything handed to transcription engines. */
@@ -74,10 +74,78 @@ export interface DecodeOptions {
   maxSeconds?: number;
 }
 
+/** Raw s16le + our own header: ffmpeg's piped WAV has 0xFFFFFFFF sizes and an extra LIST chunk. */
+const OUTPUT_ARGS = [
+  '-vn',
+  '-ac',
+  '1',
+  '-ar',
+  String(SAMPLE_RATE),
+  '-f',
+  's16le',
+  '-acodec',
+  'pcm_s16le',
+  'pipe:1',
+];
+const inputArgs = (input: string) => ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', input];
+
+/**
+ * Containers ffmpeg decodes from a pipe, without seeking, by their first bytes: WAV (RIFF…WAVE), Ogg, WebM /
+ * Matroska (EBML) — what browsers record, Safari's MP4 aside. MP4 may have its index at the end: a file.
+ */
+export const decodableFromPipe = (input: Buffer): boolean =>
+  input.length >= 12 &&
+  ((input.toString('latin1', 0, 4) === 'RIFF' && input.toString('latin1', 8, 12) === 'WAVE') ||
+    input.toString('latin1', 0, 4) === 'OggS' ||
+    input.readUInt32BE(0) === 0x1a45dfa3);
+
+/**
+ * One ffmpeg started ahead, waiting on its stdin for the next answer: a dynamically linked ffmpeg spends most
+ * of an 11 s answer's decoding time starting (≈ 40–90 ms of CPU loading ~200 shared libraries), which would
+ * otherwise sit between an upload and its feedback. Started after each decode that used (or needed) it,
+ * never while nothing is transcribed; an idle spare is a sleeping process (no CPU, no queries) and exits
+ * with this process (its stdin closes). `closeDecoder()` kills it.
+ */
+let spare: StartedProcess | null = null;
+let spareOff = false;
+
+const takeDecoder = async (): Promise<StartedProcess> => {
+  const cmd = await ffmpegCommand();
+  const s = spare;
+  spare = null;
+  if (s?.alive()) return s;
+  s?.kill();
+  return startProcess(cmd, inputArgs('pipe:0').concat(OUTPUT_ARGS));
+};
+
+const refillDecoder = () => {
+  if (spareOff || spare) return;
+  void ffmpegCommand().then((cmd) => {
+    if (!spareOff && !spare) spare = startProcess(cmd, inputArgs('pipe:0').concat(OUTPUT_ARGS));
+  });
+};
+
+/** Kills the waiting ffmpeg, and (`keep: false`, the default) starts none again until `warmDecoder()`. */
+export const closeDecoder = (opts: { keep?: boolean } = {}) => {
+  spareOff = !opts.keep;
+  spare?.kill();
+  spare = null;
+};
+
+/** Whether an ffmpeg started ahead is waiting for the next answer (tests). */
+export const decoderWaiting = (): boolean => spare?.alive() ?? false;
+
+/** Starts an ffmpeg ahead for the next answer (the worker calls it when it runs transcription). */
+export const warmDecoder = () => {
+  spareOff = false;
+  refillDecoder();
+};
+
 /**
  * Decodes any audio ffmpeg understands (webm/ogg opus, mp4/aac, wav …) to a 16 kHz mono 16-bit PCM WAV with a
- * canonical 44-byte header. The input is written to a private temp file (mode 0600, deleted afterwards) because
- * MP4 with the index at the end cannot be read from a pipe.
+ * canonical 44-byte header. WAV, Ogg and WebM go to an ffmpeg started ahead through its stdin
+ * (`takeDecoder`); anything else (MP4, whose index may be at the end and cannot be read from a pipe) is
+ * written to a private temp file (mode 0600, deleted afterwards) for an ffmpeg started now.
  * Undecodable input → PermanentTranscriptionError (with ffmpeg's message); timeout → TransientTranscriptionError;
  * caller abort → the signal's reason.
  */
@@ -87,48 +155,43 @@ export const decodeToWav16k = async (
 ): Promise<{ wav: Buffer; seconds: number }> => {
   if (input.length === 0) throw new PermanentTranscriptionError('empty audio upload');
   const maxSeconds = opts.maxSeconds ?? 900;
-  const dir = await makeScratchDir('decode');
-  try {
-    const file = path.join(dir, 'input');
-    await writeFile(file, input, { mode: 0o600 });
-    let r;
+  const limits = {
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    maxStdoutBytes: Math.ceil(maxSeconds * BYTES_PER_SECOND),
+  };
+  let r;
+  if (decodableFromPipe(input)) {
+    const decoder = await takeDecoder();
     try {
-      r = await runProcess(
-        await ffmpegCommand(),
-        // raw s16le + our own header: ffmpeg's piped WAV has 0xFFFFFFFF sizes and an extra LIST chunk
-        [
-          '-nostdin',
-          '-hide_banner',
-          '-loglevel',
-          'error',
-          '-i',
-          file,
-          '-vn',
-          '-ac',
-          '1',
-          '-ar',
-          String(SAMPLE_RATE),
-        ].concat(['-f', 's16le', '-acodec', 'pcm_s16le', 'pipe:1']),
-        {
-          timeoutMs: opts.timeoutMs ?? 60_000,
-          signal: opts.signal,
-          maxStdoutBytes: Math.ceil(maxSeconds * BYTES_PER_SECOND),
-        },
-      );
+      r = await decoder.feed(input, limits);
     } catch (e) {
       throw mapStop(e, opts.signal, 'ffmpeg', maxSeconds);
+    } finally {
+      refillDecoder();
     }
-    if (r.code !== 0) {
-      throw new PermanentTranscriptionError(
-        `ffmpeg could not decode the audio (exit ${r.code ?? r.signal}): ${stderrTail(r.stderr) || 'no message'}`,
-      );
+  } else {
+    const dir = await makeScratchDir('decode');
+    try {
+      const file = path.join(dir, 'input');
+      await writeFile(file, input, { mode: 0o600 });
+      try {
+        r = await runProcess(await ffmpegCommand(), inputArgs(file).concat(OUTPUT_ARGS), limits);
+      } catch (e) {
+        throw mapStop(e, opts.signal, 'ffmpeg', maxSeconds);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    const pcm = r.stdout.length % 2 === 0 ? r.stdout : r.stdout.subarray(0, r.stdout.length - 1);
-    if (pcm.length === 0) throw new PermanentTranscriptionError('the upload contains no audio samples');
-    return { wav: pcmToWav16k(pcm), seconds: pcmSeconds(pcm.length) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
+  if (r.code !== 0) {
+    throw new PermanentTranscriptionError(
+      `ffmpeg could not decode the audio (exit ${r.code ?? r.signal}): ${stderrTail(r.stderr) || 'no message'}`,
+    );
+  }
+  const pcm = r.stdout.length % 2 === 0 ? r.stdout : r.stdout.subarray(0, r.stdout.length - 1);
+  if (pcm.length === 0) throw new PermanentTranscriptionError('the upload contains no audio samples');
+  return { wav: pcmToWav16k(pcm), seconds: pcmSeconds(pcm.length) };
 };
 
 /** Maps a failed `runProcess` of a speech tool to the transcription error hierarchy. */

@@ -7,7 +7,7 @@ import {
   type StoredEvent,
   type TxSql,
 } from '@tia/db';
-import type { Handler, Transport } from './port.js';
+import type { Handler, Trace, Transport } from './port.js';
 import { consumerName, processEvent, runRedriveLoop, type Outcome } from './process.js';
 
 /**
@@ -32,6 +32,8 @@ export class EmbeddedTransport implements Transport {
       /** How often requested dead-letter re-drives are looked for (default 2 s). */
       redrivePollMs?: number;
       onOutcome?: (handler: string, eventId: string, outcome: Outcome) => void;
+      /** Latency measurements: when a handler's consumer read an event. */
+      trace?: Trace;
     },
   ) {}
 
@@ -57,6 +59,7 @@ export class EmbeddedTransport implements Transport {
             : {
                 handleBatch: async (tx: TxSql, events: StoredEvent[]) => {
                   for (const e of events) {
+                    this.deps.trace?.('received', h.name, e);
                     const outcome = await processEvent(h, e, {
                       store: this.deps.store,
                       log,
@@ -88,6 +91,7 @@ export class EmbeddedTransport implements Transport {
 
   /** A handler with slow `prepare` work: each event in its own transaction, none open while it prepares. */
   private async processAlone(h: Handler, e: StoredEvent, log: Logger, signal: AbortSignal): Promise<void> {
+    this.deps.trace?.('received', h.name, e);
     const outcome = await processEvent(h, e, {
       store: this.deps.store,
       log,

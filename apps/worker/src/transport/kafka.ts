@@ -18,7 +18,7 @@ import {
   type StoredEvent,
 } from '@tia/db';
 import { eventRegistry } from '@tia/domain';
-import type { Handler, Transport } from './port.js';
+import type { Handler, Trace, Transport } from './port.js';
 import { consumerName, processEvent, runRedriveLoop, type Outcome } from './process.js';
 
 export interface KafkaConfig {
@@ -121,6 +121,8 @@ export const runRelay = async (deps: {
   /** Woken on commit (default true); false: polls every `pollMs` (the benchmark's baseline). */
   wake?: boolean;
   name?: string;
+  /** Called with each batch the broker acknowledged (latency measurements). */
+  onPublished?: (events: readonly StoredEvent[]) => void;
 }) =>
   runPollingConsumer({
     name: deps.name ?? 'relay:kafka',
@@ -149,6 +151,7 @@ export const runRelay = async (deps: {
       if (routable.length === 0) return;
       try {
         await publish(deps.producer, deps.cfg, routable);
+        deps.onPublished?.(routable);
       } catch (e) {
         if (isRetriableKafkaError(e)) throw e;
         // Refused for good: find the event(s) the broker will not take, set them aside, send the rest.
@@ -212,6 +215,8 @@ export class KafkaTransport implements Transport {
       /** How often requested dead-letter re-drives are looked for (default 2 s). */
       redrivePollMs?: number;
       onOutcome?: (handler: string, eventId: string, outcome: Outcome) => void;
+      /** Latency measurements: when the relay published an event, when a consumer received it. */
+      trace?: Trace;
     },
   ) {
     this.kafka = createKafka(deps.cfg, deps.log);
@@ -239,6 +244,13 @@ export class KafkaTransport implements Transport {
         producer: this.producer,
         signal: this.ac.signal,
         log: log.child({ component: 'relay' }),
+        ...(this.deps.trace
+          ? {
+              onPublished: (events: readonly StoredEvent[]) => {
+                for (const e of events) this.deps.trace!('published', 'relay:kafka', e);
+              },
+            }
+          : {}),
       });
     }
     for (const h of this.deps.handlers) await this.startConsumer(h);
@@ -311,6 +323,7 @@ export class KafkaTransport implements Transport {
           log.error('unparseable message dead-lettered', { topic, partition, offset: message.offset });
           return;
         }
+        this.deps.trace?.('received', h.name, event);
         const timer = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
         try {
           const outcome = await processEvent(h, event, {

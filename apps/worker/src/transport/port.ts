@@ -1,4 +1,4 @@
-import type { EventStore, Logger, RecordedEvent, TxSql } from '@tia/db';
+import type { EventStore, Logger, RecordedEvent, StoredEvent, TxSql } from '@tia/db';
 import type { EventOf, EventType } from '@tia/domain';
 
 export interface HandlerContext {
@@ -37,6 +37,14 @@ export interface Handler<P = unknown, T extends EventType = EventType> {
   prepare?(event: RecordedEvent<EventOf<T>>, ctx: PrepareContext): Promise<P>;
   handle(event: RecordedEvent<EventOf<T>>, ctx: HandlerContext & { prepared?: P }): Promise<void>;
 }
+
+/**
+ * Where an event is on its way to a handler, for latency measurements (`npm run bench`, practice section):
+ * `published` — the relay's broker acknowledged it (Kafka only; `handler` is the relay's name);
+ * `received` — a handler's consumer has it in hand, before the inbox check.
+ */
+export type TraceStage = 'published' | 'received';
+export type Trace = (stage: TraceStage, handler: string, event: StoredEvent) => void;
 
 export interface TransportStatus {
   mode: 'kafka' | 'embedded';
