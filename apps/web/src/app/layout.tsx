@@ -9,6 +9,7 @@ import { SiteNav } from '../components/nav';
 import { SITE } from '../site';
 import { TRPCProvider } from '../trpc/provider';
 import './globals.css';
+import styles from '../components/site-chrome.module.css';
 
 export const metadata: Metadata = {
   title: { default: `${SITE.name} — ${SITE.tagline}`, template: `%s · ${SITE.name}` },
@@ -34,12 +35,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to main content
         </a>
         <TRPCProvider>
-          <header className="site-header">
+          <header className={styles.siteHeader}>
             <div className="container">
-              <Link className="brand" href="/">
+              <Link className={styles.brand} href="/">
                 <LogoMark />
                 <span>
-                  TrueInterview<span className="brand-ai">AI</span>
+                  TrueInterview<span className={styles.brandAi}>AI</span>
                 </span>
               </Link>
               <SiteNav />
@@ -50,7 +51,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <main id="main" tabIndex={-1}>
             {children}
           </main>
-          <footer className="site-footer">
+          <footer className={styles.siteFooter}>
             <div className="container">
               <p>
                 © {new Date().getFullYear()} {SITE.name}. <PolicyRevisionLine />.
