@@ -40,7 +40,11 @@ interface State {
   trailEventId?: string;
 }
 
-const STAFF = { name: 'Vera Visual', email: 'visual.staff@example.com', password: 'pixels all the way down 9' };
+const STAFF = {
+  name: 'Vera Visual',
+  email: 'visual.staff@example.com',
+  password: 'pixels all the way down 9',
+};
 
 const statePath = path.join(STATE_DIR, 'state.json');
 const storagePath = (who: string) => path.join(STATE_DIR, `${who}.storage.json`);
@@ -105,7 +109,7 @@ async function signIn(browser: Browser, base: string, state: State, who: 'staff'
     await page.waitForURL(/\/mfa/, { timeout: 20_000 });
     if (!state.staff.totpSecret) {
       await page.getByRole('button', { name: 'Start set-up' }).click();
-      state.staff.totpSecret = (await page.locator('p.secret code').innerText()).replace(/\s+/g, '');
+      state.staff.totpSecret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
       await page
         .getByLabel('Enter the 6-digit code your app now shows')
         .fill(totpCode(decodeBase32IgnorePadding(state.staff.totpSecret), stepAt(new Date())));
@@ -144,7 +148,9 @@ async function shoot(ctx: BrowserContext, base: string, route: string, file: str
 
 async function capture(outDir: string) {
   mkdirSync(outDir, { recursive: true });
-  let state: State = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as State) : await setUp();
+  let state: State = existsSync(statePath)
+    ? (JSON.parse(readFileSync(statePath, 'utf8')) as State)
+    : await setUp();
   const app = await startApp({ DATABASE_URL: state.dbUrl });
   const browser = await launchChromium();
   try {
@@ -252,7 +258,9 @@ function compare(a: string, b: string, diffDir?: string) {
       changed++;
       if (diffDir) writeFileSync(path.join(diffDir, name), PNG.sync.write(out));
     }
-    console.log(`${name.padEnd(58)} ${n === 0 ? '0 px' : `${n} px differ (${((100 * n) / (x.width * x.height)).toFixed(3)} %)`}`);
+    console.log(
+      `${name.padEnd(58)} ${n === 0 ? '0 px' : `${n} px differ (${((100 * n) / (x.width * x.height)).toFixed(3)} %)`}`,
+    );
   }
   console.log(`${names.length} screenshots, ${changed} differ`);
   if (changed) process.exitCode = 1;
