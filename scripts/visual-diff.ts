@@ -15,6 +15,7 @@
  * audit-trail entries of the visits themselves) shows up in the report and has to be explained.
  * `VISUAL_DB_DROP=1 … capture` (or removing STATE_DIR) starts over with a new database.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
@@ -23,7 +24,7 @@ import { createTestDatabase, TEST_MASTER_KEY } from '@tia/db/testing';
 import pixelmatch from 'pixelmatch';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { launchChromium, startApp, TEST_SERVER_SECRETS } from '../apps/web/e2e/harness';
+import { freePort, launchChromium, startApp, TEST_SERVER_SECRETS, type App } from '../apps/web/e2e/harness';
 import { createStaffAccount } from '../apps/web/e2e/staff';
 import { seed } from './seed';
 
@@ -134,16 +135,86 @@ async function contextFor(browser: Browser, who: 'anon' | 'staff' | 'candidate',
   });
 }
 
-async function shoot(ctx: BrowserContext, base: string, route: string, file: string): Promise<string> {
+async function shoot(
+  ctx: BrowserContext,
+  base: string,
+  route: string,
+  file: string,
+  signedIn: boolean,
+): Promise<string> {
   const page: Page = await ctx.newPage();
   await page.goto(`${base}${route}`, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  // Client-rendered parts first say "Loading…"/"Checking…" and the nav says "Sign in" until it knows who
+  // is signed in: wait for the settled page, then for its height to stay put.
+  await page
+    .waitForFunction(
+      (signedIn) =>
+        !/Loading…|Checking…|Loading\.\.\./.test(document.body.innerText) &&
+        (!signedIn || document.querySelector('[data-testid="nav-account"]')?.textContent === 'Account'),
+      signedIn,
+      { timeout: 20_000 },
+    )
+    .catch(() => console.warn(`${route}: still loading after 20 s`));
   await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(150);
+  let height = 0;
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(250);
+    const h = await page.evaluate(() => document.documentElement.scrollHeight);
+    if (h === height) break;
+    height = h;
+  }
   const landed = new URL(page.url()).pathname;
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
   await page.close();
   return landed;
+}
+
+/**
+ * The web server from another copy of apps/web (`WEB_DIR`, e.g. a copy holding the build from before the
+ * change), so both builds can be captured without rebuilding; the copy must sit inside the repository so
+ * that its imports resolve.
+ */
+async function startAppIn(dir: string, env: Record<string, string>): Promise<App> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const output: string[] = [];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server.ts', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        ALLOW_DEV_MAILBOX: '1',
+        ...TEST_SERVER_SECRETS,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+  const stop = async () => {
+    if (!child.pid || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid, 'SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  };
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output.join('')}`);
+    const ok = await fetch(`${base}/api/health`)
+      .then((r) => r.headers.get('content-type')?.includes('application/json'))
+      .catch(() => false);
+    if (ok) return { base, port, output, stop };
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await stop();
+  throw new Error(`server did not start:\n${output.join('')}`);
 }
 
 async function capture(outDir: string) {
@@ -151,7 +222,9 @@ async function capture(outDir: string) {
   let state: State = existsSync(statePath)
     ? (JSON.parse(readFileSync(statePath, 'utf8')) as State)
     : await setUp();
-  const app = await startApp({ DATABASE_URL: state.dbUrl });
+  const app = process.env.WEB_DIR
+    ? await startAppIn(path.resolve(process.env.WEB_DIR), { DATABASE_URL: state.dbUrl })
+    : await startApp({ DATABASE_URL: state.dbUrl });
   const browser = await launchChromium();
   try {
     for (const who of ['staff', 'candidate'] as const)
@@ -224,7 +297,7 @@ async function capture(outDir: string) {
         let label = route.split('?')[0]!;
         for (const [k, v] of ids) if (v) label = label.replace(v, k);
         const name = `${who}${label.replace(/\//g, '_')}@${width}.png`;
-        const landed = await shoot(contexts[who], app.base, route, path.join(outDir, name));
+        const landed = await shoot(contexts[who], app.base, route, path.join(outDir, name), who !== 'anon');
         console.log(`${name}${landed !== route.split('?')[0] ? `  (landed on ${landed})` : ''}`);
       }
       for (const c of Object.values(contexts)) await c.close();
