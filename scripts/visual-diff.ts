@@ -150,7 +150,7 @@ async function shoot(
   await page
     .waitForFunction(
       (signedIn) =>
-        !/Loading…|Checking…|Loading\.\.\./.test(document.body.innerText) &&
+        !/\bLoading\b|Checking…/.test(document.body.innerText) &&
         (!signedIn || document.querySelector('[data-testid="nav-account"]')?.textContent === 'Account'),
       signedIn,
       { timeout: 20_000 },

@@ -1,3 +1,6 @@
+// Global styles first: every CSS module (layout components, pages) comes after them and wins a tie, as the
+// sections did when they were further down the one global stylesheet.
+import './globals.css';
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
@@ -8,7 +11,6 @@ import { PolicyChangeNotice, PolicyRevisionLine } from '../components/policy-not
 import { SiteNav } from '../components/nav';
 import { SITE } from '../site';
 import { TRPCProvider } from '../trpc/provider';
-import './globals.css';
 import styles from '../components/site-chrome.module.css';
 
 export const metadata: Metadata = {
