@@ -162,6 +162,8 @@ export const seed = async (opts: {
   /** Whole weeks back the first sign-up may lie (default 8). */
   weeks?: number;
   log?: (msg: string) => void;
+  /** Told about each candidate once made (e.g. to sign in as one later: scripts/visual-diff.ts). */
+  onCandidate?: (c: { userId: string; email: string; password: string; answers: number }) => void;
 }): Promise<SeedResult> => {
   const rng = createRng(opts.seed ?? 12);
   let now = Date.now() - (opts.weeks ?? 8) * 7 * 86_400_000;
@@ -208,10 +210,11 @@ export const seed = async (opts: {
       auth: a,
       services: a,
     };
+    const password = `seed-${runId}-${i}-${Math.floor(rng() * 1e12)}`;
     const { userId } = await signUp(ctx, {
       name: `Synthetic Candidate ${i + 1}`,
       email,
-      password: `seed-${runId}-${i}-${Math.floor(rng() * 1e12)}`,
+      password,
       dateOfBirth: '1996-04-01',
       consents: { recordingFeedback: true, productImprovement: rng() < 0.6, marketingEmail: false },
       policyVersion: POLICY_VERSION,
@@ -222,6 +225,7 @@ export const seed = async (opts: {
     result.verified++;
     const r = rng();
     const answers = r < 0.15 ? 0 : r < 0.6 ? 1 + Math.floor(rng() * 4) : 5;
+    opts.onCandidate?.({ userId, email, password, answers });
     if (answers === 0) continue;
     const trackDraw = rng();
     const track = trackDraw < 0.45 ? 'competency' : trackDraw < 0.8 ? 'ypp' : 'job';

@@ -112,9 +112,11 @@ describe('sign-up, email code, sign-out, sign-in', () => {
 
     // Submitting empty: an error summary takes focus and links to the fields.
     await page.getByRole('button', { name: 'Create account' }).click();
-    const summary = page.locator('.error-summary');
+    const summary = page.getByTestId('error-summary');
     await summary.waitFor();
-    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toContain('error-summary');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe(
+      'error-summary',
+    );
     await expect(page.locator('#signup-email').getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.locator('#signup-email').getAttribute('aria-describedby')).resolves.toContain(
       'signup-email-error',
@@ -142,7 +144,9 @@ describe('sign-up, email code, sign-out, sign-in', () => {
     );
     await expect(page.locator('#verify-code').getAttribute('autocomplete')).resolves.toBe('one-time-code');
     await expect(page.locator('#verify-code').getAttribute('inputmode')).resolves.toBe('numeric');
-    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toContain('error-summary');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe(
+      'error-summary',
+    );
 
     // The right code signs us in; the cookie is HttpOnly, SameSite=Lax, Path=/ and (plain http) not Secure.
     await page.getByLabel('Confirmation code').fill(code);
@@ -204,10 +208,12 @@ describe('sign-up, email code, sign-out, sign-in', () => {
     await page.getByLabel('Email address').fill(EMAIL);
     await page.getByLabel('Password', { exact: true }).fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    const summary = page.locator('.error-summary');
+    const summary = page.getByTestId('error-summary');
     await summary.waitFor({ timeout: 10_000 });
     await expect(summary.getAttribute('role')).resolves.toBe('alert');
-    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toContain('error-summary');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe(
+      'error-summary',
+    );
     expect(page.url()).toBe(`${base}/signin`);
     // The sign-in page refuses the failed attempt with a 4xx, which Chromium logs; nothing else.
     expect(unexpectedProblems(await problems())).toEqual({ console: [], csp: [] });

@@ -367,7 +367,7 @@ describe('practice: record, replay locally, upload audio only, feedback', () => 
     expect(await dots.count()).toBe(2);
     for (const t of await dots.locator('title').allTextContents()) expect(t).toMatch(/, .+: \d+$/);
     await expect(overall.locator('desc').textContent()).resolves.toMatch(/answer/);
-    const sparks = page.locator('.small-multiples li');
+    const sparks = page.getByTestId('criterion-sparks').getByRole('listitem');
     expect(await sparks.count()).toBeGreaterThanOrEqual(3);
     for (const sp of await sparks.all()) {
       expect(await sp.locator('circle').count()).toBe(2);

@@ -111,7 +111,7 @@ describe('cookie choice and account erasure', () => {
     await page.getByLabel('Email address').fill(EMAIL);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('.error-summary, [role="alert"]').first().waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="error-summary"], [role="alert"]').first().waitFor({ timeout: 15_000 });
     expect(page.url()).toContain('/signin');
     await page.context().close();
   });

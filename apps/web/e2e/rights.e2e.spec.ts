@@ -193,7 +193,7 @@ describe('rights: export my data and delete an answer', () => {
     await page.getByLabel('What went wrong?').fill('bad');
     await page.getByRole('button', { name: 'Send complaint' }).click();
     await page
-      .locator('.error-summary')
+      .getByTestId('error-summary')
       .getByText(/at least 10 characters/)
       .waitFor();
     await page.getByLabel('What went wrong?').fill(COMPLAINT);

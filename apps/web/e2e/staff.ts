@@ -82,7 +82,7 @@ export async function signInEnrollingTotp(page: Page, email: string, password: s
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/mfa\/enrol/, { timeout: 20_000 });
   await page.getByRole('button', { name: 'Start set-up' }).click();
-  const secret = (await page.locator('p.secret code').innerText()).replace(/\s+/g, '');
+  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
   await page
     .getByLabel('Enter the 6-digit code your app now shows')
     .fill(totpCode(decodeBase32IgnorePadding(secret), stepAt(new Date())));

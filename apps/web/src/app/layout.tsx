@@ -1,3 +1,6 @@
+// Global styles first: every CSS module (layout components, pages) comes after them and wins a tie, as the
+// sections did when they were further down the one global stylesheet.
+import './globals.css';
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
@@ -8,7 +11,7 @@ import { PolicyChangeNotice, PolicyRevisionLine } from '../components/policy-not
 import { SiteNav } from '../components/nav';
 import { SITE } from '../site';
 import { TRPCProvider } from '../trpc/provider';
-import './globals.css';
+import styles from '../components/site-chrome.module.css';
 
 export const metadata: Metadata = {
   title: { default: `${SITE.name} — ${SITE.tagline}`, template: `%s · ${SITE.name}` },
@@ -34,12 +37,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to main content
         </a>
         <TRPCProvider>
-          <header className="site-header">
+          <header className={styles.siteHeader}>
             <div className="container">
-              <Link className="brand" href="/">
+              <Link className={styles.brand} href="/">
                 <LogoMark />
                 <span>
-                  TrueInterview<span className="brand-ai">AI</span>
+                  TrueInterview<span className={styles.brandAi}>AI</span>
                 </span>
               </Link>
               <SiteNav />
@@ -50,7 +53,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <main id="main" tabIndex={-1}>
             {children}
           </main>
-          <footer className="site-footer">
+          <footer className={styles.siteFooter}>
             <div className="container">
               <p>
                 © {new Date().getFullYear()} {SITE.name}. <PolicyRevisionLine />.

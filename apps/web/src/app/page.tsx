@@ -8,12 +8,13 @@ import {
   TrashIcon,
   WaveIcon,
 } from '../components/icons';
+import styles from './page.module.css';
 
 export default function HomePage() {
   return (
     <>
       <div className="container">
-        <section className="hero" aria-labelledby="hero-title">
+        <section className={styles.hero} aria-labelledby="hero-title">
           <div>
             <span className="eyebrow">Interview practice, out loud</span>
             <h1 id="hero-title">Rehearse the interview. Keep your privacy.</h1>
@@ -32,15 +33,15 @@ export default function HomePage() {
             </div>
           </div>
 
-          <figure className="hero-visual" aria-labelledby="flow-caption">
-            <ol className="flow">
-              <li className="local">
+          <figure className={styles.heroVisual} aria-labelledby="flow-caption">
+            <ol className={styles.flow}>
+              <li className={styles.local}>
                 <div>
                   <strong>You answer on camera, in your browser</strong>
                   <span>Video is shown to you only. It is never uploaded or stored.</span>
                 </div>
               </li>
-              <li className="local">
+              <li className={styles.local}>
                 <div>
                   <strong>Your browser separates the sound</strong>
                   <span>Only the audio track of your answer is sent, over an encrypted connection.</span>
@@ -65,8 +66,8 @@ export default function HomePage() {
       </div>
 
       <div className="container">
-        <section id="privacy-promise" className="promise" aria-labelledby="promise-title">
-          <div className="section-intro">
+        <section id="privacy-promise" className={styles.promise} aria-labelledby="promise-title">
+          <div className={styles.sectionIntro}>
             <span className="eyebrow">Our privacy promise</span>
             <h2 id="promise-title">Your face stays with you. Your voice does not stay with us.</h2>
             <p>
@@ -74,7 +75,7 @@ export default function HomePage() {
               rough takes are not sitting on someone else&apos;s server.
             </p>
           </div>
-          <ul className="card-grid four">
+          <ul className={`${styles.cardGrid} ${styles.four}`}>
             <li className="card">
               <CameraOffIcon />
               <h3>Video stays in your browser</h3>
@@ -117,7 +118,7 @@ export default function HomePage() {
 
       <div className="container">
         <section id="tracks" className="section" aria-labelledby="tracks-title">
-          <div className="section-intro">
+          <div className={styles.sectionIntro}>
             <span className="eyebrow">Three ways to practise</span>
             <h2 id="tracks-title">Pick the interview you are preparing for</h2>
             <p>
@@ -125,8 +126,8 @@ export default function HomePage() {
               interview you will face.
             </p>
           </div>
-          <ul className="card-grid three">
-            <li className="card track">
+          <ul className={`${styles.cardGrid} ${styles.three}`}>
+            <li className={`card ${styles.track}`}>
               <BriefcaseIcon />
               <span className="track-tag">Job-specific</span>
               <h3>For one particular role</h3>
@@ -139,7 +140,7 @@ export default function HomePage() {
                 <li>Feedback on relevance, evidence and clarity</li>
               </ul>
             </li>
-            <li className="card track">
+            <li className={`card ${styles.track}`}>
               <CompassIcon />
               <span className="track-tag">Competency-based</span>
               <h3>Behavioural questions</h3>
@@ -152,7 +153,7 @@ export default function HomePage() {
                 <li>Scores per competency, not one vague grade</li>
               </ul>
             </li>
-            <li className="card track">
+            <li className={`card ${styles.track}`}>
               <GlobeIcon />
               <span className="track-tag">World Bank YPP</span>
               <h3>Young Professionals Program</h3>
@@ -173,11 +174,11 @@ export default function HomePage() {
         </section>
 
         <section className="section" aria-labelledby="how-title">
-          <div className="section-intro">
+          <div className={styles.sectionIntro}>
             <span className="eyebrow">How a session works</span>
             <h2 id="how-title">Ten focused minutes</h2>
           </div>
-          <ol className="steps">
+          <ol className={styles.steps}>
             <li>
               <h3>Choose a track</h3>
               <p>Pick job-specific, competency-based or World Bank YPP, and how many questions you want.</p>

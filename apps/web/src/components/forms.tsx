@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import styles from './forms.module.css';
 
 /** What a failed call (or client-side check) means for a form. */
 export interface Problems {
@@ -101,7 +102,14 @@ export function ErrorSummary({
   }, [version]);
   if (items.length === 0) return null;
   return (
-    <div className="error-summary" ref={ref} tabIndex={-1} role="alert" aria-labelledby={`${id}-t`}>
+    <div
+      className={styles.errorSummary}
+      ref={ref}
+      tabIndex={-1}
+      role="alert"
+      aria-labelledby={`${id}-t`}
+      data-testid="error-summary"
+    >
       <h2 id={`${id}-t`}>{title}</h2>
       <ul>
         {items.map((it, i) => (
@@ -176,7 +184,7 @@ export function Field({ id, name, label, hint, error, after, describedBy, classN
           {error}
         </p>
       ) : null}
-      <div className={after ? 'input-row' : undefined}>
+      <div className={after ? styles.inputRow : undefined}>
         <input
           id={id}
           name={name}
@@ -244,7 +252,7 @@ export function PasswordField({
       after={
         <button
           type="button"
-          className="button secondary small toggle"
+          className={`button secondary small ${styles.toggle}`}
           aria-pressed={visible}
           aria-controls={id}
           onClick={() => setVisible((v) => !v)}
@@ -255,8 +263,8 @@ export function PasswordField({
       }
       hint={
         showStrength ? (
-          <span className="strength" data-level={strength.level} aria-live="polite">
-            <span className="strength-bar" aria-hidden="true">
+          <span className={styles.strength} data-level={strength.level} aria-live="polite">
+            <span className={styles.strengthBar} aria-hidden="true">
               <span />
               <span />
               <span />

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { api } from './auth/api';
+import styles from './site-chrome.module.css';
 
 const LINKS = [
   { href: '/', label: 'Home' },
@@ -30,7 +31,7 @@ export function SiteNav() {
     );
   const account = signedIn ? { href: '/account', label: 'Account' } : { href: '/signin', label: 'Sign in' };
   return (
-    <nav className="site-nav" aria-label="Main">
+    <nav className={styles.siteNav} aria-label="Main">
       <ul>
         {LINKS.map((l) => (
           <li key={l.href}>

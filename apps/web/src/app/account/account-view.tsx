@@ -7,6 +7,7 @@ import { ROLE_LABEL, STAFF_ROLES } from '@/components/auth/access-needed';
 import { api } from '@/components/auth/api';
 import { FormShell, useFormProblems } from '@/components/form-shell';
 import { PasswordField, problemsOf } from '@/components/forms';
+import styles from './account.module.css';
 
 export function AccountView() {
   const router = useRouter();
@@ -151,7 +152,7 @@ export function AccountView() {
             </dd>
             <dt>Roles</dt>
             <dd>
-              <ul className="role-list">
+              <ul className={styles.roleList}>
                 {u.roles.map((r) => (
                   <li key={r} className="track-tag">
                     {ROLE_LABEL[r] ?? r}

@@ -5,6 +5,7 @@ import { AccessNeeded } from '../../components/auth/access-needed';
 import { api } from '../../components/auth/api';
 import { problemsOf } from '../../components/forms';
 import { csvFileName, figureCsv, protectionText, type Catalog, type Figure } from './figure';
+import styles from './workspace.module.css';
 
 type Choice = { report: 'funnel' } | { report: 'answers'; measure: string; dimension: string };
 
@@ -221,7 +222,11 @@ function FigureTable({ f }: { f: Figure }) {
             <tr key={r.key}>
               <th scope="row">{r.label}</th>
               {[...r.cells, r.total].map((v, j) => (
-                <td key={j} data-label={columns[j + 1]} className={v === null ? 'num suppressed' : 'num'}>
+                <td
+                  key={j}
+                  data-label={columns[j + 1]}
+                  className={v === null ? `num ${styles.suppressed}` : 'num'}
+                >
                   {show(v)}
                 </td>
               ))}
@@ -255,7 +260,7 @@ function StackedBars({ f }: { f: Figure }) {
         <strong>{f.title}</strong>
       </figcaption>
       <svg
-        className="bar-chart"
+        className={styles.barChart}
         viewBox={`0 0 ${W} ${H}`}
         role="img"
         aria-labelledby="fig-t fig-d"
@@ -269,7 +274,7 @@ function StackedBars({ f }: { f: Figure }) {
           const scale = (W - LABEL - 10) / max;
           return (
             <g key={r.key}>
-              <text className="tick" x={LABEL - 6} y={y + BAR - 4} textAnchor="end">
+              <text className={styles.tick} x={LABEL - 6} y={y + BAR - 4} textAnchor="end">
                 {r.label.length > 22 ? `${r.label.slice(0, 21)}…` : r.label}
               </text>
               {r.cells.map((v, j) => {
@@ -281,7 +286,7 @@ function StackedBars({ f }: { f: Figure }) {
                     y={y}
                     width={Math.max(w, 0)}
                     height={BAR}
-                    className={v === null ? 'seg suppressed' : `seg c${j % 6}`}
+                    className={v === null ? `${styles.seg} ${styles.suppressed}` : `${styles.seg} c${j % 6}`}
                   >
                     <title>{`${r.label}, ${f.columns[j]!.label}: ${show(v)}`}</title>
                   </rect>
@@ -299,7 +304,7 @@ function StackedBars({ f }: { f: Figure }) {
             <span className="swatch" aria-hidden="true" /> {c.label}
           </li>
         ))}
-        <li className="legend-suppressed">
+        <li className={styles.legendSuppressed}>
           <span className="swatch" aria-hidden="true" /> suppressed (size not shown)
         </li>
       </ul>

@@ -14,6 +14,7 @@ import {
   TrialCounter,
   useSpeechAvailable,
 } from '@/components/practice/signed-in';
+import styles from './start-form.module.css';
 type TrackId = 'competency' | 'ypp' | 'job';
 
 const IDS: Record<string, string> = {
@@ -144,12 +145,12 @@ function StartFormInner() {
         </p>
       ) : null}
 
-      <section className="card form-card" aria-labelledby="start-title">
+      <section className={`card ${styles.formCard}`} aria-labelledby="start-title">
         <h2 id="start-title">Set up your practice</h2>
         <FormShell
           label="Set up your practice"
           layout="stack"
-          className="start-form"
+          className={styles.startForm}
           form={form}
           fieldIds={IDS}
           pending={start.isPending}
@@ -164,9 +165,12 @@ function StartFormInner() {
                 {f.track}
               </p>
             ) : null}
-            <div className="track-options">
+            <div className={styles.trackOptions}>
               {trackList.map((t) => (
-                <div key={t.id} className={`track-option${track === t.id ? ' is-selected' : ''}`}>
+                <div
+                  key={t.id}
+                  className={`${styles.trackOption}${track === t.id ? ` ${styles.isSelected}` : ''}`}
+                >
                   <input
                     type="radio"
                     id={`ps-track-${t.id}`}
@@ -231,7 +235,7 @@ function StartFormInner() {
                 The Young Professionals Program interviews test the five World Bank Group core competencies,
                 plus why you want to work for the World Bank Group (mission fit):
               </p>
-              <ul className="competency-list">
+              <ul className={styles.competencyList}>
                 {(yppTrack?.competencies ?? []).length > 0 ? (
                   yppTrack!.competencies.map((c) => <li key={c.id}>{c.name}</li>)
                 ) : (
@@ -296,7 +300,7 @@ function StartFormInner() {
                     .join(' ')}
                 />
                 <p
-                  className={`char-count num${jdLength > 0 && jdLength < JD_MIN ? ' short' : ''}`}
+                  className={`${styles.charCount} num${jdLength > 0 && jdLength < JD_MIN ? ` ${styles.short}` : ''}`}
                   id={`${IDS.jobDescription}-count`}
                   aria-live="polite"
                 >
@@ -307,7 +311,7 @@ function StartFormInner() {
             </>
           ) : null}
 
-          <div className="field-pair">
+          <div className={styles.fieldPair}>
             <div className={`field${f.count ? ' has-error' : ''}`}>
               <label htmlFor={IDS.count}>Number of questions</label>
               {f.count ? (

@@ -4,6 +4,7 @@ import { DataTable } from '../../components/data-table';
 import { PolicyRevisionLine } from '../../components/policy-notice';
 import { SITE } from '../../site';
 import { DataCategories, Purposes, RetentionPeriods } from './processing-tables';
+import styles from './privacy.module.css';
 
 export const metadata: Metadata = {
   title: 'Privacy notice',
@@ -32,8 +33,8 @@ const SECTIONS = [
 
 export default function PrivacyPage() {
   return (
-    <div className="container doc">
-      <nav className="toc" aria-labelledby="toc-title">
+    <div className={`container ${styles.doc}`}>
+      <nav className={styles.toc} aria-labelledby="toc-title">
         <h2 id="toc-title">On this page</h2>
         <ol>
           {SECTIONS.map(([id, title]) => (
@@ -44,11 +45,11 @@ export default function PrivacyPage() {
         </ol>
       </nav>
 
-      <article className="doc-body" aria-labelledby="privacy-title">
+      <article className={styles.docBody} aria-labelledby="privacy-title">
         <header>
           <span className="eyebrow">Privacy notice</span>
           <h1 id="privacy-title">How we handle your data</h1>
-          <p className="doc-meta">
+          <p className={styles.docMeta}>
             <PolicyRevisionLine prefix="This notice:" /> ·{' '}
             <Link href="/privacy/revisions">earlier revisions</Link>
           </p>

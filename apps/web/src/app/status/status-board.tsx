@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { trpc } from '../../trpc/client';
+import styles from './status.module.css';
 
 const POLL_MS = 5_000;
 const HISTORY = 24;
@@ -34,12 +35,12 @@ function LagSparkline({ name, values }: { name: string; values: number[] }) {
   const last = values.at(-1) ?? 0;
   return (
     <svg
-      className="lag-chart"
+      className={styles.lagChart}
       viewBox={`0 0 ${w} ${h}`}
       role="img"
       aria-label={`Lag of ${name} over the last ${values.length} checks: now ${last} events, peak ${Math.max(0, ...values)}.`}
     >
-      <line className="axis" x1="0" y1={h - 1} x2={w} y2={h - 1} strokeWidth="1" />
+      <line className={styles.axis} x1="0" y1={h - 1} x2={w} y2={h - 1} strokeWidth="1" />
       {values.length > 1 ? (
         <polyline
           points={points}
@@ -158,7 +159,7 @@ export function StatusBoard() {
         <h2 id="consumers-title">Consumers and lag</h2>
         {report && report.transport.consumers.length > 0 ? (
           <div className="table-wrap">
-            <table className="stack kv consumers">
+            <table className={`stack ${styles.kv} ${styles.consumers}`}>
               <caption className="visually-hidden">Event consumers, their lag and heartbeat</caption>
               <thead>
                 <tr>

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { SupervisionReport } from '../api/supervision/route';
+import styles from './status.module.css';
 
 const POLL_MS = 5_000;
 
@@ -27,7 +28,7 @@ export function SupervisionCard() {
     <section className="card" aria-labelledby="processes-title" data-testid="processes-card">
       <h2 id="processes-title">Processes</h2>
       <div className="table-wrap">
-        <table className="stack kv">
+        <table className={`stack ${styles.kv}`}>
           <caption className="visually-hidden">
             Processes kept running by npm start and their restarts
           </caption>

@@ -2,6 +2,7 @@
 
 import { create } from 'qrcode';
 import { useMemo } from 'react';
+import styles from './qr-code.module.css';
 
 /**
  * A QR code drawn as plain SVG elements from the module matrix: no innerHTML, no inline styles,
@@ -21,7 +22,7 @@ export function QrCode({ value, label }: { value: string; label: string }) {
   }, [value]);
   return (
     <svg
-      className="qr"
+      className={styles.qr}
       viewBox={`0 0 ${size} ${size}`}
       role="img"
       aria-label={label}

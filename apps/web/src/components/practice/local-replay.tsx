@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { localVideo, type LocalVideo } from './video-store';
+import styles from './recorder.module.css';
 
 /** Replays an answer's video if it is still in this tab's memory; says plainly when it is not. */
 export function LocalReplay({ recordingId }: { recordingId: string }) {
@@ -17,9 +18,9 @@ export function LocalReplay({ recordingId }: { recordingId: string }) {
       </p>
     );
   return (
-    <figure className="local-replay">
+    <figure className={styles.localReplay}>
       <video
-        className="stage-video"
+        className={styles.stageVideo}
         src={video.url}
         controls
         playsInline

@@ -17,6 +17,7 @@ import {
   type UploadResult,
 } from './media';
 import { dropVideo, keepVideo } from './video-store';
+import styles from './recorder.module.css';
 
 type Phase = 'idle' | 'recording' | 'stopping' | 'recorded' | 'uploading' | 'uploaded';
 
@@ -317,7 +318,7 @@ export function Recorder({
   const cameraProblem = camera.problem;
 
   return (
-    <section className="recorder" aria-label="Record your answer">
+    <section className={styles.recorder} aria-label="Record your answer">
       <p className="visually-hidden" aria-live="polite">
         {announce}
       </p>
@@ -346,11 +347,11 @@ export function Recorder({
         </div>
       ) : null}
 
-      <div className="stage">
+      <div className={styles.stage}>
         {/* The live preview stays mounted (hidden during replay); the camera keeps running for a retake. */}
         <video
           ref={previewRef}
-          className={`stage-video mirror${showReplay ? ' is-hidden' : ''}`}
+          className={`${styles.stageVideo} ${styles.mirror}${showReplay ? ` ${styles.isHidden}` : ''}`}
           muted
           playsInline
           autoPlay
@@ -359,7 +360,7 @@ export function Recorder({
         {showReplay ? (
           <video
             key={take.videoUrl}
-            className="stage-video"
+            className={styles.stageVideo}
             data-testid="replay"
             src={take.videoUrl}
             controls
@@ -368,25 +369,25 @@ export function Recorder({
           />
         ) : null}
         {!cameraOn && !showReplay ? (
-          <div className="stage-placeholder">
+          <div className={styles.stagePlaceholder}>
             <p>{cameraStatus === 'starting' ? 'Asking for your camera and microphone…' : 'Camera is off.'}</p>
           </div>
         ) : null}
         {phase === 'recording' ? (
-          <span className="rec-badge" aria-hidden="true">
+          <span className={styles.recBadge} aria-hidden="true">
             REC
           </span>
         ) : null}
       </div>
 
-      <div className="recorder-bar">
-        <div className="meter-wrap">
-          <span className="meter-label" id={`meter-${questionId}`}>
+      <div className={styles.recorderBar}>
+        <div className={styles.meterWrap}>
+          <span className={styles.meterLabel} id={`meter-${questionId}`}>
             Microphone
           </span>
           <div
             ref={meterRef}
-            className="meter"
+            className={styles.meter}
             role="meter"
             aria-labelledby={`meter-${questionId}`}
             aria-valuemin={0}
@@ -394,11 +395,11 @@ export function Recorder({
             aria-valuenow={0}
             aria-valuetext="Silent"
           >
-            <span ref={meterFillRef} className="meter-fill" />
+            <span ref={meterFillRef} className={styles.meterFill} />
           </div>
         </div>
         <p
-          className="timer num"
+          className={`${styles.timer} num`}
           role="timer"
           aria-label={`Recorded ${formatClock(elapsed)} of ${formatClock(timeLimitSeconds)}`}
         >
@@ -407,7 +408,7 @@ export function Recorder({
         </p>
       </div>
       <progress
-        className="time-bar"
+        className={styles.timeBar}
         max={timeLimitSeconds}
         value={Math.min(timeLimitSeconds, elapsed)}
         aria-label={`Time used: ${formatClock(elapsed)} of ${formatClock(timeLimitSeconds)}; ${formatClock(remaining)} left`}
@@ -419,7 +420,7 @@ export function Recorder({
         </p>
       ) : null}
 
-      <div className="button-row tight recorder-actions">
+      <div className={`button-row tight ${styles.recorderActions}`}>
         {phase === 'idle' && !cameraOn ? (
           <button
             type="button"
@@ -480,7 +481,7 @@ export function Recorder({
       ) : null}
 
       {phase === 'uploading' || phase === 'uploaded' ? (
-        <div className="upload-progress">
+        <div className={styles.uploadProgress}>
           <label htmlFor={`up-${questionId}`}>
             {phase === 'uploaded' ? 'Audio uploaded' : 'Uploading audio'}
           </label>

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { api } from '../auth/api';
 import { practiceApi } from './api';
+import styles from './signed-in.module.css';
 
 /**
  * Renders children for a signed-in user; otherwise a short explanation with sign-in links. `nested`: the page
@@ -71,7 +72,7 @@ export function TrialCounter({
       </p>
     );
   return (
-    <div className="trial-box" data-testid="trial">
+    <div className={styles.trialBox} data-testid="trial">
       <p className="trial-count">
         <span className="num">{trial.remaining}</span> of {trial.total} free practice answers left
       </p>

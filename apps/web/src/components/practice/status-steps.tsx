@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { practiceApi } from './api';
 import type { RecordingStatus } from './contract';
+import styles from './status-steps.module.css';
 
 export const FINAL_STATUSES: readonly RecordingStatus[] = ['scored', 'failed', 'skipped', 'expired'];
 
@@ -47,14 +48,18 @@ export function StatusSteps({ status, detail }: { status: RecordingStatus; detai
           ? 'Scoring your answer…'
           : `${STATUS_LABEL[status]}${detail ? `: ${detail}` : '.'}`;
   return (
-    <div className="status-steps">
-      <ol className="steps-bar" aria-hidden={current < 0 ? true : undefined}>
+    <div className={styles.statusSteps}>
+      <ol className={styles.stepsBar} aria-hidden={current < 0 ? true : undefined}>
         {STEPS.map((s, i) => {
           const state =
             current < 0 ? 'todo' : i < current || current === 4 ? 'done' : i === current ? 'now' : 'todo';
           return (
-            <li key={s} className={`step-${state}`} aria-current={state === 'now' ? 'step' : undefined}>
-              <span className="step-dot" aria-hidden="true" />
+            <li
+              key={s}
+              className={state === 'done' ? styles.stepDone : state === 'now' ? styles.stepNow : undefined}
+              aria-current={state === 'now' ? 'step' : undefined}
+            >
+              <span className={styles.stepDot} aria-hidden="true" />
               <span>{s}</span>
               <span className="visually-hidden">
                 {state === 'done' ? ' (done)' : state === 'now' ? ' (in progress)' : ' (to do)'}
@@ -64,7 +69,7 @@ export function StatusSteps({ status, detail }: { status: RecordingStatus; detai
         })}
       </ol>
       <p
-        className={`status-line${current < 0 ? ' bad' : ''}`}
+        className={`${styles.statusLine}${current < 0 ? ` ${styles.bad}` : ''}`}
         role="status"
         aria-live="polite"
         data-testid="answer-status"

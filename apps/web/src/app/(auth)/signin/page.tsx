@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignInForm } from './signin-form';
+import styles from './signin.module.css';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -35,11 +36,11 @@ export default async function SignInPage({
           New to TrueInterviewAI? <Link href="/signup">Create an account</Link>.
         </p>
         <SignInForm googleError={googleError} />
-        <div className="divider" role="separator">
+        <div className={styles.divider} role="separator">
           <span>or</span>
         </div>
-        <a className="button secondary google" href="/api/auth/google/start">
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="google-mark">
+        <a className={`button secondary ${styles.google}`} href="/api/auth/google/start">
+          <svg aria-hidden="true" viewBox="0 0 24 24" className={styles.googleMark}>
             <path
               fill="#4285F4"
               d="M22.5 12.3c0-.8-.1-1.5-.2-2.3H12v4.3h5.9a5 5 0 0 1-2.2 3.3v2.7h3.5c2.1-1.9 3.3-4.7 3.3-8z"

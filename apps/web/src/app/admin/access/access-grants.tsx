@@ -5,6 +5,7 @@ import { AccessNeeded, ROLE_LABEL } from '@/components/auth/access-needed';
 import { api } from '@/components/auth/api';
 import { FormShell, useFormProblems } from '@/components/form-shell';
 import { Field, problemsOf } from '@/components/forms';
+import styles from './access.module.css';
 
 const GRANTABLE = ['compliance_officer', 'analyst', 'admin'] as const;
 type StaffRole = (typeof GRANTABLE)[number];
@@ -97,19 +98,19 @@ export function AccessGrants() {
                   <tr key={`${g.userId}:${g.role}`}>
                     <th scope="row">
                       {g.name}
-                      <span className="muted block break">{g.email}</span>
+                      <span className={`muted ${styles.block} break`}>{g.email}</span>
                     </th>
                     <td data-label="Role">{ROLE_LABEL[g.role] ?? g.role}</td>
                     <td data-label="Granted">
                       <span className="num">{day(g.grantedAt)}</span>
-                      <span className="muted block">by {g.grantedBy}</span>
+                      <span className={`muted ${styles.block}`}>by {g.grantedBy}</span>
                     </td>
                     <td data-label="Last reviewed">
                       <span className="num">{day(g.lastReviewedAt)}</span>{' '}
                       {g.overdue ? <span className="badge bad">Overdue</span> : null}
                     </td>
                     <td data-label="Actions">
-                      <span className="action-row">
+                      <span className={styles.actionRow}>
                         <button
                           type="button"
                           className="button secondary small"

@@ -16,6 +16,7 @@ import {
 } from '../../../components/practice/signed-in';
 import { AnswerProgress, isFinal, STATUS_LABEL } from '../../../components/practice/status-steps';
 import { DeleteSession } from '../../../components/practice/delete-data';
+import styles from './session.module.css';
 
 const TRACK_NAME: Record<string, string> = {
   competency: 'Competency-based interview',
@@ -118,7 +119,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
         <TrialCounter trial={trial.data} />
       </div>
 
-      <nav className="q-stepper" aria-label="Questions">
+      <nav className={styles.qStepper} aria-label="Questions">
         <ol>
           {s.questions.map((qq, n) => {
             const last = qq.answers[0];
@@ -127,7 +128,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
               <li key={qq.id}>
                 <button
                   type="button"
-                  className={`q-dot ${state}`}
+                  className={state === 'answered' ? `${styles.qDot} ${styles.answered}` : styles.qDot}
                   aria-current={n === i ? 'step' : undefined}
                   onClick={() => go(n)}
                 >
@@ -143,7 +144,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
         </ol>
       </nav>
 
-      <article className="card question-card" aria-labelledby="q-title">
+      <article className={`card ${styles.questionCard}`} aria-labelledby="q-title">
         <p className="eyebrow">
           Question {i + 1} of {total}
         </p>
@@ -151,17 +152,17 @@ function SessionInner({ sessionId }: { sessionId: string }) {
           id="q-title"
           ref={questionHeading}
           tabIndex={-1}
-          className="question-text focus-target"
+          className={`${styles.questionText} focus-target`}
           data-testid="question-text"
         >
           {q.text}
         </h2>
-        <p className="q-meta">
+        <p className={styles.qMeta}>
           <span className="track-tag">{q.competencyName}</span>{' '}
           <span className="muted">Time limit {formatClock(s.answerTimeLimitSeconds)}</span>
         </p>
         {q.strongAnswerShows.length > 0 ? (
-          <details className="tips">
+          <details className={styles.tips}>
             <summary>What a strong answer shows</summary>
             <ul>
               {q.strongAnswerShows.map((x) => (
@@ -177,7 +178,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
         ) : null}
 
         {answers.length > 0 && !uploadedId ? (
-          <div className="previous-answers">
+          <div className={styles.previousAnswers}>
             <h3>Your answers to this question</h3>
             <ul>
               {answers.map((a) => (
@@ -254,8 +255,8 @@ function SessionInner({ sessionId }: { sessionId: string }) {
         ) : null}
 
         {!showRecorder && camera.status === 'on' ? (
-          <p className="camera-note" data-testid="camera-still-on">
-            <span className="live-dot" aria-hidden="true" />
+          <p className={styles.cameraNote} data-testid="camera-still-on">
+            <span className={styles.liveDot} aria-hidden="true" />
             <span>Your camera and microphone are still on, ready for your next answer.</span>
             <button type="button" className="link-button" onClick={camera.turnOff}>
               Turn camera off
@@ -264,7 +265,7 @@ function SessionInner({ sessionId }: { sessionId: string }) {
         ) : null}
       </article>
 
-      <div className="button-row tight q-nav">
+      <div className={`button-row tight ${styles.qNav}`}>
         <button type="button" className="button secondary" onClick={() => go(i - 1)} disabled={i === 0}>
           Previous question
         </button>

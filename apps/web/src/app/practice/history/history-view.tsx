@@ -8,6 +8,7 @@ import { practiceApi } from '../../../components/practice/api';
 import type { HistoryView as History } from '../../../components/practice/contract';
 import { SignedIn, TrialCounter } from '../../../components/practice/signed-in';
 import { isFinal, STATUS_LABEL } from '../../../components/practice/status-steps';
+import styles from './history.module.css';
 
 const day = (iso: string) =>
   new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
@@ -156,7 +157,7 @@ function OverallChart({ comps, size }: { comps: Comp[]; size: keyof typeof SIZES
   const id = `oc-${size}`;
   return (
     <svg
-      className={`line-chart ${size}`}
+      className={`${styles.lineChart} ${size === 'wide' ? styles.wide : styles.compact}`}
       viewBox={`0 0 ${W} ${H}`}
       role="img"
       aria-labelledby={`${id}-t ${id}-d`}
@@ -166,8 +167,8 @@ function OverallChart({ comps, size }: { comps: Comp[]; size: keyof typeof SIZES
       <desc id={`${id}-d`}>{summary}</desc>
       {[0, 25, 50, 75, 100].map((v) => (
         <g key={v}>
-          <line className="grid" x1={PAD.l} x2={W - PAD.r} y1={y(v)} y2={y(v)} />
-          <text className="tick" x={PAD.l - 6} y={y(v) + 4} textAnchor="end">
+          <line className={styles.grid} x1={PAD.l} x2={W - PAD.r} y1={y(v)} y2={y(v)} />
+          <text className={styles.tick} x={PAD.l - 6} y={y(v) + 4} textAnchor="end">
             {v}
           </text>
         </g>
@@ -175,7 +176,7 @@ function OverallChart({ comps, size }: { comps: Comp[]; size: keyof typeof SIZES
       {comps.map((c, n) => {
         const pts = c.points.map((p) => `${tx(p.at, innerW, left).toFixed(1)},${y(p.overall).toFixed(1)}`);
         return (
-          <g key={c.competency} className={`series c${n % 6}`}>
+          <g key={c.competency} className={`${styles.series} c${n % 6}`}>
             {pts.length > 1 ? <polyline points={pts.join(' ')} fill="none" /> : null}
             {c.points.map((p, k) => (
               <circle key={k} cx={tx(p.at, innerW, left)} cy={y(p.overall)} r={size === 'wide' ? 4.5 : 5}>
@@ -188,15 +189,15 @@ function OverallChart({ comps, size }: { comps: Comp[]; size: keyof typeof SIZES
       {labels ? (
         labels.last ? (
           <>
-            <text className="tick" x={PAD.l} y={H - 8}>
+            <text className={styles.tick} x={PAD.l} y={H - 8}>
               {labels.first}
             </text>
-            <text className="tick" x={W - PAD.r} y={H - 8} textAnchor="end">
+            <text className={styles.tick} x={W - PAD.r} y={H - 8} textAnchor="end">
               {labels.last}
             </text>
           </>
         ) : (
-          <text className="tick" x={left + innerW / 2} y={H - 8} textAnchor="middle">
+          <text className={styles.tick} x={left + innerW / 2} y={H - 8} textAnchor="middle">
             {labels.first}
           </text>
         )
@@ -261,7 +262,7 @@ function Progress({ h }: { h: History }) {
           </figure>
 
           <h3>Each criterion (1 to 5)</h3>
-          <ul className="small-multiples">
+          <ul className={styles.smallMultiples} data-testid="criterion-sparks">
             {crits.map((c) => (
               <li key={c.criterion} className="card">
                 <Spark label={c.label} points={c.points} />
@@ -283,20 +284,21 @@ function Spark({ label, points }: { label: string; points: { at: string; score: 
   const last = points.at(-1)!;
   const id = `sm-${label.replace(/\W+/g, '-').toLowerCase()}`;
   return (
-    <figure className="spark">
+    <figure className={styles.spark}>
       <figcaption id={`${id}-c`}>
-        <span className="spark-label">{label}</span> <span className="num crit-badge">{last.score}/5</span>
+        <span className={styles.sparkLabel}>{label}</span>{' '}
+        <span className="num crit-badge">{last.score}/5</span>
       </figcaption>
       <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby={`${id}-c ${id}-d`}>
         <desc id={`${id}-d`}>
           {`${points.length} answer${points.length === 1 ? '' : 's'}: ${points.map((p) => p.score).join(', ')} (latest ${last.score} of 5)`}
         </desc>
         {[1, 3, 5].map((v) => (
-          <line key={v} className="grid" x1="6" x2={w - 6} y1={y(v)} y2={y(v)} />
+          <line key={v} className={styles.grid} x1="6" x2={w - 6} y1={y(v)} y2={y(v)} />
         ))}
-        {pts.length > 1 ? <polyline points={pts.join(' ')} fill="none" className="spark-line" /> : null}
+        {pts.length > 1 ? <polyline points={pts.join(' ')} fill="none" className={styles.sparkLine} /> : null}
         {points.map((p, k) => (
-          <circle key={k} className="spark-dot" cx={tx(p.at, w - 12, 6)} cy={y(p.score)} r="3" />
+          <circle key={k} className={styles.sparkDot} cx={tx(p.at, w - 12, 6)} cy={y(p.score)} r="3" />
         ))}
       </svg>
     </figure>

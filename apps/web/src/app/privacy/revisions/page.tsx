@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { RevisionList } from './revision-views';
+import styles from '../privacy.module.css';
 
 export const metadata: Metadata = {
   title: 'Privacy notice revisions',
@@ -9,7 +10,7 @@ export const metadata: Metadata = {
 
 export default function RevisionsPage() {
   return (
-    <div className="container section doc">
+    <div className={`container section ${styles.doc}`}>
       <span className="eyebrow">Privacy notice</span>
       <h1>Revisions of the privacy notice</h1>
       <p className="lead">

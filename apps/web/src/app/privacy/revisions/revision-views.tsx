@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { api } from '../../../components/auth/api';
 import { DataTable } from '../../../components/data-table';
 import { problemsOf } from '../../../components/forms';
+import styles from '../privacy.module.css';
 
 function Problem({ error }: { error: unknown }) {
   return (
@@ -46,14 +47,14 @@ export function RevisionText({ revision }: { revision: number }) {
       <h1 id="revision-title">
         Revision {r.revision} ({r.revisionId})
       </h1>
-      <p className="doc-meta">
+      <p className={styles.docMeta}>
         Takes effect on {r.effectiveOn} · published {r.publishedAt.slice(0, 10)}
         {r.significant ? ' · significant change' : ''}
       </p>
       <h2>What changed</h2>
       <p>{r.summary}</p>
       <h2>Full text</h2>
-      <div className="callout revision-text" data-testid="revision-text">
+      <div className={`callout ${styles.revisionText}`} data-testid="revision-text">
         {r.text}
       </div>
     </article>

@@ -7,6 +7,7 @@ import { api } from '@/components/auth/api';
 import { QrCode } from '@/components/auth/qr-code';
 import { FormShell, formMessageOnField, useFormProblems } from '@/components/form-shell';
 import { CodeField } from '@/components/forms';
+import styles from './enrolment.module.css';
 
 /** A wrong code comes back as a form-level message: show it on the input. */
 const onCodeField = formMessageOnField('code');
@@ -59,16 +60,19 @@ export function Enrolment() {
   if (step === 2 && begin.data) {
     return (
       <>
-        <h2 ref={stepHeading} tabIndex={-1} className="step-title">
+        <h2 ref={stepHeading} tabIndex={-1} className={styles.stepTitle}>
           Step 1 of 2: scan the code
         </h2>
-        <div className="enrol-grid">
+        <div className={styles.enrolGrid}>
           <QrCode value={begin.data.otpauthUri} label="QR code for your authenticator app" />
           <div>
             <p>Scan this QR code with your authenticator app.</p>
             <p className="muted">Can’t scan it? Enter this key in the app instead (time-based, 6 digits):</p>
-            <p className="secret">
-              <code aria-label={`Set-up key: ${begin.data.secret.split('').join(' ')}`}>
+            <p className={styles.secret}>
+              <code
+                data-testid="totp-secret"
+                aria-label={`Set-up key: ${begin.data.secret.split('').join(' ')}`}
+              >
                 {groups(begin.data.secret)}
               </code>
             </p>
@@ -102,7 +106,7 @@ export function Enrolment() {
   const codes = confirm.data?.recoveryCodes ?? [];
   return (
     <>
-      <h2 ref={stepHeading} tabIndex={-1} className="step-title">
+      <h2 ref={stepHeading} tabIndex={-1} className={styles.stepTitle}>
         Step 2 of 2: save your recovery codes
       </h2>
       <p className="notice ok" role="status">
@@ -112,7 +116,7 @@ export function Enrolment() {
         If you lose your phone, each of these codes lets you sign in once.{' '}
         <strong>We will not show them again.</strong> Store them in your password manager or print them.
       </p>
-      <ol className="recovery-codes" aria-label="Recovery codes">
+      <ol className={styles.recoveryCodes} aria-label="Recovery codes">
         {codes.map((c) => (
           <li key={c}>
             <code>{c}</code>

@@ -15,6 +15,7 @@ import { formatBytes } from '../../../../components/practice/media';
 import { DeleteAnswer } from '../../../../components/practice/delete-data';
 import { SignedIn } from '../../../../components/practice/signed-in';
 import { isFinal, StatusSteps } from '../../../../components/practice/status-steps';
+import styles from './feedback.module.css';
 
 const REASON_TEXT: Record<string, string> = {
   transcribed: 'Deleted right after transcription',
@@ -82,7 +83,7 @@ function FeedbackInner({ recordingId }: { recordingId: string }) {
         {fb ? `You scored ${fb.overall} out of 100` : 'Your answer'}
       </h1>
       {r.question ? (
-        <p className="lead question-quote">
+        <p className={`lead ${styles.questionQuote}`}>
           <span className="visually-hidden">Question: </span>“{r.question.text}”
           {r.question.competencyName ? <span className="track-tag">{r.question.competencyName}</span> : null}
         </p>
@@ -101,7 +102,7 @@ function FeedbackInner({ recordingId }: { recordingId: string }) {
 
           <section aria-labelledby="criteria-title" className="section-block">
             <h2 id="criteria-title">What to keep and what to change</h2>
-            <ol className="criteria-list">
+            <ol className={styles.criteriaList}>
               {fb.criteria.map((c) => (
                 <CriterionCard key={c.id} c={c} model={fb.engine.model} />
               ))}
@@ -160,13 +161,13 @@ function OverallScore({ value }: { value: number }) {
   const v = Math.max(0, Math.min(100, value));
   return (
     <div className="overall" data-testid="overall">
-      <p className="overall-num">
+      <p className={styles.overallNum}>
         <span className="num">{v}</span>
         <span className="muted"> / 100 overall</span>
       </p>
-      <svg className="overall-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
-        <rect className="track" x="0" y="0" width="100" height="6" rx="3" />
-        <rect className="fill" x="0" y="0" width={v} height="6" rx="3" />
+      <svg className={styles.overallBar} viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
+        <rect className={styles.track} x="0" y="0" width="100" height="6" rx="3" />
+        <rect className={styles.fill} x="0" y="0" width={v} height="6" rx="3" />
       </svg>
     </div>
   );
@@ -174,19 +175,21 @@ function OverallScore({ value }: { value: number }) {
 
 function CriteriaChart({ criteria }: { criteria: CriterionResult[] }) {
   return (
-    <figure className="criteria-chart">
+    <figure className={styles.criteriaChart}>
       <figcaption className="visually-hidden">
         Score for each criterion, from 1 (weak) to 5 (strong)
       </figcaption>
       <ul data-testid="criteria-scores">
         {criteria.map((c) => (
           <li key={c.id}>
-            <span className="crit-label">{c.label}</span>
-            <svg className="crit-bar" viewBox="0 0 50 8" preserveAspectRatio="none" aria-hidden="true">
+            <span className={styles.critLabel}>{c.label}</span>
+            <svg className={styles.critBar} viewBox="0 0 50 8" preserveAspectRatio="none" aria-hidden="true">
               {[0, 1, 2, 3, 4].map((n) => (
                 <rect
                   key={n}
-                  className={n < c.score ? `on s${c.score}` : 'off'}
+                  className={
+                    n >= c.score ? styles.off : c.score <= 2 ? `${styles.on} ${styles.s2}` : styles.on
+                  }
                   x={n * 10 + 0.5}
                   y="0"
                   width="9"
@@ -195,7 +198,7 @@ function CriteriaChart({ criteria }: { criteria: CriterionResult[] }) {
                 />
               ))}
             </svg>
-            <span className="crit-score num">
+            <span className={`${styles.critScore} num`}>
               {c.score}
               <span className="muted">/5</span>
             </span>
@@ -214,7 +217,7 @@ function EngineNote({
   rubricVersion: string;
 }) {
   return (
-    <p className="fine-print engine-note" data-testid="feedback-engine">
+    <p className={`fine-print ${styles.engineNote}`} data-testid="feedback-engine">
       {engine.name === 'rubric' ? (
         <>
           This feedback comes from our built-in scoring rubric (version {rubricVersion}), not from an AI
@@ -245,11 +248,11 @@ function graderText(c: CriterionResult, model: string | null): string {
 
 function CriterionCard({ c, model }: { c: CriterionResult; model: string | null }) {
   return (
-    <li className="card criterion">
+    <li className={`card ${styles.criterion}`}>
       <h3>
         {c.label} <span className="crit-badge num">{c.score}/5</span>
       </h3>
-      <p className="grader fine-print" data-testid="criterion-grader">
+      <p className={`${styles.grader} fine-print`} data-testid="criterion-grader">
         {graderText(c, model)}
       </p>
       {c.gradersDiffer ? (
@@ -280,18 +283,18 @@ function CriterionCard({ c, model }: { c: CriterionResult; model: string | null 
       ) : null}
       {c.evidence.length > 0 ? (
         <>
-          <p className="evidence-title">From your answer:</p>
-          <ul className="evidence">
+          <p className={styles.evidenceTitle}>From your answer:</p>
+          <ul className={styles.evidence}>
             {c.evidence.map((e, n) => (
               <li key={n}>
-                {e.label ? <span className="ev-label">{e.label}: </span> : null}
+                {e.label ? <span className={styles.evLabel}>{e.label}: </span> : null}
                 <q>{e.text}</q>
               </li>
             ))}
           </ul>
         </>
       ) : null}
-      <p className="tip">
+      <p className={styles.tip}>
         <strong>Tip:</strong> {c.tip}
       </p>
     </li>
@@ -300,9 +303,9 @@ function CriterionCard({ c, model }: { c: CriterionResult; model: string | null 
 
 function Legend() {
   return (
-    <p className="legend" aria-label="Highlight legend">
-      <mark className="mk-filler">filler</mark> filler words such as “um” or “you know” ·{' '}
-      <mark className="mk-hedge">hedge</mark> hedges such as “I think maybe” or “kind of”
+    <p className={styles.legend} aria-label="Highlight legend">
+      <mark className={styles.mkFiller}>filler</mark> filler words such as “um” or “you know” ·{' '}
+      <mark className={styles.mkHedge}>hedge</mark> hedges such as “I think maybe” or “kind of”
     </p>
   );
 }
@@ -318,7 +321,11 @@ export function Transcript({ text, annotations }: { text: string; annotations: A
     if (a.start < at) return;
     if (a.start > at) parts.push(text.slice(at, a.start));
     parts.push(
-      <mark key={n} className={a.kind === 'hedge' ? 'mk-hedge' : 'mk-filler'} title={`${a.kind}: ${a.label}`}>
+      <mark
+        key={n}
+        className={a.kind === 'hedge' ? styles.mkHedge : styles.mkFiller}
+        title={`${a.kind}: ${a.label}`}
+      >
         {text.slice(a.start, a.end)}
         <span className="visually-hidden"> ({a.kind})</span>
       </mark>,
@@ -327,7 +334,7 @@ export function Transcript({ text, annotations }: { text: string; annotations: A
   });
   if (at < text.length) parts.push(text.slice(at));
   return (
-    <blockquote className="transcript" data-testid="transcript">
+    <blockquote className={styles.transcript} data-testid="transcript">
       {text ? parts : <em>No words were recognised in this recording.</em>}
     </blockquote>
   );
@@ -338,11 +345,11 @@ function PaceBand({ wpm }: { wpm: number }) {
   const hi = 240;
   const x = (v: number) => ((Math.max(lo, Math.min(hi, v)) - lo) / (hi - lo)) * 200;
   return (
-    <svg className="pace-band" viewBox="0 0 200 28" role="img" aria-labelledby="pace-t">
+    <svg className={styles.paceBand} viewBox="0 0 200 28" role="img" aria-labelledby="pace-t">
       <title id="pace-t">{`Your pace ${Math.round(wpm)} words per minute; the comfortable band is 130 to 160.`}</title>
-      <rect className="track" x="0" y="8" width="200" height="8" rx="4" />
-      <rect className="band" x={x(130)} y="8" width={x(160) - x(130)} height="8" />
-      <line className="marker" x1={x(wpm)} x2={x(wpm)} y1="2" y2="22" />
+      <rect className={styles.track} x="0" y="8" width="200" height="8" rx="4" />
+      <rect className={styles.band} x={x(130)} y="8" width={x(160) - x(130)} height="8" />
+      <line className={styles.marker} x1={x(wpm)} x2={x(wpm)} y1="2" y2="22" />
       <text x={x(130)} y="27" className="tick" textAnchor="middle">
         130
       </text>
@@ -366,7 +373,7 @@ function MetricsCard({ m }: { m: Metrics }) {
   return (
     <section className="card" aria-labelledby="metrics-title">
       <h2 id="metrics-title">How you spoke</h2>
-      <dl className="metric-list stack-narrow">
+      <dl className={`metric-list ${styles.stackNarrow}`}>
         <dt>Pace</dt>
         <dd data-testid="wpm">
           {wpm === null ? 'Not measured' : `${Math.round(wpm)} words per minute`}{' '}
@@ -406,7 +413,7 @@ function MetricsCard({ m }: { m: Metrics }) {
 function Receipt({ r }: { r: RecordingDetail }) {
   const deleted = Boolean(r.audioDeletedAt);
   return (
-    <section className="card receipt" aria-labelledby="receipt-title" data-testid="receipt">
+    <section className={`card ${styles.receipt}`} aria-labelledby="receipt-title" data-testid="receipt">
       <h2 id="receipt-title">Deletion receipt</h2>
       <p>
         {deleted ? (
@@ -416,7 +423,7 @@ function Receipt({ r }: { r: RecordingDetail }) {
         )}{' '}
         {deleted ? null : <span className="muted">It is deleted as soon as it has been transcribed.</span>}
       </p>
-      <dl className="metric-list stack-narrow">
+      <dl className={`metric-list ${styles.stackNarrow}`}>
         <dt>Uploaded</dt>
         <dd>{when(r.uploadedAt)}</dd>
         <dt>Transcribed</dt>
@@ -430,7 +437,7 @@ function Receipt({ r }: { r: RecordingDetail }) {
         <dt>Length</dt>
         <dd>{r.durationSeconds.toFixed(1)} seconds</dd>
         <dt>SHA-256 of the audio</dt>
-        <dd className="break mono" data-testid="sha256">
+        <dd className={`break ${styles.mono}`} data-testid="sha256">
           {r.sha256}
         </dd>
       </dl>

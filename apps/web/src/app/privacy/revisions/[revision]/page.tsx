@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { RevisionText } from '../revision-views';
+import styles from '../../privacy.module.css';
 
 export const metadata: Metadata = { title: 'Privacy notice revision' };
 
@@ -9,7 +10,7 @@ export default async function RevisionPage({ params }: { params: Promise<{ revis
   const { revision } = await params;
   if (!/^[1-9][0-9]{0,5}$/.test(revision)) notFound();
   return (
-    <div className="container section doc">
+    <div className={`container section ${styles.doc}`}>
       <RevisionText revision={Number(revision)} />
       <p>
         <Link href="/privacy/revisions">Every revision</Link> ·{' '}
