@@ -110,25 +110,37 @@ const fetchHeaders = (incoming: IncomingHttpHeaders): Headers => {
 
 const TOO_LARGE = Symbol('too large');
 
-/** The whole request body, or TOO_LARGE past `limit` bytes (the rest is read and dropped, the connection kept). */
+/**
+ * The whole request body, or TOO_LARGE past `limit` bytes. A body declared too large is answered at once; what
+ * the client still sends is read and dropped (so it can read the 413 and keep its connection), but only up to
+ * `limit` more bytes: past that the connection is cut, so one request cannot stream junk for minutes.
+ */
 const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | typeof TOO_LARGE> =>
   new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      req.resume();
-      resolve(TOO_LARGE);
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
+      else {
+        chunks.length = 0;
+        if (size > 2 * limit) req.destroy();
+      }
     });
-    req.once('end', () => resolve(size <= limit ? Buffer.concat(chunks, size) : TOO_LARGE));
     req.once('error', reject);
+    if (Number(req.headers['content-length']) > limit) {
+      resolve(TOO_LARGE);
+      return;
+    }
+    req.once('end', () => resolve(size <= limit ? Buffer.concat(chunks, size) : TOO_LARGE));
+    // Cut off past twice the limit: no 'end' will come; the answer would go nowhere.
+    req.once('close', () => {
+      if (size > 2 * limit) resolve(TOO_LARGE);
+    });
   });
+
+/** Methods tRPC answers (queries, mutations, HEAD and the CORS preflight); anything else is a 405 here. */
+const TRPC_METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS']);
 
 /**
  * Sends tRPC's answer: a finished JSON body in one write with its length (no chunking, no web-stream pipe: that
@@ -214,7 +226,26 @@ export function createTrpcNodeHandler(): (req: IncomingMessage, res: ServerRespo
       path: pathname,
       route: '/api/trpc',
     });
-    const batch = new URLSearchParams(q < 0 ? '' : target.slice(q + 1)).get('batch') === '1';
+    if (!TRPC_METHODS.has(method)) {
+      // e.g. TRACE, which fetch's Request refuses to build: a client's mistake, never a 500.
+      req.resume();
+      res.setHeader('allow', 'GET, POST, HEAD, OPTIONS');
+      sendJson(res, 405, { error: { code: 'METHOD_NOT_SUPPORTED', message: 'Method not allowed.' } });
+      scope.done(405, { refused: 'method' });
+      return;
+    }
+    // The URL exactly as tRPC will read it (WHATWG parsing: cut at '#', tabs and newlines dropped), so the batch
+    // refusal and tRPC can never disagree about whether this request bundles calls.
+    let url: URL;
+    try {
+      url = new URL(`http://localhost${target}`);
+    } catch {
+      req.resume();
+      sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'This address is not a valid URL.' } });
+      scope.done(400, { refused: 'url' });
+      return;
+    }
+    const batch = url.searchParams.get('batch') === '1';
     const refusal = trpcRefusal(path, batch);
     if (refusal) {
       // Before any procedure runs: a batch multiplies per-call limits, so these calls go one per request.
@@ -242,7 +273,7 @@ export function createTrpcNodeHandler(): (req: IncomingMessage, res: ServerRespo
       const response = await resolveResponse({
         router: appRouter,
         // tRPC reads only the query string from the URL; a fixed origin, so a client's odd Host cannot break it.
-        req: new Request(`http://localhost${target}`, {
+        req: new Request(url, {
           method,
           headers: fetchHeaders(req.headers),
           signal: abort.signal,

@@ -9,15 +9,21 @@ import type { Handler } from '../transport/port.js';
 
 /**
  * Emails the outcome of a right (P07): a data export ready in the privacy center, a complaint answered by
- * compliance. The email is claimed and sent in `prepare` (no transaction open; at most once, whatever is
- * redelivered), then recorded as `PrivacyOutcomeEmailSent` in the inbox transaction.
+ * compliance. The email is claimed and sent in `prepare` (no transaction open; once, whatever is redelivered,
+ * and not lost when a worker dies between claiming and sending: see `sendOutcomeMail`), then recorded as
+ * `PrivacyOutcomeEmailSent` in the inbox transaction.
  */
 export const privacyOutcomeMailHandler = (
   deps: Omit<OutcomeMailDeps, 'sql' | 'store'>,
 ): Handler<OutcomeMailSent | null, (typeof OUTCOME_MAIL_TRIGGERS)[number]> => ({
   name: 'privacy-outcome-mail',
   types: OUTCOME_MAIL_TRIGGERS,
-  prepare: (event, ctx) => sendOutcomeMail({ ...deps, sql: ctx.store.sql, store: ctx.store }, event),
+  prepare: (event, ctx) =>
+    sendOutcomeMail(
+      { ...deps, sql: ctx.store.sql, store: ctx.store },
+      event,
+      ctx.signal ? { signal: ctx.signal } : {},
+    ),
   handle: async (event, { tx, store, prepared, log }) => {
     if (!prepared) return; // no email called for, or already sent
     await recordOutcomeMail({ ...deps, sql: store.sql, store }, tx, prepared, event.eventId);

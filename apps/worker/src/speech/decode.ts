@@ -120,9 +120,12 @@ const takeDecoder = async (): Promise<StartedProcess> => {
 
 const refillDecoder = () => {
   if (spareOff || spare) return;
-  void ffmpegCommand().then((cmd) => {
-    if (!spareOff && !spare) spare = startProcess(cmd, inputArgs('pipe:0').concat(OUTPUT_ARGS));
-  });
+  ffmpegCommand()
+    .then((cmd) => {
+      if (!spareOff && !spare) spare = startProcess(cmd, inputArgs('pipe:0').concat(OUTPUT_ARGS));
+    })
+    // No spare (e.g. EMFILE, spawn refused): the next answer starts its own ffmpeg and reports the failure.
+    .catch(() => undefined);
 };
 
 /** Kills the waiting ffmpeg, and (`keep: false`, the default) starts none again until `warmDecoder()`. */

@@ -139,7 +139,9 @@ export const startProcess = (command: string, args: readonly string[]): StartedP
   for (const s of [child.stdin, child.stdout, child.stderr])
     (s as unknown as { unref?: () => void } | null)?.unref?.();
   return {
-    alive: () => !fed && exited === null && spawnError === null && child.exitCode === null,
+    // A spare killed by a signal (OOM killer, an operator's pkill) whose 'close' has not arrived yet is not alive.
+    alive: () =>
+      !fed && exited === null && spawnError === null && child.exitCode === null && child.signalCode === null,
     kill: () => {
       if (!fed && exited === null) child.kill('SIGKILL');
     },

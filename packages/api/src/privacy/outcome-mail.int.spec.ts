@@ -43,8 +43,12 @@ const deps = (over: Partial<OutcomeMailDeps> = {}): OutcomeMailDeps => ({
 });
 
 /** What the worker's handler does with one event: prepare (send), then handle (record) in a transaction. */
-const handleEvent = async (e: OutcomeMailTrigger, d = deps()) => {
-  const sent = await sendOutcomeMail(d, e);
+const handleEvent = async (
+  e: OutcomeMailTrigger,
+  d = deps(),
+  opts: Parameters<typeof sendOutcomeMail>[2] = {},
+) => {
+  const sent = await sendOutcomeMail(d, e, opts);
   if (sent) await h.db.sql.begin((tx) => recordOutcomeMail(d, tx, sent, e.eventId));
   return sent;
 };
@@ -96,7 +100,7 @@ describe('outcome emails (P07)', () => {
     });
 
     // Handled again (redelivery, a second worker): no second email, no second event.
-    expect(await handleEvent(prepared)).toBeNull();
+    expect(await handleEvent(prepared)).toEqual({ subjectId: me, topic: 'export_ready', refId: exportId });
     await new Promise((r) => setTimeout(r, 200));
     expect(h.mailsTo('quentin@example.org')).toHaveLength(1);
     expect(await h.auth.store.readStream(`outcome-mail-export_ready-${exportId}`)).toHaveLength(1);
@@ -169,8 +173,11 @@ describe('outcome emails (P07)', () => {
     expect(refusedBody).toContain('closed it without further action');
     expect(refusedBody).toContain('supervisory authority');
     expect(refusedBody).not.toContain('Please look into');
-    // Again: nothing more.
-    expect(await handleEvent(await closing(handled))).toBeNull();
+    // Again: nothing more (the email was sent: reported, not sent again).
+    const again = h.mailsTo(handled.email).length;
+    expect(await handleEvent(await closing(handled))).toMatchObject({ topic: 'complaint_answered' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.mailsTo(handled.email)).toHaveLength(again);
 
     // Replayed 15 days later (a handler deployed on an old log): not sent.
     const in15days = new Date(h.clock.now.getTime() + 15 * 86_400_000);
@@ -209,5 +216,59 @@ describe('outcome emails (P07)', () => {
     ).toHaveLength(0);
     expect(await handleEvent(e)).toMatchObject({ refId: requestId });
     expect(await waitForMails(h, 'retry@example.org', 1)).toHaveLength(1);
+  });
+
+  it('a worker that died between claiming and sending does not lose the email; a sent one is only recorded', async () => {
+    const answered = async (email: string) => {
+      const me = await createTestAccount(h.auth, { email });
+      const officer = await createTestAccount(h.auth);
+      const { requestId } = await call(await sessionContext(h.auth, me)).privacy.complain({
+        text: 'A complaint about a crash, long enough.',
+      });
+      await handleRequest(
+        h.auth,
+        { userId: officer, requestId: 'req-c' },
+        { requestId, outcome: 'completed' },
+      );
+      const e = (await h.auth.store.readStream(`privacy-request-${requestId}`)).at(
+        -1,
+      ) as unknown as OutcomeMailTrigger;
+      return { requestId, e, key: `complaint_answered:${requestId}` };
+    };
+    const lease = 60_000;
+    const now = h.clock.now.getTime();
+
+    // Claimed, never sent (the worker died), lease run out: the next delivery claims it and sends it, once.
+    const crashed = await answered('crashed@example.org');
+    await h.db.sql`insert into outcome_mail_claims (mail_key, claimed_at)
+      values (${crashed.key}, ${new Date(now - lease - 1000)})`;
+    expect(await handleEvent(crashed.e, deps(), { leaseMs: lease })).toMatchObject({
+      refId: crashed.requestId,
+    });
+    expect(await waitForMails(h, 'crashed@example.org', 1)).toHaveLength(1);
+    const [mark] = await h.db.sql<{ sent_at: Date | null }[]>`
+      select sent_at from outcome_mail_claims where mail_key = ${crashed.key}`;
+    expect(mark!.sent_at).not.toBeNull();
+
+    // Claimed moments ago by an attempt still sending: not sent beside it; after a whole lease, a retryable error.
+    const busy = await answered('busy@example.org');
+    await h.db
+      .sql`insert into outcome_mail_claims (mail_key, claimed_at) values (${busy.key}, ${new Date(now)})`;
+    await expect(handleEvent(busy.e, deps(), { leaseMs: 300, pollMs: 50 })).rejects.toThrow(/still claimed/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.mailsTo('busy@example.org')).toHaveLength(0);
+
+    // Sent, then the worker died before recording it: the redelivery records it and sends nothing.
+    const unrecorded = await answered('unrecorded@example.org');
+    await h.db.sql`insert into outcome_mail_claims (mail_key, claimed_at, sent_at)
+      values (${unrecorded.key}, ${new Date(now)}, ${new Date(now)})`;
+    expect(await handleEvent(unrecorded.e)).toMatchObject({ refId: unrecorded.requestId });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.mailsTo('unrecorded@example.org')).toHaveLength(0);
+    expect(
+      (await h.auth.store.readStream(`outcome-mail-complaint_answered-${unrecorded.requestId}`)).map(
+        (x) => x.type,
+      ),
+    ).toEqual(['PrivacyOutcomeEmailSent']);
   });
 });

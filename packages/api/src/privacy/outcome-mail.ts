@@ -4,11 +4,15 @@
  * link, never the data), and when a compliance officer handles or refuses a complaint (`PrivacyRequestCompleted` /
  * `PrivacyRequestRefused` of a `complaint` request, by staff).
  *
- * Idempotent: `sendOutcomeMail` (the handler's `prepare`, no transaction open) first claims the email in
- * `outcome_mail_claims` (committed before anything goes out), so a redelivery, a crash or a second worker never
- * sends it twice; a mail server refusing it releases the claim and the handler tries again. `recordOutcomeMail`
- * (the handler's `handle`, in its inbox transaction) records `PrivacyOutcomeEmailSent` through the command
- * handler. A crash between the two leaves a claim without event: the email is not sent again.
+ * Idempotent, and never lost: `sendOutcomeMail` (the handler's `prepare`, no transaction open) first claims the
+ * email in `outcome_mail_claims` (committed before anything goes out) for a lease of `OUTCOME_MAIL_LEASE_MS`,
+ * longer than an SMTP send can take, and marks it `sent_at` once the mail server took it. A redelivery or a second
+ * worker finding a claim marked sent sends nothing (and `handle` records the event if a crash came before it was
+ * recorded); finding a claim still being sent, it waits for that attempt to finish or its lease to run out (a
+ * worker that died between claiming and sending), then claims it and sends it. A mail server refusing the email
+ * releases the claim and the handler tries again. `recordOutcomeMail` (the handler's `handle`, in its inbox
+ * transaction) records `PrivacyOutcomeEmailSent` through the command handler. An email can go out twice only if
+ * a send outlives its lease or its `sent_at` mark is lost; both copies carry the same Message-ID.
  *
  * Nothing stale goes out (a handler deployed on an old log replays it): an export only while it is still ready to
  * download, a complaint's answer only within `OUTCOME_MAIL_FRESH_DAYS` of it. Nobody erased is written to.
@@ -39,6 +43,23 @@ export type OutcomeMailTrigger = RecordedEvent<EventOf<(typeof OUTCOME_MAIL_TRIG
 
 /** A complaint's answer older than this is not emailed (a handler replaying old history). */
 export const OUTCOME_MAIL_FRESH_DAYS = 14;
+
+/** How long a claim holds an email: longer than nodemailer's own limits on one send (10 min socket timeout). */
+export const OUTCOME_MAIL_LEASE_MS = 11 * 60_000;
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
+  });
 
 export interface OutcomeMailDeps {
   sql: Sql;
@@ -96,12 +117,14 @@ const plan = async (d: OutcomeMailDeps, e: OutcomeMailTrigger): Promise<Planned 
 };
 
 /**
- * Sends the email an event calls for, once (claimed first). Null: no email (not one of ours, stale, erased,
- * already claimed). Throws when the mail server refused it (the claim is released; the handler retries).
+ * Sends the email an event calls for, once (claimed first). Null: no email (not one of ours, stale, erased).
+ * Already sent (a redelivery): what was sent, without sending it again. Throws when the mail server refused it
+ * (the claim is released; the handler retries), or when another attempt still held it after a whole lease.
  */
 export const sendOutcomeMail = async (
   d: OutcomeMailDeps,
   e: OutcomeMailTrigger,
+  opts: { leaseMs?: number; pollMs?: number; signal?: AbortSignal } = {},
 ): Promise<OutcomeMailSent | null> => {
   const p = await plan(d, e);
   if (!p) return null;
@@ -110,10 +133,27 @@ export const sendOutcomeMail = async (
   const person = (await openAccountFields(d.keys, d.sql, rows)).get(p.subjectId);
   if (!person) return null; // erased: nobody to write to
   const key = `${p.topic}:${p.refId}`;
-  const claimed = await d.sql`
-    insert into outcome_mail_claims (mail_key, claimed_at) values (${key}, ${d.clock()})
-    on conflict do nothing returning mail_key`;
-  if (claimed.length === 0) return null;
+  const sent: OutcomeMailSent = { subjectId: p.subjectId, topic: p.topic, refId: p.refId };
+  const leaseMs = opts.leaseMs ?? OUTCOME_MAIL_LEASE_MS;
+  const waitUntil = Date.now() + leaseMs;
+  for (;;) {
+    const now = d.clock();
+    // A new claim, or one whose holder died before sending (unsent, lease run out).
+    const claimed = await d.sql`
+      insert into outcome_mail_claims (mail_key, claimed_at) values (${key}, ${now})
+      on conflict (mail_key) do update set claimed_at = excluded.claimed_at
+        where outcome_mail_claims.sent_at is null
+          and outcome_mail_claims.claimed_at <= ${new Date(now.getTime() - leaseMs)}
+      returning mail_key`;
+    if (claimed.length > 0) break;
+    const held = await d.sql<{ sent_at: Date | null }[]>`
+      select sent_at from outcome_mail_claims where mail_key = ${key}`;
+    if (held.length === 0) continue; // released meanwhile (a refused send): claim it
+    if (held[0]!.sent_at) return sent; // sent already: `handle` records it if that did not happen yet
+    // Another attempt is sending it, or died holding it: wait for it to finish or for its lease to run out.
+    if (Date.now() >= waitUntil) throw new Error('an outcome email is still claimed by another attempt');
+    await sleep(Math.min(opts.pollMs ?? 5_000, Math.max(1, waitUntil - Date.now())), opts.signal);
+  }
   try {
     await d.mailer.send({
       to: person.email,
@@ -124,7 +164,8 @@ export const sendOutcomeMail = async (
     await d.sql`delete from outcome_mail_claims where mail_key = ${key}`;
     throw Object.assign(new Error('the mail server refused an outcome email'), { cause: err });
   }
-  return { subjectId: p.subjectId, topic: p.topic, refId: p.refId };
+  await d.sql`update outcome_mail_claims set sent_at = ${d.clock()} where mail_key = ${key}`;
+  return sent;
 };
 
 /** Records a sent email (`PrivacyOutcomeEmailSent`, once per email) in the caller's transaction. */
