@@ -181,6 +181,23 @@ const processesMentioning = (needle: string): string[] => {
     .map((l) => l.trim());
 };
 
+/**
+ * Processes whose environment holds `entry` (e.g. `TMPDIR=<the scenario's dir>`): children of a killed worker
+ * that name nothing of it in their arguments, such as the ffmpeg started ahead waiting on `-i pipe:0`.
+ */
+const processesWithEnv = (entry: string): string[] => {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry)) continue;
+      out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim()}`);
+    } catch {
+      /* gone meanwhile, or not ours to read */
+    }
+  }
+  return out;
+};
+
 // ---------------------------------------------------------------- scenarios ----
 
 /** kill -9 the worker while it transcribes, many times; every answer still ends exactly once, nothing left. */
@@ -240,7 +257,11 @@ const workerKill9 = async (): Promise<Result> => {
     );
     // tsx keeps its compile cache in TMPDIR (tsx-<uid>): code, not candidate data
     const files = leftovers(tmp).filter((f) => f !== 'tia-scratch' && !/^tsx-/.test(f));
-    const orphans = processesMentioning(tmp);
+    // Anything still running that a worker of this scenario started: named by its scratch paths, or (the waiting
+    // ffmpeg, `-i pipe:0`) only by the TMPDIR it inherited. A zombie already reaped by nobody counts too.
+    const orphans = [...new Set([...processesMentioning(tmp), ...processesWithEnv(`TMPDIR=${tmp}`)])].filter(
+      (o) => !o.startsWith(`${process.pid} `),
+    );
     const ok =
       lost === 0 &&
       duplicated === 0 &&
@@ -255,7 +276,14 @@ const workerKill9 = async (): Promise<Result> => {
       details: `recordings=${RECORDINGS} kills=${kills} mid_transcription=${midWork} audio_left=${audioLeft} temp_left=${files.length}${files.length ? `(${files.slice(0, 3).join(',')})` : ''} orphans=${orphans.length} stop_ms=${stop.ms}`,
     };
   } finally {
-    for (const o of processesMentioning(tmp)) process.kill(Number(o.split(/\s+/)[0]), 'SIGKILL');
+    for (const o of new Set([...processesMentioning(tmp), ...processesWithEnv(`TMPDIR=${tmp}`)])) {
+      const pid = Number(o.split(/\s+/)[0]);
+      try {
+        if (pid !== process.pid) process.kill(pid, 'SIGKILL');
+      } catch {
+        /* exited meanwhile */
+      }
+    }
     rmSync(tmp, { recursive: true, force: true });
     await db.drop();
   }
