@@ -260,8 +260,11 @@ describe('accessibility (axe-core, serious and critical)', () => {
 
   it('staff pages (compliance officer with two-factor)', async () => {
     const { page } = await openWatched(browser!, `${base}/signin`);
-    await signInEnrollingTotp(page, OFFICER.email, OFFICER.password);
     const found: string[] = [];
+    // The two-factor enrolment page, before set-up and with the secret and QR code shown.
+    await signInEnrollingTotp(page, OFFICER.email, OFFICER.password, async () => {
+      found.push(...(await serious(page)));
+    });
     for (const p of [
       '/compliance/requests',
       '/compliance/alerts',
@@ -281,6 +284,17 @@ describe('accessibility (axe-core, serious and critical)', () => {
       .first()
       .getAttribute('href', { timeout: 15_000 });
     found.push(...(await visit(page, event!)));
+    // Signing in again, with two-factor on: the code page.
+    const again = await browser!.newContext();
+    const second = await again.newPage();
+    await second.goto(`${base}/signin`, { waitUntil: 'load' });
+    await second.getByLabel('Email address').fill(OFFICER.email);
+    await second.getByLabel('Password', { exact: true }).fill(OFFICER.password);
+    await second.getByRole('button', { name: 'Sign in' }).click();
+    await second.waitForURL(/\/mfa(\?|$)/, { timeout: 20_000 });
+    await second.getByRole('heading', { name: 'Enter your code' }).waitFor({ timeout: 15_000 });
+    found.push(...(await serious(second)));
+    await again.close();
     expect(found).toEqual([]);
   }, 240_000);
 

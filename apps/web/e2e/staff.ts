@@ -76,12 +76,21 @@ export async function createStaffAccount(
 }
 
 /** On the sign-in page: signs in and turns on two-factor authentication, as a staff member's first visit. */
-export async function signInEnrollingTotp(page: Page, email: string, password: string): Promise<void> {
+export async function signInEnrollingTotp(
+  page: Page,
+  email: string,
+  password: string,
+  /** Called on the enrolment page before set-up and again with the secret and QR code shown (e.g. to run axe). */
+  onStep?: (step: 'enrol' | 'secret') => Promise<void>,
+): Promise<void> {
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/mfa\/enrol/, { timeout: 20_000 });
+  await onStep?.('enrol');
   await page.getByRole('button', { name: 'Start set-up' }).click();
+  await page.getByTestId('totp-secret').waitFor({ timeout: 15_000 });
+  await onStep?.('secret');
   const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
   await page
     .getByLabel('Enter the 6-digit code your app now shows')
