@@ -202,6 +202,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
       '/signup',
       '/signin',
       '/reset',
+      '/reset/confirm?email=a%40example.com',
       '/verify?email=a%40example.com',
       '/privacy/revisions',
       '/privacy/report-minor',
