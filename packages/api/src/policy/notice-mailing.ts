@@ -10,33 +10,14 @@
  * sent (they are tried again in the next run); a crash between the server accepting a mail and its event leaves
  * a claim without event: counted as "unconfirmed" in the console, and not sent again.
  */
-import {
-  CommandHandler,
-  openAccountFields,
-  SubjectErasedError,
-  type EventStore,
-  type InlineProjection,
-  type KeyStore,
-  type SealedAccountRow,
-  type Sql,
-} from '@tia/db';
+import { CommandHandler, openAccountFields, SubjectErasedError, type SealedAccountRow } from '@tia/db';
 import { policy } from '@tia/domain';
-import type { Mailer } from '../mail/mailer.js';
+import type { WorkerMailDeps } from '../mail/worker-mail.js';
 import { policyChangeNotice } from './notice-mail.js';
 
 export { createMailer, type Mailer, type MailMessage } from '../mail/mailer.js';
 
-export interface NoticeMailingDeps {
-  sql: Sql;
-  store: EventStore;
-  keys: KeyStore;
-  inline: readonly InlineProjection[];
-  mailer: Mailer;
-  clock: () => Date;
-  newId: () => string;
-  /** Where the emailed link points, e.g. `https://trueinterview.example`. */
-  origin: string;
-}
+export type NoticeMailingDeps = WorkerMailDeps;
 
 export interface MailingRun {
   revision: number | null;

@@ -20,16 +20,13 @@
 import {
   CommandHandler,
   openAccountFields,
-  type EventStore,
-  type InlineProjection,
-  type KeyStore,
+  sleep,
   type RecordedEvent,
   type SealedAccountRow,
-  type Sql,
   type TxSql,
 } from '@tia/db';
 import { outcomeMail, type EventOf, type OutcomeMailTopic } from '@tia/domain';
-import type { Mailer } from '../mail/mailer.js';
+import type { WorkerMailDeps } from '../mail/worker-mail.js';
 import { complaintAnsweredMail, exportReadyMail } from './outcome-mail-text.js';
 
 export { createMailer, type Mailer, type MailMessage } from '../mail/mailer.js';
@@ -47,31 +44,7 @@ export const OUTCOME_MAIL_FRESH_DAYS = 14;
 /** How long a claim holds an email: longer than nodemailer's own limits on one send (10 min socket timeout). */
 export const OUTCOME_MAIL_LEASE_MS = 11 * 60_000;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason as Error);
-      },
-      { once: true },
-    );
-  });
-
-export interface OutcomeMailDeps {
-  sql: Sql;
-  store: EventStore;
-  keys: KeyStore;
-  inline: readonly InlineProjection[];
-  mailer: Mailer;
-  clock: () => Date;
-  newId: () => string;
-  /** Where the emailed link to the privacy center points, e.g. `https://trueinterview.example`. */
-  origin: string;
-}
+export type OutcomeMailDeps = WorkerMailDeps;
 
 export interface OutcomeMailSent {
   subjectId: string;
@@ -153,6 +126,7 @@ export const sendOutcomeMail = async (
     // Another attempt is sending it, or died holding it: wait for it to finish or for its lease to run out.
     if (Date.now() >= waitUntil) throw new Error('an outcome email is still claimed by another attempt');
     await sleep(Math.min(opts.pollMs ?? 5_000, Math.max(1, waitUntil - Date.now())), opts.signal);
+    if (opts.signal?.aborted) throw opts.signal.reason as Error; // stopping: the next run sends it
   }
   try {
     await d.mailer.send({
