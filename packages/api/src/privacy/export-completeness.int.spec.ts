@@ -39,6 +39,7 @@ describe('data export completeness (P44)', () => {
     const me = await createTestAccount(a, { name: 'Wilhelmina Whole', email: 'wilhelmina@example.org' });
     const ctx = await sessionContext(a, me);
     // A sign-in on record (technical data: encrypted under the day's key), and the session open now.
+    // Test setup writes the event directly at expected version 'any': no decider owns this seed.
     const signedInAt = clock().toISOString();
     await a.store.append(`user-${me}`, 'any', [
       {
