@@ -106,24 +106,22 @@ export const startWorker = async (
   // A production worker never writes people's mail into the dev mailbox (the web app refuses it the same way).
   const mailProblem = devMailboxProblem(env);
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, mailboxDir: env.MAILBOX_DIR });
+  // What both mailing jobs (outcome emails, policy-change notices) share, built once.
+  const mailDeps = {
+    keys,
+    inline,
+    mailer,
+    clock: () => new Date(),
+    newId: randomUUID,
+    origin: env.PUBLIC_ORIGIN,
+  };
   if (mailProblem) log.error('privacy outcome emails are not sent', { reason: mailProblem });
   const handlers: readonly Handler[] = handlersOverride ?? [
     diagnosticsHandler,
     privacyExportHandler({ keys, inline }),
     // Export ready, complaint answered (P07). Without a usable mailer the handler is left out, as the
     // policy-change notices are; stale outcomes are not mailed when it runs again.
-    ...(mailProblem
-      ? []
-      : [
-          privacyOutcomeMailHandler({
-            keys,
-            inline,
-            mailer,
-            clock: () => new Date(),
-            newId: randomUUID,
-            origin: env.PUBLIC_ORIGIN,
-          }),
-        ]),
+    ...(mailProblem ? [] : [privacyOutcomeMailHandler(mailDeps)]),
     transcriptionHandler({
       blobs,
       inline,
@@ -260,19 +258,7 @@ export const startWorker = async (
       while (!ac.signal.aborted && !mailProblem) {
         let more = false;
         try {
-          const run = await mailPolicyNotices(
-            {
-              sql,
-              store,
-              keys,
-              inline,
-              mailer,
-              clock: () => new Date(),
-              newId: randomUUID,
-              origin: env.PUBLIC_ORIGIN,
-            },
-            env.POLICY_NOTICE_BATCH,
-          );
+          const run = await mailPolicyNotices({ sql, store, ...mailDeps }, env.POLICY_NOTICE_BATCH);
           if (run.sent > 0) log.info('policy-change notices sent', { ...run });
           more = run.claimed === env.POLICY_NOTICE_BATCH;
         } catch (e) {
